@@ -1,0 +1,9 @@
+"""Mason core: the implementation behind the public :mod:`mason` facade.
+
+Nothing here imports a plugin by name; clients, engines, operators and
+workflows arrive through the ``mason`` entry-point group.
+"""
+
+from mason_core.__about__ import __version__
+
+__all__ = ["__version__"]

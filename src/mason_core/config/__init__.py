@@ -1,0 +1,1 @@
+"""Configuration: parsing, interpolation, validation and the saved store."""

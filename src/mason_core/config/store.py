@@ -1,0 +1,128 @@
+"""Saved configurations in MASON_HOME and which one is current.
+
+Files are saved as the user wrote them, before ``{{VAR}}`` interpolation, so
+secrets read from the environment never land on disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mason_core.config.interpolate import environment
+from mason_core.config.model import ValidConfig, parse_config
+from mason_core.errors import ConfigurationError
+from mason_core.home import MasonHome, atomic_write_text
+from mason_core.registry import Registry
+
+BUILTIN_ID = "default"
+
+
+class ConfigStore:
+    def __init__(self, home: MasonHome, registry: Registry) -> None:
+        self.home = home
+        self.registry = registry
+
+    def _env(self) -> dict[str, str]:
+        return environment(self.home.path)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def read_file(self, path: Path) -> ValidConfig:
+        try:
+            raw = yaml.safe_load(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise ConfigurationError(f"{path}: no such file") from None
+        except yaml.YAMLError:
+            raise ConfigurationError(f"{path}: not valid YAML") from None
+        return parse_config(raw, self.registry, self._env(), source=path)
+
+    def read_path(self, path: Path) -> list[ValidConfig]:
+        """Every configuration in a file, or in the ``*.yaml`` files of a folder."""
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not files:
+                raise ConfigurationError(f"{path}: no .yaml configuration files")
+            return [self.read_file(f) for f in files]
+        return [self.read_file(path)]
+
+    def saved_files(self) -> dict[str, Path]:
+        out: dict[str, Path] = {}
+        if self.home.configurations.is_dir():
+            for f in sorted(self.home.configurations.glob("config_*.yaml")):
+                out[f.stem.removeprefix("config_")] = f
+        return out
+
+    def builtin(self) -> ValidConfig | None:
+        """The embedded default: for each engine, the first client that declares
+        itself an embedded default. The core names no client itself."""
+        engines: dict[str, list[str]] = {}
+        for spec in self.registry.clients.values():
+            if not spec.embedded_default:
+                continue
+            for engine in spec.engines:
+                if engine in self.registry.engines:
+                    engines.setdefault(engine, [spec.name])
+        if not engines:
+            return None
+        raw: dict[str, Any] = {
+            "type": "config",
+            "id": BUILTIN_ID,
+            "description": "built-in embedded configuration",
+        }
+        raw.update({f"{e}_engine": names[0] for e, names in engines.items()})
+        return parse_config(raw, self.registry, self._env(), builtin=True)
+
+    def all(self) -> list[ValidConfig]:
+        """Saved configurations; the built-in one when nothing is saved.
+
+        A saved file that no longer validates (a plugin was uninstalled, a
+        variable unset) raises: ``mason config`` reports it by name.
+        """
+        saved = [self.read_file(p) for p in self.saved_files().values()]
+        if saved:
+            return saved
+        builtin = self.builtin()
+        return [builtin] if builtin else []
+
+    def current_id(self) -> str | None:
+        saved = self.saved_files()
+        current = self.home.read_state().get("current_config")
+        if current is not None and str(current) in saved:
+            return str(current)
+        if saved:
+            return next(iter(saved))
+        return BUILTIN_ID if self.builtin() else None
+
+    def get(self, config_id: str | None = None) -> ValidConfig:
+        wanted = str(config_id) if config_id is not None else self.current_id()
+        if wanted is None:
+            raise ConfigurationError(
+                "no configuration: install a client plugin (mason-local) or run 'mason config PATH'"
+            )
+        saved = self.saved_files()
+        if wanted in saved:
+            return self.read_file(saved[wanted])
+        if wanted == BUILTIN_ID:
+            builtin = self.builtin()
+            if builtin is not None:
+                return builtin
+        known = ", ".join(list(saved) + ([BUILTIN_ID] if not saved else [])) or "none"
+        raise ConfigurationError(f"unknown configuration id '{wanted}' (known: {known})")
+
+    # -- writing ------------------------------------------------------------------------
+
+    def save(self, config: ValidConfig) -> Path:
+        if config.source is None:
+            raise ConfigurationError("only configurations read from a file can be saved")
+        target = self.home.configurations / f"config_{config.id}.yaml"
+        text = config.source.read_text("utf-8")
+        atomic_write_text(target, text, mode=0o600)
+        return target
+
+    def set_current(self, config_id: str) -> ValidConfig:
+        config = self.get(config_id)
+        self.home.write_state(current_config=config.id)
+        return config

@@ -1,0 +1,61 @@
+"""Metastore models: databases, tables, schemas, columns, partitions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from mason_core.models.base import CanonicalModel
+
+
+class Column(CanonicalModel):
+    """One column. ``type`` is an engine-neutral type name (arrow's spelling:
+    ``int64``, ``double``, ``string``, ``bool``, ``timestamp[us]``, ``date32[day]``...)."""
+
+    name: str
+    type: str
+    nullable: bool = True
+    description: str | None = None
+
+
+class Schema(CanonicalModel):
+    columns: list[Column] = Field(default_factory=list)
+    #: the format the schema was read from (``parquet``, ``csv``, ``jsonl``...).
+    schema_type: str | None = None
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class Partition(CanonicalModel):
+    """A hive-style partition: ``values`` maps key to value, ``location`` its path."""
+
+    values: dict[str, str]
+    location: str
+
+
+class Database(CanonicalModel):
+    name: str
+    location: str | None = None
+    description: str | None = None
+    created_at: datetime | None = None
+    table_count: int | None = None
+
+
+class Table(CanonicalModel):
+    name: str
+    database: str | None = None
+    location: str | None = None
+    format: str | None = None
+    table_schema: Schema = Field(default_factory=Schema, alias="Schema")
+    partition_keys: list[Column] = Field(default_factory=list)
+    partitions: list[Partition] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_by: str | None = "mason"
+    #: format options the readers need again (``header``, ``delimiter``...).
+    properties: dict[str, str] = Field(default_factory=dict)
+    #: files that were read to infer the schema, when an engine reports it.
+    file_count: int | None = None
+    size_bytes: int | None = None

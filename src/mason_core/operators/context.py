@@ -1,0 +1,129 @@
+"""What an operator's ``run`` receives: parameters, engines, the response."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+from mason_core.config.model import ValidConfig
+from mason_core.engines import (
+    Engine,
+    EngineContext,
+    ExecutionEngine,
+    MetastoreEngine,
+    SchedulerEngine,
+    StorageEngine,
+)
+from mason_core.errors import ConfigurationError, PluginLoadError
+from mason_core.home import MasonHome
+from mason_core.progress import NO_PROGRESS, Progress
+from mason_core.registry import Registry
+from mason_core.response import Response
+
+E = TypeVar("E", bound=Engine)
+
+
+class EngineSet:
+    """Engines of one configuration, built on first use and closed together.
+
+    ``chosen`` pins an engine to a client (from the matched supported
+    configuration); other engines use the configuration's first client.
+    """
+
+    def __init__(
+        self,
+        registry: Registry,
+        config: ValidConfig,
+        home: MasonHome,
+        chosen: dict[str, str] | None = None,
+        progress: Progress = NO_PROGRESS,
+    ) -> None:
+        self.registry = registry
+        self.config = config
+        self.home = home
+        self.chosen = dict(chosen or {})
+        self.progress = progress
+        self._built: dict[str, Engine] = {}
+
+    def client_name(self, engine: str) -> str:
+        name = self.chosen.get(engine) or self.config.client_for(engine)
+        if name is None:
+            raise ConfigurationError(
+                f"configuration '{self.config.id}' assigns no client to the {engine} engine"
+            )
+        return name
+
+    def get(self, engine: str) -> Engine:
+        if engine not in self._built:
+            name = self.client_name(engine)
+            spec = self.registry.client(name)
+            cls = spec.implementation(engine)
+            interface = self.registry.engine_interface(engine)
+            if not (isinstance(cls, type) and issubclass(cls, interface)):
+                raise PluginLoadError(
+                    f"client '{name}': {spec.engines[engine]} is not a {interface.__name__}"
+                )
+            context = EngineContext(client=name, home=self.home.path, progress=self.progress)
+            self._built[engine] = cls(self.config.clients[name], context)
+        return self._built[engine]
+
+    def typed(self, engine: str, kind: type[E]) -> E:
+        return cast(E, self.get(engine))
+
+    def close(self) -> None:
+        for engine in self._built.values():
+            try:
+                engine.close()
+            except Exception:  # closing must not hide the run's own outcome
+                pass
+        self._built.clear()
+
+
+class OperatorContext:
+    def __init__(
+        self,
+        name: str,
+        params: dict[str, Any],
+        engines: EngineSet,
+        response: Response,
+    ) -> None:
+        self.name = name
+        self.params = params
+        self.engines = engines
+        self.response = response
+
+    @property
+    def config(self) -> ValidConfig:
+        return self.engines.config
+
+    @property
+    def home(self) -> MasonHome:
+        return self.engines.home
+
+    @property
+    def progress(self) -> Progress:
+        return self.engines.progress
+
+    @property
+    def metastore(self) -> MetastoreEngine:
+        return self.engines.typed("metastore", MetastoreEngine)
+
+    @property
+    def storage(self) -> StorageEngine:
+        return self.engines.typed("storage", StorageEngine)
+
+    @property
+    def execution(self) -> ExecutionEngine:
+        return self.engines.typed("execution", ExecutionEngine)
+
+    @property
+    def scheduler(self) -> SchedulerEngine:
+        return self.engines.typed("scheduler", SchedulerEngine)
+
+    def engine(self, name: str) -> Engine:
+        return self.engines.get(name)
+
+    def info(self, message: str) -> None:
+        self.response.add_info(message)
+
+    def warn(self, message: str) -> None:
+        self.response.add_warning(message)

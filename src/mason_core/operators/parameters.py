@@ -1,0 +1,177 @@
+"""Operator parameters: the ``-p "k:v,k2:v2"`` syntax, ``-f`` files, and
+validation that reports every problem at once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mason_core.definitions import read_yaml
+from mason_core.errors import DefinitionError, ParameterError
+from mason_core.operators.spec import ParameterSpec
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def parse_parameter_string(text: str) -> dict[str, str]:
+    """Parse ``k:v,k2:v2``.
+
+    A value may contain ``:`` (``input_path:s3://bucket/key``): only the first
+    colon of an item separates key from value. A value in single or double
+    quotes may contain ``,``; a backslash escapes the next character.
+    """
+    items: list[str] = []
+    buf: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for ch in text:
+        if escaped:
+            buf.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif quote:
+            if ch == quote:
+                quote = None
+            else:
+                buf.append(ch)
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ",":
+            items.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    if quote:
+        raise ParameterError([f"unclosed {quote} quote in parameters"])
+    items.append("".join(buf))
+
+    out: dict[str, str] = {}
+    problems: list[str] = []
+    for raw in items:
+        if not raw.strip():
+            continue
+        key, sep, value = raw.partition(":")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"'{raw.strip()}' is not key:value")
+            continue
+        if key in out:
+            problems.append(f"parameter '{key}' given twice")
+        out[key] = value.strip()
+    if problems:
+        raise ParameterError(problems)
+    return out
+
+
+def read_parameter_file(path: Path) -> dict[str, Any]:
+    try:
+        data = read_yaml(path)
+    except DefinitionError as exc:
+        raise ParameterError([str(exc)]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError([f"{path}: expected a mapping of parameter names to values"])
+    # the original files sometimes nest under ``parameters:``
+    if set(data) == {"parameters"} and isinstance(data["parameters"], dict):
+        data = data["parameters"]
+    return {str(k): v for k, v in data.items()}
+
+
+def coerce(spec: ParameterSpec, value: Any) -> Any:
+    """Convert ``value`` to the parameter's type; raise ValueError with the reason."""
+    kind = spec.type
+    if kind in ("string", "path"):
+        if isinstance(value, (dict, list)):
+            raise ValueError("expected a single value")
+        out: Any = str(value)
+    elif kind == "integer":
+        if isinstance(value, bool):
+            raise ValueError("expected an integer")
+        try:
+            out = int(str(value).strip())
+        except ValueError:
+            raise ValueError(f"expected an integer, got '{value}'") from None
+    elif kind == "number":
+        if isinstance(value, bool):
+            raise ValueError("expected a number")
+        try:
+            out = float(str(value).strip())
+        except ValueError:
+            raise ValueError(f"expected a number, got '{value}'") from None
+    elif kind == "boolean":
+        if isinstance(value, bool):
+            out = value
+        elif str(value).strip().lower() in _TRUE:
+            out = True
+        elif str(value).strip().lower() in _FALSE:
+            out = False
+        else:
+            raise ValueError(f"expected true or false, got '{value}'")
+    elif kind == "list":
+        if isinstance(value, str):
+            # inside -p, a list is separated by ';' or given quoted with commas
+            sep = ";" if ";" in value else ","
+            out = [v.strip() for v in value.split(sep) if v.strip()]
+        elif isinstance(value, Sequence):
+            out = [str(v) for v in value]
+        else:
+            raise ValueError("expected a list")
+    elif kind == "mapping":
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError("expected a JSON object") from None
+        if not isinstance(value, Mapping):
+            raise ValueError("expected a mapping")
+        out = dict(value)
+    else:  # pragma: no cover - ParameterType is closed
+        raise ValueError(f"unknown type {kind}")
+    if spec.choices is not None and out not in spec.choices:
+        raise ValueError(f"must be one of {', '.join(map(str, spec.choices))}, got '{out}'")
+    return out
+
+
+def validate_parameters(
+    operator_name: str, specs: Sequence[ParameterSpec], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Typed parameters with defaults filled in, or one error naming every problem."""
+    known = {s.name: s for s in specs}
+    problems: list[str] = []
+    unknown = sorted(k for k in given if k not in known)
+    if unknown:
+        problems.append(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+            f"(accepted: {', '.join(known) or 'none'})"
+        )
+    missing = [s.name for s in specs if s.required and _blank(given.get(s.name))]
+    if missing:
+        problems.append(
+            f"missing required parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    out: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name not in given or given[spec.name] is None:
+            if spec.default is not None:
+                out[spec.name] = spec.default
+            elif not spec.required:
+                out[spec.name] = None
+            continue
+        if spec.required and _blank(given[spec.name]):
+            continue
+        try:
+            out[spec.name] = coerce(spec, given[spec.name])
+        except ValueError as exc:
+            problems.append(f"parameter '{spec.name}': {exc}")
+    if problems:
+        raise ParameterError([f"{operator_name}: {p}" for p in problems])
+    return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")

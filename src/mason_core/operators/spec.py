@@ -1,0 +1,145 @@
+"""``operator.yaml``: an operator's metadata, read without importing its code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mason_core.definitions import (
+    camel_name,
+    find_definition_files,
+    import_module_at,
+    pydantic_problem,
+    read_yaml,
+)
+from mason_core.errors import DefinitionError, PluginLoadError
+
+ParameterType = Literal["string", "integer", "number", "boolean", "list", "path", "mapping"]
+
+
+class ParameterSpec(BaseModel):
+    """One parameter. The original Mason had names only; a type, default and
+    description are optional extensions that drive validation, CLI help and
+    the server's OpenAPI."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    type: ParameterType = "string"
+    required: bool = False
+    default: Any = None
+    description: str = ""
+    #: allowed values, when the parameter is a choice.
+    choices: list[Any] | None = None
+    secret: bool = False
+
+
+class _ParameterLists(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    required: list[str | dict[str, Any]] = Field(default_factory=list)
+    optional: list[str | dict[str, Any]] = Field(default_factory=list)
+
+    def specs(self) -> list[ParameterSpec]:
+        out: list[ParameterSpec] = []
+        for required, items in ((True, self.required), (False, self.optional)):
+            for item in items:
+                fields = {"name": item} if isinstance(item, str) else dict(item)
+                fields["required"] = required
+                out.append(ParameterSpec.model_validate(fields))
+        return out
+
+
+class OperatorSpec(BaseModel):
+    """An operator as registered: its YAML plus where it came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["operator"] = "operator"
+    namespace: str
+    command: str
+    description: str = ""
+    parameters: list[ParameterSpec] = Field(default_factory=list)
+    #: each entry maps engine name -> client name; one must fit the configuration.
+    supported_configurations: list[dict[str, str]] = Field(default_factory=list)
+    #: ``module:Class`` overriding the ``__init__.py`` + CamelCase convention.
+    implementation: str | None = Field(default=None, alias="class")
+    source_dir: Path | None = None
+    plugin: str = ""
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            return _ParameterLists.model_validate(value).specs()
+        return value
+
+    @field_validator("namespace", "command")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value or not all(ch.isalnum() or ch in "_-" for ch in value):
+            raise ValueError(f"'{value}' must be letters, digits, '_' or '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_parameters(self) -> OperatorSpec:
+        names = [p.name for p in self.parameters]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"parameters declared twice: {', '.join(dupes)}")
+        return self
+
+    @property
+    def name(self) -> str:
+        return f"{self.namespace} {self.command}"
+
+    def parameter(self, name: str) -> ParameterSpec | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def required_names(self) -> list[str]:
+        return [p.name for p in self.parameters if p.required]
+
+    def optional_names(self) -> list[str]:
+        return [p.name for p in self.parameters if not p.required]
+
+    def load_class(self) -> type[Any]:
+        """Import the implementation: the only point an operator's code loads."""
+        from mason_core.imports import import_object
+
+        if self.implementation:
+            cls: type[Any] = import_object(self.implementation)
+            return cls
+        if self.source_dir is None:
+            raise PluginLoadError(f"operator '{self.name}' has no implementation")
+        module = import_module_at(
+            self.source_dir, f"mason_operator_{self.namespace}_{self.command}".replace("-", "_")
+        )
+        class_name = camel_name(self.namespace, self.command)
+        try:
+            found: type[Any] = getattr(module, class_name)
+        except AttributeError:
+            raise PluginLoadError(
+                f"operator '{self.name}': {self.source_dir}/__init__.py defines no class "
+                f"'{class_name}'"
+            ) from None
+        return found
+
+
+def parse_operator(path: Path, plugin: str, data: Any = None) -> OperatorSpec:
+    raw = read_yaml(path) if data is None else data
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{path}: expected a mapping with type: operator")
+    if raw.get("type", "operator") != "operator":
+        raise DefinitionError(f"{path}: type is '{raw.get('type')}', expected 'operator'")
+    try:
+        return OperatorSpec.model_validate({**raw, "source_dir": path.parent, "plugin": plugin})
+    except ValidationError as exc:
+        raise pydantic_problem(path, exc) from None
+
+
+def load_operator_specs(root: Path, plugin: str) -> list[OperatorSpec]:
+    return [parse_operator(p, plugin) for p in find_definition_files(root, "operator.yaml")]

@@ -1,0 +1,1 @@
+"""Workflows: DAGs of operator steps handed to a scheduler engine."""

@@ -1,0 +1,64 @@
+"""``workflow.yaml``: a DAG of operator steps, read without importing code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mason_core.definitions import find_definition_files, pydantic_problem, read_yaml
+from mason_core.errors import DefinitionError
+
+
+class StepSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    type: Literal["operator"] = "operator"
+    namespace: str
+    command: str
+    dependencies: list[str] = Field(default_factory=list)
+    retry_method: str | None = None
+    retry_max: int = 0
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not value or not all(ch.isalnum() or ch in "_-" for ch in value):
+            raise ValueError(f"step id '{value}' must be letters, digits, '_' or '-'")
+        return value
+
+
+class WorkflowSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["workflow"] = "workflow"
+    namespace: str
+    command: str
+    name: str | None = None
+    description: str = ""
+    dag: list[StepSpec] = Field(default_factory=list)
+    supported_schedulers: list[str] = Field(default_factory=list)
+    source_dir: Path | None = None
+    plugin: str = ""
+
+    @property
+    def dag_name(self) -> str:
+        return self.name or f"{self.namespace}_{self.command}"
+
+
+def parse_workflow(path: Path, plugin: str, data: Any = None) -> WorkflowSpec:
+    raw = read_yaml(path) if data is None else data
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{path}: expected a mapping with type: workflow")
+    if raw.get("type", "workflow") != "workflow":
+        raise DefinitionError(f"{path}: type is '{raw.get('type')}', expected 'workflow'")
+    try:
+        return WorkflowSpec.model_validate({**raw, "source_dir": path.parent, "plugin": plugin})
+    except ValidationError as exc:
+        raise pydantic_problem(path, exc) from None
+
+
+def load_workflow_specs(root: Path, plugin: str) -> list[WorkflowSpec]:
+    return [parse_workflow(p, plugin) for p in find_definition_files(root, "workflow.yaml")]

@@ -1,0 +1,58 @@
+"""What a job runner gets and gives back.
+
+``LocalExecution.run_job`` keeps the job record; a runner only does the work:
+``runner(job, run) -> JobOutcome``. Runners live one per module in this
+package and are named in ``RUNNERS`` by import path, so DuckDB and pyarrow load
+only when a job of that kind actually runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mason_core.models import Column, TableSummary
+from mason_core.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from mason_local.config import LocalClientConfig
+
+
+@dataclass
+class JobRun:
+    job_id: str
+    config: LocalClientConfig
+    home: Path
+    progress: Progress = NO_PROGRESS
+    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("mason.local"))
+
+    def duckdb(self) -> duckdb.DuckDBPyConnection:
+        """A fresh in-memory DuckDB connection with the client's resource limits."""
+        import duckdb
+
+        con = duckdb.connect(":memory:")
+        if self.config.threads:
+            con.execute(f"SET threads = {int(self.config.threads)}")
+        if self.config.memory_limit:
+            con.execute("SET memory_limit = ?", [self.config.memory_limit])
+        spill = self.home / "clients" / "local" / "tmp"
+        spill.mkdir(parents=True, exist_ok=True)
+        con.execute("SET temp_directory = ?", [str(spill)])
+        con.execute("SET preserve_insertion_order = false")
+        return con
+
+
+@dataclass
+class JobOutcome:
+    """A successful runner's result; the execution engine turns it into the record."""
+
+    result_location: str | None = None
+    columns: list[Column] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    row_count: int | None = None
+    metrics: dict[str, int | float | str] = field(default_factory=dict)
+    summary: TableSummary | None = None

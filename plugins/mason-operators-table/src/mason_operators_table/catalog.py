@@ -1,0 +1,48 @@
+"""Catalog helpers the table operators share: resolving a database's tables and
+describing tables and schema conflicts in one line each."""
+
+from __future__ import annotations
+
+from mason import NotFoundError, OperatorContext, models
+
+
+def database_tables(ctx: OperatorContext, database_name: str) -> list[models.Table]:
+    """Every table of ``database_name``, as a query job needs them.
+
+    An empty database is refused here: a query over it could only fail later
+    inside the execution engine with a less helpful message.
+    """
+    tables = ctx.metastore.list_tables(database_name)
+    if not tables:
+        raise NotFoundError(
+            f"database '{database_name}' has no tables; register some with 'table infer'"
+        )
+    return tables
+
+
+def qualified_name(table: models.Table) -> str:
+    return f"{table.database}.{table.name}" if table.database else table.name
+
+
+def describe_table(table: models.Table) -> str:
+    """``db.t (3 columns, format csv, 2 partitions)`` for info messages."""
+    columns = len(table.table_schema.columns)
+    parts = [f"{columns} column{'s' if columns != 1 else ''}"]
+    if table.format:
+        parts.append(f"format {table.format}")
+    if table.partitions is not None:
+        count = len(table.partitions)
+        parts.append(f"{count} partition{'s' if count != 1 else ''}")
+    elif table.partition_keys:
+        parts.append(f"partitioned by {', '.join(c.name for c in table.partition_keys)}")
+    return f"{qualified_name(table)} ({', '.join(parts)})"
+
+
+def describe_conflict(conflict: models.SchemaConflict, max_files: int = 3) -> str:
+    """One warning line per conflicting column, naming a few files per type."""
+    variants = []
+    for type_name, files in sorted(conflict.types.items()):
+        shown = ", ".join(files[:max_files])
+        more = f" and {len(files) - max_files} more" if len(files) > max_files else ""
+        variants.append(f"{type_name} in {shown}{more}")
+    return f"column '{conflict.column}' has conflicting types: {'; '.join(variants)}"

@@ -1,0 +1,1 @@
+"""Operator folders, one per ``namespace/command``; each holds ``operator.yaml``."""

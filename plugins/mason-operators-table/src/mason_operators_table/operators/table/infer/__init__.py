@@ -1,0 +1,44 @@
+"""``table infer``: learn a table from files and register it.
+
+Re-inferring a path replaces the table registered under the same name, so the
+catalog follows the files as they change; the info message says when it did.
+"""
+
+from __future__ import annotations
+
+from mason import NotFoundError, OperatorContext, OperatorDefinition, models
+from mason_operators_table.catalog import describe_conflict, describe_table
+
+
+class TableInfer(OperatorDefinition):
+    def run(self, ctx: OperatorContext) -> models.Table:
+        database_name: str = ctx.params["database_name"]
+        inferred = ctx.storage.infer_table(
+            ctx.params["storage_path"], database_name, ctx.params.get("table_name")
+        )
+        for conflict in inferred.conflicts:
+            ctx.warn(describe_conflict(conflict))
+        for warning in inferred.warnings:
+            ctx.warn(warning)
+        if inferred.skipped_files:
+            skipped = inferred.skipped_files
+            shown = ", ".join(skipped[:5]) + (
+                f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+            )
+            ctx.warn(f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {shown}")
+
+        table = inferred.table.model_copy(update={"database": database_name})
+        ctx.metastore.create_database(database_name, exist_ok=True)
+        replacing = _exists(ctx, database_name, table.name)
+        registered = ctx.metastore.create_table(table, replace=True)
+        verb = "Replaced" if replacing else "Registered"
+        ctx.info(f"{verb} table {describe_table(registered)}")
+        return registered
+
+
+def _exists(ctx: OperatorContext, database_name: str, table_name: str) -> bool:
+    try:
+        ctx.metastore.get_table(database_name, table_name)
+    except NotFoundError:
+        return False
+    return True

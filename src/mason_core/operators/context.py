@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, TypeVar, cast
 
 from mason_core.config.model import ValidConfig
@@ -71,10 +72,8 @@ class EngineSet:
 
     def close(self) -> None:
         for engine in self._built.values():
-            try:
+            with contextlib.suppress(Exception):  # closing must not hide the run's outcome
                 engine.close()
-            except Exception:  # closing must not hide the run's own outcome
-                pass
         self._built.clear()
 
 

@@ -46,7 +46,7 @@ class _ParameterLists(BaseModel):
         out: list[ParameterSpec] = []
         for required, items in ((True, self.required), (False, self.optional)):
             for item in items:
-                fields = {"name": item} if isinstance(item, str) else dict(item)
+                fields: dict[str, Any] = {"name": item} if isinstance(item, str) else dict(item)
                 fields["required"] = required
                 out.append(ParameterSpec.model_validate(fields))
         return out
@@ -106,13 +106,12 @@ class OperatorSpec(BaseModel):
     def optional_names(self) -> list[str]:
         return [p.name for p in self.parameters if not p.required]
 
-    def load_class(self) -> type[Any]:
+    def load_class(self) -> Any:
         """Import the implementation: the only point an operator's code loads."""
         from mason_core.imports import import_object
 
         if self.implementation:
-            cls: type[Any] = import_object(self.implementation)
-            return cls
+            return import_object(self.implementation)
         if self.source_dir is None:
             raise PluginLoadError(f"operator '{self.name}' has no implementation")
         module = import_module_at(
@@ -120,7 +119,7 @@ class OperatorSpec(BaseModel):
         )
         class_name = camel_name(self.namespace, self.command)
         try:
-            found: type[Any] = getattr(module, class_name)
+            found = getattr(module, class_name)
         except AttributeError:
             raise PluginLoadError(
                 f"operator '{self.name}': {self.source_dir}/__init__.py defines no class "

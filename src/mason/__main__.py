@@ -1,0 +1,3 @@
+from mason_core.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``mason`` command line (Typer). Heavy libraries are never imported here."""

@@ -1,0 +1,110 @@
+"""``mason``: the Typer application and its top-level commands.
+
+Operator, config and plugin commands live in their own modules; this one
+wires them together and owns the global options.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from mason_core.__about__ import __version__
+
+BANNER = "Mason Data Operator Framework: self-contained, parameterized, composable data operators."
+
+app = typer.Typer(
+    name="mason",
+    help=BANNER,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mason {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show tracebacks and debug logs (never secrets)."
+    ),
+) -> None:
+    if debug:
+        os.environ["MASON_DEBUG"] = "1"
+    _configure_logging(debug)
+
+
+def _configure_logging(debug: bool) -> None:
+    from mason_core.secrets import ScrubbingFilter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ScrubbingFilter())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("mason")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.propagate = False
+
+
+def _mount() -> None:
+    from mason_core.cli import configs, definitions, operators, plugins
+
+    operators.register(app)
+    configs.register(app)
+    definitions.register(app)
+    plugins.register(app)
+    import importlib
+
+    try:
+        workflow = importlib.import_module("mason_core.cli.workflow")
+    except ImportError:  # workflow commands not built yet
+        return
+    workflow.register(app)
+
+
+_mount()
+
+
+def _operator_epilog() -> str | None:
+    """Installed operator namespaces, shown under ``mason --help``."""
+    from mason_core.runtime import default_session
+
+    try:
+        registry = default_session().registry
+    except Exception:
+        return None
+    parts = []
+    for ns in registry.operator_namespaces():
+        cmds = sorted(c for (n, c) in registry.operators if n == ns)
+        parts.append(f"{ns} ({', '.join(cmds)})")
+    if not parts:
+        return "No operators installed: pip install mason-operators-table, or mason register PATH."
+    return f"Operators: {'; '.join(parts)}. Run 'mason op NAMESPACE COMMAND --help' for one."
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
+        app.info.epilog = _operator_epilog()
+    try:
+        app(args=args, prog_name="mason")
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted", err=True)
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

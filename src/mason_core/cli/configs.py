@@ -1,0 +1,133 @@
+"""``mason config``: validate and save configurations, pick the current one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from mason_core.cli.output import OutputFormat, cli_errors, emit_table, resolve_output
+from mason_core.config.model import ValidConfig
+from mason_core.errors import MasonError
+from mason_core.runtime import default_session
+
+
+def config_rows(
+    configs: list[ValidConfig | tuple[str, str]], current: str | None
+) -> list[dict[str, Any]]:
+    """One row per engine of each configuration; invalid saved files get one row."""
+    rows: list[dict[str, Any]] = []
+    for config in configs:
+        if isinstance(config, tuple):
+            config_id, problem = config
+            rows.append(
+                {
+                    "current": "*" if config_id == current else ".",
+                    "id": config_id,
+                    "engine": "",
+                    "client": "",
+                    "configuration": f"INVALID: {problem}",
+                }
+            )
+            continue
+        first = True
+        for engine, clients in config.redacted().items():
+            for client, settings in clients.items():
+                rows.append(
+                    {
+                        "current": ("*" if config.id == current else ".") if first else "",
+                        "id": config.id if first else "",
+                        "engine": engine,
+                        "client": client,
+                        "configuration": settings,
+                    }
+                )
+                first = False
+    return rows
+
+
+def show_configs(output: OutputFormat) -> None:
+    session = default_session()
+    store = session.configs
+    current = store.current_id()
+    loaded: list[ValidConfig | tuple[str, str]] = []
+    saved = store.saved_files()
+    if saved:
+        for config_id, path in saved.items():
+            try:
+                loaded.append(store.read_file(path))
+            except MasonError as exc:
+                loaded.append((config_id, exc.message))
+    else:
+        builtin = store.builtin()
+        if builtin is not None:
+            loaded.append(builtin)
+    if output is OutputFormat.json:
+        from mason_core.cli.output import echo_json
+
+        echo_json(
+            [
+                {
+                    "Id": c.id,
+                    "Current": c.id == current,
+                    "Builtin": c.builtin,
+                    "Engines": c.redacted(),
+                }
+                if isinstance(c, ValidConfig)
+                else {"Id": c[0], "Current": c[0] == current, "Error": c[1]}
+                for c in loaded
+            ]
+        )
+        return
+    if not loaded:
+        typer.echo("No configurations. Install mason-local or run 'mason config PATH'.")
+        return
+    emit_table(
+        config_rows(loaded, current),
+        ["current", "id", "engine", "client", "configuration"],
+        "Configurations (* = current)",
+        output,
+    )
+
+
+def config(
+    path: Path | None = typer.Argument(
+        None, help="A configuration file, or a folder of them, to validate and save."
+    ),
+    set_current: str | None = typer.Option(
+        None, "-s", "--set-current", help="Make this configuration id current."
+    ),
+    output: OutputFormat | None = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Configure which client serves each engine; list configurations."""
+    out = resolve_output(output)
+    with cli_errors():
+        session = default_session()
+        store = session.configs
+        if path is not None:
+            configs = store.read_path(path)  # all validated before any is saved
+            ids = [c.id for c in configs]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                from mason_core.errors import ConfigurationError
+
+                raise ConfigurationError(f"configuration id given twice: {', '.join(dupes)}")
+            session.home.ensure()
+            had_saved = bool(store.saved_files())
+            for c in configs:
+                target = store.save(c)
+                typer.echo(
+                    f"Valid configuration. Saved config {c.id} from {c.source} to {target}",
+                    err=True,
+                )
+            if not had_saved and set_current is None:
+                set_current = configs[0].id
+        if set_current is not None:
+            chosen = store.set_current(set_current)
+            typer.echo(f"Current configuration is now {chosen.id}", err=True)
+        show_configs(out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("config")(config)

@@ -1,0 +1,128 @@
+"""``mason register`` / ``apply``, ``mason get`` and ``mason validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mason_core.cli.output import (
+    OutputFormat,
+    cli_errors,
+    echo_json,
+    emit_response,
+    fail,
+    resolve_output,
+)
+from mason_core.cli.params import collect_parameters
+from mason_core.errors import DefinitionError
+from mason_core.runtime import default_session
+
+
+def register_cmd(
+    path: Path = typer.Argument(..., help="A folder (or file) of operator.yaml / workflow.yaml."),
+) -> None:
+    """Register folder operators and workflows into MASON_HOME."""
+    from mason_core.register import register_path
+
+    with cli_errors():
+        session = default_session()
+        done = register_path(session.home, path)
+        session.reload()
+        for item in done:
+            typer.echo(
+                f"Valid {item.kind} definition. Registered {item.namespace} {item.command} "
+                f"from {item.source} to {item.target}"
+            )
+
+
+def get(
+    kind: str = typer.Argument(..., help="operator, workflow, config or plugin"),
+    names: list[str] = typer.Argument(None, help="NAMESPACE COMMAND, a config id or plugin name"),
+) -> None:
+    """Show one definition in full (JSON, secrets REDACTED)."""
+    with cli_errors():
+        session = default_session()
+        names = names or []
+        if kind in ("operator", "op", "workflow", "wf"):
+            if len(names) != 2:
+                raise fail(f"usage: mason get {kind} NAMESPACE COMMAND")
+            if kind in ("operator", "op"):
+                spec = session.registry.operator(names[0], names[1])
+            else:
+                spec = session.registry.workflow(names[0], names[1])  # type: ignore[assignment]
+            echo_json(spec.model_dump(mode="json", by_alias=True))
+        elif kind == "config":
+            config = session.configs.get(names[0] if names else None)
+            echo_json({"Id": config.id, "Builtin": config.builtin, "Engines": config.redacted()})
+        elif kind == "plugin":
+            found = [p for p in session.registry.plugins if not names or p.name in names]
+            if not found:
+                raise fail(f"unknown plugin '{' '.join(names)}'")
+            echo_json([p.__dict__ for p in found])
+        else:
+            raise fail(f"unknown kind '{kind}' (operator, workflow, config, plugin)")
+
+
+def validate(
+    target: str = typer.Argument(
+        ..., help="A definition/config file or folder, or an operator NAMESPACE."
+    ),
+    command: str | None = typer.Argument(None, help="Operator command, when validating a call."),
+    params: str | None = typer.Option(None, "-p", "--parameters"),
+    param_file: Path | None = typer.Option(None, "-f", "--file"),
+    config_id: str | None = typer.Option(None, "-c", "--config"),
+    output: OutputFormat | None = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Validate definition files, or an operator call, without running anything."""
+    out = resolve_output(output)
+    with cli_errors():
+        session = default_session()
+        path = Path(target)
+        if command is None and path.exists():
+            for line in validate_files(path):
+                typer.echo(line)
+            return
+        if command is None:
+            raise fail(f"'{target}' is neither a file nor 'NAMESPACE COMMAND'")
+        given = collect_parameters(params, param_file)
+        emit_response(session.validate(target, command, given, config_id), out, "Validation")
+
+
+def validate_files(path: Path) -> list[str]:
+    """Validate every operator, workflow and config YAML under ``path``."""
+    from mason_core.definitions import read_yaml
+    from mason_core.operators.spec import parse_operator
+    from mason_core.workflows.spec import parse_workflow
+
+    session = default_session()
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+    )
+    lines: list[str] = []
+    for f in files:
+        data = read_yaml(f)
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind == "operator":
+            parse_operator(f, "validate", data)
+        elif kind == "workflow":
+            parse_workflow(f, "validate", data)
+        elif kind == "config":
+            session.configs.read_file(f)
+        else:
+            if path.is_file():
+                raise DefinitionError(f"{f}: no 'type: operator|workflow|config'")
+            continue
+        lines.append(f"valid {kind}: {f}")
+    if not lines:
+        raise DefinitionError(f"{path}: no operator, workflow or config definitions found")
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    app.command("register")(register_cmd)
+    app.command("apply", hidden=True)(register_cmd)
+    app.command("get")(get)
+    app.command("validate")(validate)

@@ -11,8 +11,9 @@ from mason_core.runtime import reset_sessions
 
 
 @pytest.fixture(autouse=True)
-def isolated_mason_home(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_mason_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("mason_home")
     monkeypatch.setenv("MASON_HOME", str(home))
     monkeypatch.delenv("MASON_DEBUG", raising=False)

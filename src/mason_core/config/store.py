@@ -87,6 +87,9 @@ class ConfigStore:
         builtin = self.builtin()
         return [builtin] if builtin else []
 
+    def has_any(self) -> bool:
+        return bool(self.saved_files()) or self.builtin() is not None
+
     def current_id(self) -> str | None:
         saved = self.saved_files()
         current = self.home.read_state().get("current_config")
@@ -100,7 +103,7 @@ class ConfigStore:
         wanted = str(config_id) if config_id is not None else self.current_id()
         if wanted is None:
             raise ConfigurationError(
-                "no configuration: install a client plugin (mason-local) or run 'mason config PATH'"
+                "no configuration: install a client plugin or run 'mason config PATH'"
             )
         saved = self.saved_files()
         if wanted in saved:

@@ -1,0 +1,166 @@
+"""Mason's developer tasks.
+
+    nox                 tests, lint, typecheck (what CI runs)
+    nox -s demo         infer, list and query the bundled sample on the local default
+    nox -s bench        every bench/bench_*.py, figures beside their baselines
+    nox -s tests -- -k wheels     pytest arguments after ``--``
+
+Sessions run in the interpreter nox itself runs on. They install the three
+first-party distributions editable (fast, and re-installs are near no-ops when
+a virtualenv is reused); ``tests/packaging`` separately builds real wheels and
+installs them in a fresh virtualenv, so the packaged form is covered too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent.resolve()
+
+# uv when it is installed (``pip install "nox[uv]"``), else virtualenv + pip.
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+# Reusing an existing virtualenv is safe: every session re-runs its installs,
+# which only change what is out of date.
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+#: mason-core and the first-party plugins, editable, in dependency order.
+PACKAGES = (".", "plugins/mason-local", "plugins/mason-operators-table")
+TEST_DEPS = ("pytest", "pytest-timeout", "hypothesis", "psutil", "build", "hatchling")
+# pinned so lint and typecheck verdicts do not change under us with a new release
+LINT_DEPS = ("ruff==0.17.6",)
+TYPECHECK_DEPS = ("mypy==2.4.1", "types-PyYAML")
+BENCH_DEPS = ("psutil", "tpchgen-cli")
+#: third-party example plugins type-checked alongside the first-party ones.
+EXTRA_TYPED_SOURCES = ("tests/packaging/mason-acme/src",)
+#: a per-test ceiling well above any real test, so a hang fails instead of eating CI time.
+TEST_TIMEOUT_SECONDS = "900"
+
+
+def install_mason(session: nox.Session, *extra: str) -> None:
+    args: list[str] = []
+    for package in PACKAGES:
+        args += ["-e", package]
+    session.install(*args, *extra)
+
+
+def plugin_sources() -> list[str]:
+    found = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "plugins").glob("*/src"))
+    return found + [s for s in EXTRA_TYPED_SOURCES if (ROOT / s).is_dir()]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """pytest over tests/ with every first-party plugin installed."""
+    install_mason(session, *TEST_DEPS)
+    args = session.posargs or ["tests"]
+    # success_codes=[0]: pytest's 5 ("no tests collected") is a failure here.
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        f"--timeout={TEST_TIMEOUT_SECONDS}",
+        *args,
+        success_codes=[0],
+        env={"PYTHONDONTWRITEBYTECODE": None},
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install(*LINT_DEPS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the core; mypy on each plugin's sources."""
+    install_mason(session, *TYPECHECK_DEPS)
+    session.run("mypy", "--strict", "src/mason_core", "src/mason")
+    # MYPYPATH=src: plugins see mason-core's own sources and types.
+    for source in plugin_sources():
+        session.run("mypy", source, env={"MYPYPATH": str(ROOT / "src")})
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run bench/bench_*.py (or those named after ``--``), each printing its figures."""
+    install_mason(session, *BENCH_DEPS)
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    if session.posargs:
+        wanted = {Path(a).stem for a in session.posargs}
+        scripts = [
+            s for s in scripts if s.stem in wanted or s.stem.removeprefix("bench_") in wanted
+        ]
+        if not scripts:
+            session.error(f"no bench script matches {', '.join(session.posargs)}")
+    if not scripts:
+        session.error("no bench/bench_*.py scripts")
+    for script in scripts:
+        session.log(f"=== {script.name}")
+        session.run("python", str(script))
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Mason's main job on the embedded local default, in a throwaway MASON_HOME:
+    infer the bundled sample dataset, list the tables, query them."""
+    install_mason(session)
+    home = Path(tempfile.mkdtemp(prefix="mason-demo-"))
+    env = {"MASON_HOME": str(home / "home")}
+    try:
+        sample = session.run(
+            "python",
+            "-c",
+            "from mason_operators_table import samples; print(samples.path('sales'))",
+            silent=True,
+            env=env,
+        )
+        if not isinstance(sample, str) or not sample.strip():
+            session.error("could not locate the bundled sample dataset")
+        sample_path = sample.strip().splitlines()[-1]
+        steps = [
+            (
+                "infer the sample (CSV files, hive-partitioned by region) as demo.sales",
+                [
+                    "op",
+                    "table",
+                    "infer",
+                    "-p",
+                    f'storage_path:"{sample_path}",database_name:demo,table_name:sales',
+                ],
+            ),
+            (
+                "list the tables of database demo",
+                ["op", "table", "list", "-p", "database_name:demo"],
+            ),
+            (
+                "query it: revenue per region",
+                [
+                    "op",
+                    "table",
+                    "query",
+                    "-p",
+                    'database_name:demo,query_string:"SELECT region, count(*) AS orders, '
+                    "round(sum(quantity * unit_price), 2) AS revenue FROM sales "
+                    'GROUP BY region ORDER BY region"',
+                ],
+            ),
+        ]
+        for title, args in steps:
+            session.log(f"--- {title}")
+            session.log("$ mason " + " ".join(_quote(a) for a in args))
+            session.run("mason", *args, "--output", "table", env=env)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _quote(arg: str) -> str:
+    return f"'{arg}'" if any(c in arg for c in ' "*,(') else arg

@@ -38,11 +38,17 @@ def describe_table(table: models.Table) -> str:
     return f"{qualified_name(table)} ({', '.join(parts)})"
 
 
-def describe_conflict(conflict: models.SchemaConflict, max_files: int = 3) -> str:
-    """One warning line per conflicting column, naming a few files per type."""
+def describe_conflict(conflict: models.SchemaConflict, base: str = "", max_files: int = 3) -> str:
+    """Which files carry which type of a conflicting column, paths shown below ``base``.
+
+    Clients word the conflict itself in their warnings; this line adds the files,
+    which is what a user needs to go and fix the data.
+    """
+    prefix = base.rstrip("/") + "/" if base else ""
     variants = []
     for type_name, files in sorted(conflict.types.items()):
-        shown = ", ".join(files[:max_files])
-        more = f" and {len(files) - max_files} more" if len(files) > max_files else ""
+        names = [f.removeprefix(prefix) for f in files]
+        shown = ", ".join(names[:max_files])
+        more = f" and {len(names) - max_files} more" if len(names) > max_files else ""
         variants.append(f"{type_name} in {shown}{more}")
-    return f"column '{conflict.column}' has conflicting types: {'; '.join(variants)}"
+    return f"column '{conflict.column}' by file: {'; '.join(variants)}"

@@ -14,29 +14,24 @@ class TableInfer(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.Table:
         database_name: str = ctx.params["database_name"]
         inferred = ctx.storage.infer_table(
-            ctx.params["storage_path"], database_name, ctx.params.get("table_name")
+            ctx.params["storage_path"], database_name, ctx.params["table_name"]
         )
-        for conflict in inferred.conflicts:
-            ctx.warn(describe_conflict(conflict))
+        # the client's own warnings already cover skipped files and mixed layouts
         for warning in inferred.warnings:
             ctx.warn(warning)
-        if inferred.skipped_files:
-            skipped = inferred.skipped_files
-            shown = ", ".join(skipped[:5]) + (
-                f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-            )
-            ctx.warn(f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}: {shown}")
-
         table = inferred.table.model_copy(update={"database": database_name})
+        for conflict in inferred.conflicts:
+            ctx.warn(describe_conflict(conflict, base=table.location or ""))
+
         ctx.metastore.create_database(database_name, exist_ok=True)
-        replacing = _exists(ctx, database_name, table.name)
+        replacing = _registered(ctx, database_name, table.name)
         registered = ctx.metastore.create_table(table, replace=True)
         verb = "Replaced" if replacing else "Registered"
         ctx.info(f"{verb} table {describe_table(registered)}")
         return registered
 
 
-def _exists(ctx: OperatorContext, database_name: str, table_name: str) -> bool:
+def _registered(ctx: OperatorContext, database_name: str, table_name: str) -> bool:
     try:
         ctx.metastore.get_table(database_name, table_name)
     except NotFoundError:

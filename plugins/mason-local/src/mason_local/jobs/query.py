@@ -1,0 +1,50 @@
+"""Query jobs: SQL over catalog tables on an in-memory DuckDB."""
+
+from __future__ import annotations
+
+from mason_core.models import QueryJob
+from mason_local.jobs.results import (
+    arrow_reader,
+    arrow_table,
+    columns_of,
+    stream_result,
+    write_result,
+)
+from mason_local.jobs.runtime import JobOutcome, JobRun
+from mason_local.jobs.sql import query_error, strip_statement
+from mason_local.jobs.tables import register_tables
+from mason_local.paths import resolve_local
+
+
+def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
+    """Run the query with ``job.tables`` as views; write the result when an
+    output path is given, and return its columns, row count and a preview."""
+    import duckdb
+
+    con = run.duckdb()
+    try:
+        register_tables(con, job.tables, run.config, job.database_name)
+        query = strip_statement(job.query_string)
+        try:
+            if job.output_path:
+                target = resolve_local(job.output_path, run.config.root)
+                row_count, preview = write_result(
+                    con, query, target, job.output_format, job.overwrite, job.preview_rows
+                )
+                columns = columns_of(arrow_table(con.sql(query).limit(0)).schema)
+                return JobOutcome(
+                    result_location=str(target),
+                    columns=columns,
+                    preview=preview,
+                    row_count=row_count,
+                    metrics={"format": job.output_format},
+                )
+            relation = con.sql(query)
+            if relation is None:  # a statement without a result
+                return JobOutcome(row_count=0)
+            columns, preview, row_count = stream_result(arrow_reader(relation), job.preview_rows)
+            return JobOutcome(columns=columns, preview=preview, row_count=row_count)
+        except duckdb.Error as exc:
+            raise query_error(exc) from exc
+    finally:
+        con.close()

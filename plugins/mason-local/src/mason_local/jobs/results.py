@@ -1,0 +1,130 @@
+"""Job results: columns and a JSON-safe preview from an arrow stream, and
+writing a query's result to an output path through staging."""
+
+from __future__ import annotations
+
+import base64
+import math
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mason_core.models import Column, OutputFormat
+from mason_local.jobs.sql import literal, strip_statement
+from mason_local.staging import staged_output
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+#: rows per arrow batch when streaming a result to count it.
+BATCH_ROWS = 64 * 1024
+
+_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "parquet": (".parquet", ".pq"),
+    "csv": (".csv",),
+    "json": (".json", ".jsonl", ".ndjson"),
+}
+_COPY_OPTIONS = {
+    "parquet": "FORMAT parquet",
+    "csv": "FORMAT csv, HEADER true",
+    "json": "FORMAT json",
+}
+_READERS = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as something ``json.dumps`` writes faithfully."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return str(value)
+
+
+def columns_of(schema: pa.Schema) -> list[Column]:
+    return [Column(name=f.name, type=str(f.type), nullable=f.nullable) for f in schema]
+
+
+def rows_of(table: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
+    return [{k: json_safe(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def arrow_reader(relation: duckdb.DuckDBPyRelation) -> pa.RecordBatchReader:
+    """A streaming reader over ``relation`` (DuckDB renamed the method in 1.4)."""
+    method = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch
+    reader: pa.RecordBatchReader = method(BATCH_ROWS)
+    return reader
+
+
+def stream_result(
+    reader: pa.RecordBatchReader, preview_rows: int
+) -> tuple[list[Column], list[dict[str, Any]], int]:
+    """Columns, the first ``preview_rows`` rows and the row count, holding one
+    batch in memory at a time."""
+    preview: list[dict[str, Any]] = []
+    count = 0
+    for batch in reader:
+        if len(preview) < preview_rows:
+            preview.extend(rows_of(batch.slice(0, preview_rows - len(preview))))
+        count += batch.num_rows
+    return columns_of(reader.schema), preview, count
+
+
+def output_file_name(target: Path, fmt: OutputFormat) -> str | None:
+    """``None`` when ``target`` names a folder (no extension of ``fmt``): the
+    result then goes to ``part-00000`` inside it."""
+    return target.name if target.suffix.lower() in _EXTENSIONS[fmt] else None
+
+
+def write_result(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    target: Path,
+    fmt: OutputFormat,
+    overwrite: bool,
+    preview_rows: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Write the query's result to ``target`` (a file, or a folder of one part)
+    through staging; return the row count and a preview read back from it."""
+    with staged_output(target, overwrite) as staging:
+        if output_file_name(target, fmt) is None:
+            staging.mkdir()
+            written = staging / f"part-00000{_EXTENSIONS[fmt][0]}"
+        else:
+            written = staging
+        copied = con.execute(
+            f"COPY ({strip_statement(query)}) TO {literal(str(written))} ({_COPY_OPTIONS[fmt]})"
+        ).fetchone()
+        row_count = int(copied[0]) if copied else 0
+        preview = read_back(con, written, fmt, preview_rows) if row_count else []
+    return row_count, preview
+
+
+def read_back(
+    con: duckdb.DuckDBPyConnection, written: Path, fmt: OutputFormat, rows: int
+) -> list[dict[str, Any]]:
+    """The first rows of a written result, for the job's preview."""
+    back = con.sql(f"SELECT * FROM {_READERS[fmt]}({literal(str(written))}) LIMIT {int(rows)}")
+    return rows_of(arrow_table(back))
+
+
+def arrow_table(relation: duckdb.DuckDBPyRelation) -> pa.Table:
+    """The relation's rows as an arrow table (DuckDB renamed the method in 1.4)."""
+    method = getattr(relation, "to_arrow_table", None) or relation.arrow
+    table: pa.Table = method()
+    return table

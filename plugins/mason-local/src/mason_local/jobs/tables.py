@@ -1,0 +1,106 @@
+"""Catalog tables as DuckDB views, so SQL names them as ``database.table``
+(or just ``table`` within the job's database) whatever their files are.
+
+Files are listed when the job runs, so a table sees files added after it was
+inferred; the catalog's schema and reader properties say how to read them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mason_core.errors import MasonRuntimeError, NotFoundError
+from mason_core.models import Table
+from mason_local.inference.formats import detect_format
+from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
+from mason_local.paths import data_files, resolve_local
+from mason_local.types import duckdb_type
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from mason_local.config import LocalClientConfig
+
+
+def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
+    """The table's data files of its format, listed now."""
+    if not table.location:
+        raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
+    location = resolve_local(table.location, config.root)
+    files = [p for p in data_files(location) if detect_format(p) == table.format]
+    if not files:
+        raise NotFoundError(
+            f"table '{table.database}.{table.name}' has no {table.format} files at {location}"
+        )
+    return files
+
+
+def scan_sql(table: Table, config: LocalClientConfig) -> str:
+    """A DuckDB table function call reading the table's files."""
+    files = literal_list(str(p) for p in table_files(table, config))
+    hive = [f"hive_partitioning = {'true' if table.partition_keys else 'false'}"]
+    if table.partition_keys:
+        hive.append(
+            "hive_types = "
+            + struct_literal(
+                {k.name: duckdb_type(k.type) or "VARCHAR" for k in table.partition_keys}
+            )
+        )
+    columns = _column_types(table)
+    if table.format == "parquet":
+        options = [*hive, "union_by_name = true"]
+        return f"read_parquet({files}, {', '.join(options)})"
+    if table.format == "csv":
+        header = table.properties.get("header", "true")
+        options = [f"header = {'true' if header == 'true' else 'false'}", *hive]
+        options.append(f"delim = {literal(table.properties.get('delimiter', ','))}")
+        if columns:
+            options.append(f"columns = {struct_literal(columns)}")
+        return f"read_csv({files}, {', '.join(options)})"
+    if table.format == "jsonl":
+        options = ["format = 'newline_delimited'", *hive]
+        if columns:
+            options.append(f"columns = {struct_literal(columns)}")
+        return f"read_json({files}, {', '.join(options)})"
+    raise MasonRuntimeError(
+        f"table '{table.database}.{table.name}' has format '{table.format}', "
+        "which the local client cannot read"
+    )
+
+
+def _column_types(table: Table) -> dict[str, str] | None:
+    """Catalog column types in DuckDB's spelling; ``None`` (let DuckDB detect)
+    when any column has a type DuckDB's readers cannot be told directly."""
+    out = {}
+    for column in table.table_schema.columns:
+        kind = duckdb_type(column.type)
+        if kind is None:
+            return None
+        out[column.name] = kind
+    return out or None
+
+
+def register_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[Table],
+    config: LocalClientConfig,
+    default_database: str,
+) -> None:
+    """A view per table in a schema per database; ``default_database`` becomes
+    the current schema so unqualified names resolve in it."""
+    import duckdb
+
+    schemas = {t.database or default_database for t in tables} | {default_database}
+    try:
+        for schema in sorted(schemas):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+        for table in tables:
+            schema = table.database or default_database
+            con.execute(
+                f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
+                f"SELECT * FROM {scan_sql(table, config)}"
+            )
+        con.execute(f"USE memory.{ident(default_database)}")
+    except duckdb.Error as exc:
+        raise query_error(exc, "cannot read the catalog's tables") from exc

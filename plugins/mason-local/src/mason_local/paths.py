@@ -1,0 +1,83 @@
+"""Local paths: resolving what users type, confining it to ``root``, and
+telling data files from the bookkeeping files tools leave beside them.
+
+Shared by the storage engine and the job runners, so a runner's output path
+obeys the same confinement as everything the storage engine touches.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from mason_core.errors import MasonUsageError, NotFoundError
+
+#: names that are never data: markers and metadata written by Spark, Hive, Mason.
+_IGNORED_NAMES = frozenset({"_SUCCESS", "_metadata", "_common_metadata", "_committed", "_started"})
+
+
+def confinement_root(root: str | None) -> Path | None:
+    return Path(root).expanduser().resolve() if root else None
+
+
+def resolve_local(path: str, root: str | None) -> Path:
+    """The absolute path ``path`` names, refusing one outside ``root`` when set.
+
+    Relative paths resolve against ``root`` (or the working directory);
+    ``file://`` is accepted, other protocols are not this client's business.
+    """
+    raw = path.strip()
+    if not raw:
+        raise MasonUsageError("empty path")
+    if raw.startswith("file://"):
+        raw = raw[len("file://") :]
+    elif "://" in raw:
+        scheme = raw.split("://", 1)[0]
+        raise MasonUsageError(
+            f"local storage cannot reach '{path}' ({scheme}:// paths need a {scheme} client)"
+        )
+    candidate = Path(raw).expanduser()
+    base = confinement_root(root)
+    if base is None:
+        return (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
+    resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    if resolved != base and base not in resolved.parents:
+        raise MasonUsageError(f"path '{path}' is outside the local root {base}")
+    return resolved
+
+
+def is_data_name(name: str) -> bool:
+    """False for hidden files, ``_SUCCESS``-style markers and staging folders."""
+    return not (name.startswith((".", "_")) or name in _IGNORED_NAMES or name.endswith(".crc"))
+
+
+def iter_data_files(path: Path) -> Iterator[os.DirEntry[str]]:
+    """Every data file under ``path`` (a folder), depth first, skipping what
+    :func:`is_data_name` rejects at any level."""
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                children = sorted(entries, key=lambda e: e.name)
+        except FileNotFoundError:
+            continue
+        subdirs = []
+        for entry in children:
+            if not is_data_name(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                subdirs.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=True):
+                yield entry
+        stack.extend(reversed(subdirs))
+
+
+def data_files(path: Path) -> list[Path]:
+    """``path`` itself when it is a file, else the data files under it, sorted."""
+    if path.is_file():
+        return [path]
+    if not path.exists():
+        raise NotFoundError(f"path {path} does not exist")
+    return sorted(Path(e.path) for e in iter_data_files(path))

@@ -1,0 +1,91 @@
+"""Shared by the bench scripts: timing, a scratch MASON_HOME, and printing
+figures beside their baselines. Not a benchmark itself (no ``bench_`` prefix)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+#: generated inputs are cached here between runs (git-ignored)
+DATA = Path(__file__).resolve().parent / ".data"
+
+
+def median_seconds(fn: Callable[[], object], runs: int, warmup: int = 1) -> tuple[float, float]:
+    """(median, min) wall time of ``fn`` over ``runs`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+def run_quietly(args: Sequence[str | Path], env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL
+    )
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}"
+        )
+
+
+def venv_script(name: str) -> Path:
+    """A console script of the interpreter running the bench (``mason``)."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        raise SystemExit(f"{path} not found: install mason-core in this environment")
+    return path
+
+
+@contextmanager
+def scratch_home() -> Iterator[Path]:
+    """A throwaway MASON_HOME, set in the environment for the duration."""
+    old = os.environ.get("MASON_HOME")
+    with tempfile.TemporaryDirectory(prefix="mason-bench-") as tmp:
+        os.environ["MASON_HOME"] = str(Path(tmp) / "home")
+        try:
+            from mason_core.runtime import reset_sessions
+
+            reset_sessions()
+            yield Path(tmp)
+        finally:
+            if old is None:
+                os.environ.pop("MASON_HOME", None)
+            else:
+                os.environ["MASON_HOME"] = old
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(c) for c in header]] + [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    print(f"\n{title}")
+    for n, row in enumerate(cells):
+        print(
+            "  "
+            + "  ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}x" if baseline > 0 else "n/a"

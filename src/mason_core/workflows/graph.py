@@ -68,28 +68,17 @@ def find_cycles(deps: Mapping[str, Sequence[str]]) -> list[list[str]]:
     return cycles
 
 
-def ancestors(deps: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
-    """For each step, every step it depends on directly or transitively."""
-    memo: dict[str, set[str]] = {}
-    order, leftover = execution_order(deps)
-    for step in order:
-        found: set[str] = set()
-        for dep in deps[step]:
-            if dep in deps:
-                found.add(dep)
-                found |= memo.get(dep, set())
-        memo[step] = found
-    for step in leftover:  # on a cycle: walk without memo, guarding revisits
-        found = set()
-        todo = [d for d in deps[step] if d in deps]
-        while todo:
-            dep = todo.pop()
-            if dep in found:
-                continue
-            found.add(dep)
-            todo.extend(d for d in deps[dep] if d in deps)
-        memo[step] = found
-    return memo
+def ancestors_of(deps: Mapping[str, Sequence[str]], step: str) -> set[str]:
+    """Every step ``step`` depends on, directly or transitively (cycles tolerated)."""
+    found: set[str] = set()
+    todo = [d for d in deps.get(step, ()) if d in deps]
+    while todo:
+        dep = todo.pop()
+        if dep in found:
+            continue
+        found.add(dep)
+        todo.extend(d for d in deps[dep] if d in deps)
+    return found
 
 
 def dependents(deps: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

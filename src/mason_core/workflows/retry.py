@@ -24,7 +24,7 @@ class RetryPolicy:
     def delay(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first retry)."""
         if self.kind == "exponential":
-            return min(self.base_seconds * (2 ** (retry - 1)), MAX_DELAY_SECONDS)
+            return min(self.base_seconds * 2.0 ** (retry - 1), MAX_DELAY_SECONDS)
         if self.kind == "fixed":
             return min(self.base_seconds, MAX_DELAY_SECONDS)
         return 0.0

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from mason_core.definitions import find_definition_files, pydantic_problem, read_yaml
+from mason_core.definitions import (
+    camel_name,
+    find_definition_files,
+    import_module_at,
+    pydantic_problem,
+    read_yaml,
+)
 from mason_core.errors import DefinitionError
 
 
@@ -40,12 +47,39 @@ class WorkflowSpec(BaseModel):
     description: str = ""
     dag: list[StepSpec] = Field(default_factory=list)
     supported_schedulers: list[str] = Field(default_factory=list)
+    #: ``module:Class`` of the WorkflowDefinition, overriding the folder convention.
+    implementation: str | None = Field(default=None, alias="class")
     source_dir: Path | None = None
     plugin: str = ""
 
     @property
     def dag_name(self) -> str:
         return self.name or f"{self.namespace}_{self.command}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.namespace} {self.command}"
+
+    def load_definition(self) -> builtins.type[Any] | None:
+        """The class deciding how a run proceeds, or ``None`` when there is none.
+
+        An explicit ``class:`` must exist. Otherwise the folder's ``__init__.py``
+        may define the CamelCase class (``table validated_infer`` ->
+        ``TableValidatedInfer``), as in the original Mason.
+        """
+        from mason_core.imports import import_object
+
+        if self.implementation:
+            found: builtins.type[Any] = import_object(self.implementation)
+            return found
+        if self.source_dir is None or not (self.source_dir / "__init__.py").is_file():
+            return None
+        unique = f"mason_workflow_{self.namespace}_{self.command}".replace("-", "_")
+        module = import_module_at(self.source_dir, unique)
+        cls: builtins.type[Any] | None = getattr(
+            module, camel_name(self.namespace, self.command), None
+        )
+        return cls
 
 
 def parse_workflow(path: Path, plugin: str, data: Any = None) -> WorkflowSpec:

@@ -1,9 +1,93 @@
-"""The local scheduler: in-process and synchronous (workflows build on it)."""
+"""The local scheduler: runs workflow DAGs in this process.
+
+Registered DAGs are kept as JSON files in MASON_HOME/clients/local/dags (owner
+read/write only: their parameters may hold secrets), and run through the
+core's workflow runner, from ``mason wf -r``, ``trigger_dag`` or the
+foreground ``mason scheduler`` loop for cron schedules.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
 from mason_core.engines import SchedulerEngine
+from mason_core.errors import MasonUsageError, NotFoundError
+from mason_core.home import atomic_write_json
+from mason_core.models import Dag, Schedule
+
+if TYPE_CHECKING:
+    from mason_core.workflows.plan import WorkflowPlan
+    from mason_core.workflows.records import RunRecord
+    from mason_core.workflows.runner import RunOptions
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 
 
 class LocalScheduler(SchedulerEngine):
-    """Placeholder until the workflow machinery lands; serves no verb yet."""
+    @property
+    def dags_dir(self) -> Path:
+        return self.context.home / "clients" / self.client_name / "dags"
+
+    def _path(self, dag_name: str) -> Path:
+        if not _NAME.match(dag_name):
+            raise MasonUsageError(f"'{dag_name}' is not a valid dag name")
+        return self.dags_dir / f"{dag_name}.json"
+
+    def register_dag(self, dag: Dag, schedule: Schedule | None = None) -> Dag:
+        if schedule is not None and schedule.expression:
+            self.validate_schedule(schedule.expression)
+        stored = dag.model_copy(update={"schedule": schedule or dag.schedule})
+        atomic_write_json(self._path(dag.name), stored.model_dump(mode="json"), mode=0o600)
+        return stored
+
+    def _load(self, dag_name: str) -> Dag:
+        path = self._path(dag_name)
+        try:
+            return Dag.model_validate(json.loads(path.read_text("utf-8")))
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"no dag '{dag_name}' registered with the local scheduler"
+            ) from None
+        except (json.JSONDecodeError, ValidationError):
+            raise NotFoundError(f"registered dag {path} is unreadable") from None
+
+    def delete_dag(self, dag_name: str) -> None:
+        path = self._path(dag_name)
+        if not path.exists():
+            raise NotFoundError(f"no dag '{dag_name}' registered with the local scheduler")
+        path.unlink()
+
+    def list_dags(self) -> list[Dag]:
+        if not self.dags_dir.is_dir():
+            return []
+        dags = []
+        for path in sorted(self.dags_dir.glob("*.json")):
+            try:
+                dags.append(Dag.model_validate(json.loads(path.read_text("utf-8"))))
+            except (OSError, json.JSONDecodeError, ValidationError):
+                self.context.logger.warning("skipping unreadable dag file %s", path)
+        return dags
+
+    def validate_schedule(self, expression: str) -> None:
+        from mason_core.workflows.cron import parse_cron
+
+        parse_cron(expression)
+
+    def trigger_dag(self, dag_name: str) -> dict[str, Any]:
+        """Run a registered DAG now, here; returns its run record."""
+        from mason_core.workflows.inprocess import plan_from_dag, session_for
+        from mason_core.workflows.runner import RunOptions
+
+        session = session_for(self.context.home)
+        plan = plan_from_dag(session, self._load(dag_name))
+        return self.run_plan(plan, RunOptions()).to_json()
+
+    def run_plan(self, plan: WorkflowPlan, options: RunOptions) -> RunRecord:
+        from mason_core.workflows.runner import run_plan
+
+        return run_plan(plan, options)

@@ -94,4 +94,5 @@ class LocalExecution(ExecutionEngine):
 
     def _fail(self, job_id: str, status: JobStatus, message: str) -> None:
         self.context.logger.debug("local job %s failed", job_id, exc_info=True)
-        self.records.finish_unsuccessfully(job_id, status, scrub(message))
+        line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+        self.records.finish_unsuccessfully(job_id, status, scrub(line))

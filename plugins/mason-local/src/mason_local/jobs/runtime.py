@@ -9,6 +9,7 @@ only when a job of that kind actually runs.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,18 @@ class JobRun:
         spill.mkdir(parents=True, exist_ok=True)
         con.execute("SET temp_directory = ?", [str(spill)])
         con.execute("SET preserve_insertion_order = false")
+        if self.config.root:
+            confine(con, [Path(self.config.root).expanduser().resolve(), spill])
         return con
+
+
+def confine(con: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:
+    """Let SQL touch files only under ``directories`` (the client's ``root``),
+    and lock the setting so a query cannot lift it."""
+    allowed = [str(d) + os.sep for d in directories]
+    con.execute("SET allowed_directories = ?", [allowed])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 @dataclass

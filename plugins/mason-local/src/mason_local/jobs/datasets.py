@@ -1,0 +1,172 @@
+"""Writing a job's rows as a dataset: DuckDB ``COPY`` into a staging folder,
+optionally hive-partitioned, one statement per input group.
+
+Every statement of a job writes into the same staging folder under its own
+file names, so a job that reads its input in groups still commits one
+dataset, all at once, when the last group is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mason_core.errors import MasonUsageError
+from mason_core.models import Column, OutputFormat
+from mason_local.jobs.progress import statement_progress
+from mason_local.jobs.results import arrow_table, columns_of, output_file_name, rows_of
+from mason_local.jobs.sql import ident, literal, query_error, strip_statement
+from mason_local.staging import check_target, staged_output
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from mason_local.jobs.runtime import JobRun
+
+#: DuckDB's memory limit for writing jobs when the client sets none: DuckDB
+#: would otherwise take 80% of the machine, and its streaming copies need little.
+DEFAULT_MEMORY_LIMIT = "512MB"
+
+COPY_OPTIONS: dict[str, str] = {
+    "parquet": "FORMAT parquet",
+    "csv": "FORMAT csv, HEADER true",
+    "json": "FORMAT json",
+}
+EXTENSIONS: dict[str, str] = {"parquet": ".parquet", "csv": ".csv", "json": ".json"}
+
+
+@dataclass
+class Output:
+    """Where and how a job writes its result."""
+
+    target: Path
+    format: OutputFormat
+    overwrite: bool = False
+    partition_by: list[str] = field(default_factory=list)
+
+    def check(self, source: Path) -> None:
+        """Fail before any work when the output would clobber its input or an
+        existing output."""
+        check_not_overlapping(source, self.target)
+        check_target(self.target, self.overwrite)
+
+
+def writing_connection(run: JobRun) -> duckdb.DuckDBPyConnection:
+    """The run's DuckDB connection, memory-bounded even when unconfigured."""
+    con = run.duckdb()
+    if not run.config.memory_limit:
+        con.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
+    return con
+
+
+def check_not_overlapping(source: Path, target: Path) -> None:
+    """Refuse an output that is, holds or sits inside its own input: replacing
+    it would destroy the input, and a later read of the input would see it."""
+    if target == source or source in target.parents or target in source.parents:
+        raise MasonUsageError(
+            f"output {target} overlaps the input {source}; write it somewhere else"
+        )
+
+
+def check_columns(names: list[str], available: list[str], what: str) -> None:
+    missing = [n for n in names if n not in available]
+    if missing:
+        raise MasonUsageError(
+            f"{what} {', '.join(missing)} not among the columns ({', '.join(available)})"
+        )
+
+
+class DatasetWriter:
+    """Writes queries into ``staging``: a single file when ``target`` names one
+    (an extension of the format, no partitions), else a folder of part files,
+    hive-partitioned by ``partition_by``."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        target: Path,
+        staging: Path,
+        fmt: OutputFormat,
+        partition_by: list[str],
+    ) -> None:
+        self.con = con
+        self.staging = staging
+        self.format: OutputFormat = fmt
+        self.partition_by = list(partition_by)
+        self.single_file = not partition_by and output_file_name(target, fmt) is not None
+        if not self.single_file:
+            staging.mkdir()
+        self.parts = 0
+
+    def write(self, query: str) -> int:
+        """Write the rows of ``query``; return how many were written."""
+        import duckdb
+
+        if self.single_file and self.parts:
+            raise RuntimeError("a single-file output takes one query")
+        options = COPY_OPTIONS[self.format]
+        if self.single_file:
+            destination = self.staging
+        elif self.partition_by:
+            keys = ", ".join(ident(k) for k in self.partition_by)
+            pattern = literal(f"part-{self.parts:05d}-{{i}}")
+            options += f", PARTITION_BY ({keys}), FILENAME_PATTERN {pattern}, OVERWRITE_OR_IGNORE"
+            destination = self.staging
+        else:
+            destination = self.staging / f"part-{self.parts:05d}{EXTENSIONS[self.format]}"
+        self.parts += 1
+        try:
+            copied = self.con.execute(
+                f"COPY ({strip_statement(query)}) TO {literal(str(destination))} ({options})"
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise query_error(exc, "cannot write the output") from exc
+        return int(copied[0]) if copied else 0
+
+    def reader_at(self, location: Path) -> str:
+        """A query reading back what was written, once it is at ``location``."""
+        reader = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}[self.format]
+        if self.single_file:
+            return f"SELECT * FROM {reader}({literal(str(location))})"
+        pattern = literal(str(location / "**" / f"*{EXTENSIONS[self.format]}"))
+        hive = "true" if self.partition_by else "false"
+        return f"SELECT * FROM {reader}({pattern}, hive_partitioning = {hive})"
+
+    def preview(self, location: Path, rows_written: int, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` rows read back from ``location`` (the committed output)."""
+        if not rows_written or limit <= 0:
+            return []
+        return rows_of(arrow_table(self.con.sql(f"{self.reader_at(location)} LIMIT {int(limit)}")))
+
+
+def source_columns(con: duckdb.DuckDBPyConnection, query: str) -> list[Column]:
+    """The columns ``query`` returns, in arrow's spelling, reading no rows."""
+    import duckdb
+
+    try:
+        return columns_of(arrow_table(con.sql(f"SELECT * FROM ({query}) LIMIT 0")).schema)
+    except duckdb.Error as exc:
+        raise query_error(exc, "cannot read the input") from exc
+
+
+def write_once(
+    con: duckdb.DuckDBPyConnection,
+    run: JobRun,
+    query: str,
+    output: Output,
+    description: str,
+    files: list[Path],
+) -> tuple[int, list[dict[str, Any]]]:
+    """Write ``query`` (which reads ``files``) to ``output`` in one statement,
+    with progress; return the rows written and a preview of the output."""
+    nbytes = sum(p.stat().st_size for p in files)
+    run.progress.start(description, len(files), nbytes)
+    try:
+        with staged_output(output.target, output.overwrite) as staging:
+            writer = DatasetWriter(con, output.target, staging, output.format, output.partition_by)
+            with statement_progress(con, run.progress, len(files), nbytes):
+                rows = writer.write(query)
+    finally:
+        run.progress.finish()
+    return rows, writer.preview(output.target, rows, run.config.preview_rows)

@@ -1,0 +1,79 @@
+"""Merge jobs: many CSV, JSON lines and parquet files with differing columns
+become one dataset with the union of their columns.
+
+The schema of the whole input is read first (file footers and CSV samples);
+the files are then copied group by group, each group cast to that schema, so
+memory stays bounded by a group's working set, not the input's size, and
+progress moves group by group. Nothing appears at the output path until the
+last group is written.
+"""
+
+from __future__ import annotations
+
+from mason_core.models import MergeJob
+from mason_local.jobs.datasets import (
+    DatasetWriter,
+    Output,
+    check_columns,
+    source_columns,
+    writing_connection,
+)
+from mason_local.jobs.progress import statement_progress
+from mason_local.jobs.runtime import JobOutcome, JobRun
+from mason_local.jobs.sources import conform_sql, describe, find_inputs, groups, read_sql
+from mason_local.paths import resolve_local
+from mason_local.staging import staged_output
+
+
+def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
+    base = resolve_local(job.input_path, run.config.root)
+    output = Output(
+        resolve_local(job.output_path, run.config.root),
+        job.format,
+        job.overwrite,
+        job.repartition_keys,
+    )
+    output.check(base)
+    inputs = find_inputs(base, job.extract_paths)
+
+    con = writing_connection(run)
+    try:
+        whole = read_sql(inputs.files, job.parse_headers, inputs.hive)
+        schema = describe(con, whole, f"the {len(inputs.files)} input files")
+        check_columns(job.repartition_keys, [name for name, _ in schema], "repartition_keys")
+        columns = source_columns(con, whole)
+        rows = 0
+        run.progress.start(
+            f"merge {len(inputs.files)} files", len(inputs.files), inputs.total_bytes
+        )
+        try:
+            with staged_output(output.target, output.overwrite) as staging:
+                writer = DatasetWriter(
+                    con, output.target, staging, output.format, output.partition_by
+                )
+                batches = [inputs.files] if writer.single_file else groups(inputs.files)
+                for batch in batches:
+                    query = read_sql(batch, job.parse_headers, inputs.hive)
+                    if len(batches) > 1:
+                        present = describe(con, query, f"{len(batch)} input files")
+                        query = conform_sql(query, present, schema)
+                    nbytes = sum(f.size for f in batch)
+                    with statement_progress(con, run.progress, len(batch), nbytes):
+                        rows += writer.write(query)
+        finally:
+            run.progress.finish()
+        preview = writer.preview(output.target, rows, run.config.preview_rows)
+    finally:
+        con.close()
+    return JobOutcome(
+        result_location=str(output.target),
+        columns=columns,
+        preview=preview,
+        row_count=rows,
+        metrics={
+            "files": len(inputs.files),
+            "bytes": inputs.total_bytes,
+            "skipped_files": len(inputs.skipped),
+            "format": job.format,
+        },
+    )

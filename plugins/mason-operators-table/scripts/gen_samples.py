@@ -17,6 +17,7 @@ import io
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "src" / "mason_operators_table" / "samples"
 SEED = 20200622
@@ -58,7 +59,7 @@ def sales_files(rng: random.Random) -> dict[str, str]:
     return files
 
 
-def customer_columns(rng: random.Random) -> dict[str, list[object]]:
+def customer_columns(rng: random.Random) -> dict[str, list[Any]]:
     regions = sorted(REGIONS)
     ids = list(range(1, CUSTOMERS + 1))
     home = [regions[(i - 1) % len(regions)] for i in ids]

@@ -156,11 +156,6 @@ def demo(session: nox.Session) -> None:
         ]
         for title, args in steps:
             session.log(f"--- {title}")
-            session.log("$ mason " + " ".join(_quote(a) for a in args))
             session.run("mason", *args, "--output", "table", env=env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-
-
-def _quote(arg: str) -> str:
-    return f"'{arg}'" if any(c in arg for c in ' "*,(') else arg

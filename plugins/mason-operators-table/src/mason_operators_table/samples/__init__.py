@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mason import MasonUsageError
+
 #: the bundled datasets; each is a folder that ``table infer`` reads as one table.
 DATASETS = ("sales", "customers")
 
@@ -20,8 +22,6 @@ _ROOT = Path(__file__).resolve().parent
 def path(dataset: str = "sales") -> Path:
     """The folder of one sample dataset (``sales`` unless told otherwise)."""
     if dataset not in DATASETS:
-        from mason import MasonUsageError
-
         raise MasonUsageError(
             f"unknown sample dataset '{dataset}' (available: {', '.join(DATASETS)})"
         )

@@ -144,18 +144,18 @@ class WorkflowRunner:
                 setattr(step, key, value)
             self._changed(step)
 
-    def _skip_from(self, step_id: str, reason: str, include_self: bool) -> None:
-        """Skip ``step_id`` (optionally) and every pending step downstream of it."""
-        todo = [step_id] if include_self else list(self.plan.steps[step_id].dependents)
-        first = True
+    def _skip_from(self, step_id: str, reason: str | None, downstream_reason: str) -> None:
+        """Skip ``step_id`` (when ``reason`` is given) and every pending step downstream."""
+        if reason is not None:
+            if self._steps[step_id].status != "pending":
+                return
+            self._set(step_id, status="skipped", error=reason)
+        todo = list(self.plan.steps[step_id].dependents)
         while todo:
             sid = todo.pop()
-            record = self._steps[sid]
-            if record.status != "pending":
+            if self._steps[sid].status != "pending":
                 continue
-            why = reason if (first and include_self) else f"depends on '{step_id}': {reason}"
-            first = False
-            self._set(sid, status="skipped", error=why)
+            self._set(sid, status="skipped", error=downstream_reason)
             todo.extend(self.plan.steps[sid].dependents)
 
     # -- running --------------------------------------------------------------------------
@@ -178,7 +178,7 @@ class WorkflowRunner:
                     sid = progress.ready.popleft()
                     if self._steps[sid].status != "pending":
                         continue
-                    self._set(sid, status="running", started_at=utcnow())
+                    self._set(sid, status="running", attempts=1, started_at=utcnow())
                     inputs = {r.step: self.outputs[r.step] for r in self.plan.steps[sid].references}
                     running[pool.submit(self._execute, sid, inputs)] = sid
                 if not running:
@@ -305,7 +305,11 @@ class WorkflowRunner:
         )
         for child, decision in decisions.items():
             if isinstance(decision, SkippedStep):
-                self._skip_from(child, decision.reason or "skipped by the workflow", True)
+                self._skip_from(
+                    child,
+                    decision.reason or "skipped by the workflow definition",
+                    f"dependency '{child}' was skipped",
+                )
                 continue
             waiting = progress.waiting[child]
             waiting.discard(sid)
@@ -324,7 +328,7 @@ class WorkflowRunner:
             finished_at=outcome.finished_at,
             duration_seconds=_seconds(outcome),
         )
-        self._skip_from(sid, f"'{sid}' failed", False)
+        self._skip_from(sid, None, f"dependency '{sid}' failed")
 
     def _finish(self) -> RunRecord:
         with self._lock:

@@ -1,0 +1,1 @@
+"""Example workflows of the standard bundle (registered by the plugin)."""

@@ -80,4 +80,4 @@ def data_files(path: Path) -> list[Path]:
         return [path]
     if not path.exists():
         raise NotFoundError(f"path {path} does not exist")
-    return sorted(Path(e.path) for e in iter_data_files(path))
+    return [Path(p) for p in sorted(e.path for e in iter_data_files(path))]

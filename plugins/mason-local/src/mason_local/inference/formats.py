@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def format_from_name(path: Path) -> str | None:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return _EXTENSIONS.get(Path(name).suffix)
+    return _EXTENSIONS.get(os.path.splitext(name)[1])
 
 
 def detect_format(path: Path) -> str | None:

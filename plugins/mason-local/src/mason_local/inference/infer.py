@@ -32,6 +32,8 @@ from mason_local.paths import data_files
 
 #: the property holding a parquet table's row count, read from footers.
 RECORD_COUNT = "record_count"
+#: below this many files per worker, threads cost more than they save.
+_MIN_FILES_PER_TASK = 16
 
 
 @dataclass
@@ -122,9 +124,13 @@ def _by_format(files: list[Path], report: _Report) -> list[_Candidate]:
 def _by_layout(
     candidates: list[_Candidate], base: Path, report: _Report
 ) -> tuple[list[_Candidate], list[str]]:
+    folders: dict[Path, list[tuple[str, str]] | None] = {}
     layouts = []
     for candidate in candidates:
-        pairs = partition_values(candidate.path.parent.relative_to(base))
+        folder = candidate.path.parent
+        if folder not in folders:
+            folders[folder] = partition_values(folder.relative_to(base))
+        pairs = folders[folder]
         candidate.partition = pairs or []
         layouts.append(tuple(k for k, _ in pairs) if pairs is not None else None)
     if any(layout is None for layout in layouts):
@@ -166,9 +172,7 @@ def _read_schemas(
             return exc
 
     paths = [c.path for c in candidates]
-    workers = max(1, min(config.infer_workers, len(paths)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mason-infer") as pool:
-        results = list(pool.map(one, paths))
+    results = _map_in_chunks(one, paths, config.infer_workers)
     failures = [(p, r) for p, r in zip(paths, results, strict=True) if isinstance(r, Exception)]
     if failures:
         report.skipped.extend(str(p) for p, _ in failures)
@@ -176,6 +180,21 @@ def _read_schemas(
         more = f" (+{len(failures) - 3} more)" if len(failures) > 3 else ""
         report.warnings.append(f"skipped {len(failures)} unreadable file(s): {shown}{more}")
     return [r for r in results if isinstance(r, FileSchema)]
+
+
+def _map_in_chunks(
+    func: Callable[[Path], FileSchema | Exception], paths: list[Path], workers: int
+) -> list[FileSchema | Exception]:
+    """``func`` over ``paths`` in order, on up to ``workers`` threads, each
+    taking a run of files at a time (one task per file costs more than a footer)."""
+    workers = max(1, min(workers, len(paths) // _MIN_FILES_PER_TASK))
+    if workers == 1:
+        return [func(p) for p in paths]
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mason-infer") as pool:
+        done = pool.map(lambda chunk: [func(p) for p in chunk], chunks)
+        return [result for chunk in done for result in chunk]
 
 
 def _one_line(exc: Exception) -> str:

@@ -36,12 +36,12 @@ def load_script(name: str) -> ModuleType:
 def test_plugin_registers_every_operator() -> None:
     [info] = [p for p in mason.plugins() if p.module == "mason_operators_table.plugin"]
     assert info.ok, info.error
-    assert set(info.operators) == OPERATORS
+    assert set(info.operators) >= OPERATORS
 
 
 def test_operators_follow_the_conventions() -> None:
-    specs = [s for s in mason.operators() if s.name in OPERATORS]
-    assert {s.name for s in specs} == OPERATORS
+    specs = [s for s in mason.operators() if s.plugin == "operators-table"]
+    assert {s.name for s in specs} >= OPERATORS
     for spec in specs:
         cls = spec.load_class()
         assert issubclass(cls, OperatorDefinition)
@@ -151,12 +151,14 @@ def test_docs_are_up_to_date() -> None:
 def test_docs_generator_rewrites_stale_tables(tmp_path: Path) -> None:
     gen = load_script("gen_operator_docs")
     page = tmp_path / "operators.md"
-    original = gen.DOCS.read_text()
-    page.write_text(original.replace("| `job_id` | string | yes |", "| `job_id` | integer | no |"))
+    page.write_text(gen.DOCS.read_text())
+    assert gen.main(["--docs", str(page)]) == 0
+    fresh = page.read_text()
+    page.write_text(fresh.replace("| `job_id` | string | yes |", "| `job_id` | integer | no |"))
 
     assert gen.main(["--check", "--docs", str(page)]) == 1
     assert gen.main(["--docs", str(page)]) == 0
-    assert page.read_text() == original
+    assert page.read_text() == fresh
 
 
 def test_docs_generator_appends_missing_operators(tmp_path: Path) -> None:

@@ -107,7 +107,6 @@ def run_summarize(job: SummarizeJob, run: JobRun) -> JobOutcome:
         table=table.name, database=table.database, row_count=total, columns=summaries
     )
     return JobOutcome(
-        result_location=table.location,
         row_count=total,
         metrics={"columns": len(summaries)},
         summary=summary,

@@ -9,7 +9,7 @@ registration is metadata only and must not import heavy libraries.
     @mason.hookimpl
     def mason_register_clients(register):
         register("acme", config_model=AcmeConfig,
-                 engines={"storage": "mason_acme.storage:AcmeStorage"})
+                 engines={"storage": "my_plugin.storage:AcmeStorage"})
 """
 
 from __future__ import annotations

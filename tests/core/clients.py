@@ -38,6 +38,7 @@ class EmbeddedStorage(StorageEngine):
 
 def test_registry() -> Registry:
     registry = build_registry(None)
+    registry.clients.clear()  # only the clients defined here, whatever is installed
     registry.clients["cloud"] = ClientSpec(
         name="cloud",
         config_model=CloudConfig,

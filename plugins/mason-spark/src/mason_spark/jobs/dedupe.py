@@ -1,0 +1,46 @@
+"""Dedupe: a catalog table without duplicate rows (whole rows, or one row per
+key); which row of a key survives is unspecified, as on the local engine, so
+no sort of the whole table is needed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mason_core.models import DedupeJob
+from mason_spark.jobs.fs import HadoopFS
+from mason_spark.jobs.guard import check_output
+from mason_spark.jobs.read import read_table
+from mason_spark.jobs.values import columns_of
+from mason_spark.jobs.write import check_columns, preview_output, write_output
+from mason_spark.spec import JobResult
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def run_dedupe(spark: SparkSession, job: DedupeJob, preview_rows: int) -> JobResult:
+    from pyspark.sql import Observation
+    from pyspark.sql import functions as F
+
+    fs = HadoopFS(spark)
+    check_output(fs, job.table.location or "", job.output_path, job.overwrite)
+    frame = read_table(spark, job.table)
+    check_columns(job.keys, frame.columns, "keys")
+    incoming = Observation("mason_rows_in")
+    counted = frame.observe(incoming, F.count(F.lit(1)).alias("rows"))
+    deduped = counted.dropDuplicates(job.keys) if job.keys else counted.dropDuplicates()
+    written = write_output(spark, deduped, job.output_path, job.format, [], job.overwrite)
+    rows_in = int(incoming.get.get("rows", 0))
+    return JobResult(
+        status="succeeded",
+        result_location=written.location,
+        columns=columns_of(frame.schema),
+        preview=preview_output(spark, written, job.format, preview_rows),
+        row_count=written.rows,
+        metrics={
+            "rows_in": rows_in,
+            "rows_removed": rows_in - written.rows,
+            "keys": ", ".join(job.keys) if job.keys else "(whole row)",
+            "format": job.format,
+        },
+    )

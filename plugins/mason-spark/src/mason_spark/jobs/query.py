@@ -1,0 +1,58 @@
+"""Query: Spark SQL over the tables the operator resolved through the metastore.
+
+Each table becomes a temporary view under its table name (Spark's temporary
+views are unqualified, so ``SELECT ... FROM sales`` rather than ``db.sales``);
+the views are dropped afterwards because an in-process session is reused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mason_core.errors import MasonUsageError
+from mason_core.models import QueryJob
+from mason_spark.jobs.read import read_table
+from mason_spark.jobs.values import columns_of, rows_of
+from mason_spark.jobs.write import write_output
+from mason_spark.spec import JobResult
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def run_query(spark: SparkSession, job: QueryJob, preview_rows: int) -> JobResult:
+    from pyspark.errors import AnalysisException, ParseException
+
+    views = []
+    try:
+        for table in job.tables:
+            read_table(spark, table).createOrReplaceTempView(table.name)
+            views.append(table.name)
+        try:
+            result = spark.sql(job.query_string.strip().rstrip(";"))
+            columns = columns_of(result.schema)
+        except (AnalysisException, ParseException) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise MasonUsageError(f"query failed: {first}") from exc
+        limit = max(0, job.preview_rows)
+        if job.output_path:
+            written = write_output(
+                spark, result, job.output_path, job.output_format, [], job.overwrite
+            )
+            return JobResult(
+                status="succeeded",
+                result_location=written.location,
+                columns=columns,
+                preview=rows_of(result.limit(limit).collect()) if limit else [],
+                row_count=written.rows,
+                metrics={"format": job.output_format},
+            )
+        return JobResult(
+            status="succeeded",
+            columns=columns,
+            preview=rows_of(result.limit(limit).collect()) if limit else [],
+            row_count=result.count(),
+        )
+    finally:
+        for view in views:
+            spark.catalog.dropTempView(view)

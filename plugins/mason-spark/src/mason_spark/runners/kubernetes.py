@@ -1,0 +1,149 @@
+"""The kubernetes-operator runner: a ``SparkApplication`` created through the
+``kubernetes`` client; the job's state is the custom resource's status.
+
+The client is configured from ``kube_config`` (default ``~/.kube/config``) or,
+with ``in_cluster``, from the pod's service account. The driver's output
+stays in its log; ``job get`` reports state, error, timings and the output path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from mason_core.errors import ConfigurationError, MasonRuntimeError
+from mason_core.models import JobStatus
+from mason_spark.config import KubernetesRunner
+from mason_spark.runners import SparkRunner, unfinished
+from mason_spark.runners.manifest import GROUP, PLURAL, VERSION, spark_application
+
+if TYPE_CHECKING:
+    from mason_spark.records import JobRecord
+    from mason_spark.spec import JobSpec
+
+#: the operator's ``applicationState.state`` values, as Mason job states.
+STATES: dict[str, JobStatus] = {
+    "": JobStatus.QUEUED,
+    "NEW": JobStatus.QUEUED,
+    "SUBMITTED": JobStatus.QUEUED,
+    "PENDING_SUBMISSION": JobStatus.QUEUED,
+    "RUNNING": JobStatus.RUNNING,
+    "PENDING_RERUN": JobStatus.RUNNING,
+    "INVALIDATING": JobStatus.RUNNING,
+    "SUCCEEDING": JobStatus.RUNNING,
+    "FAILING": JobStatus.RUNNING,
+    "UNKNOWN": JobStatus.RUNNING,
+    "COMPLETED": JobStatus.SUCCEEDED,
+    "FAILED": JobStatus.FAILED,
+    "SUBMISSION_FAILED": JobStatus.FAILED,
+}
+
+
+def _time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def apply_status(record: JobRecord, resource: dict[str, Any]) -> None:
+    """Update ``record`` from a SparkApplication's ``status``."""
+    status = resource.get("status") or {}
+    state = (status.get("applicationState") or {}).get("state") or ""
+    record.status = STATES.get(str(state).upper(), JobStatus.RUNNING)
+    record.details["application_state"] = str(state or "PENDING")
+    record.application_id = status.get("sparkApplicationId") or record.application_id
+    driver = (status.get("driverInfo") or {}).get("podName")
+    if driver:
+        record.details["driver_pod"] = str(driver)
+    record.started_at = _time(status.get("submissionTime")) or record.started_at
+    if record.status.finished:
+        record.finished_at = _time(status.get("terminationTime")) or datetime.now(timezone.utc)
+    error = (status.get("applicationState") or {}).get("errorMessage")
+    record.error = str(error) if error and record.status == JobStatus.FAILED else None
+    if record.status == JobStatus.FAILED and not record.error:
+        record.error = f"SparkApplication {record.resource} ended in state {state}"
+
+
+class KubernetesSparkRunner(SparkRunner):
+    settings: KubernetesRunner
+
+    def _api(self) -> Any:
+        try:
+            from kubernetes import client, config
+        except ImportError:
+            raise ConfigurationError(
+                "the kubernetes-operator runner needs the kubernetes client: "
+                "pip install 'mason-spark[kubernetes]'"
+            ) from None
+        try:
+            if self.settings.in_cluster:
+                config.load_incluster_config()
+                api_client = client.ApiClient()
+            else:
+                api_client = config.new_client_from_config(
+                    config_file=self.settings.kube_config, context=self.settings.context
+                )
+        except Exception as exc:
+            raise ConfigurationError(f"cannot load the Kubernetes configuration: {exc}") from exc
+        return client.CustomObjectsApi(api_client)
+
+    def _call(self, what: str, method: str, *args: Any) -> Any:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            return getattr(self._api(), method)(GROUP, VERSION, *args)
+        except ApiException as exc:
+            raise MasonRuntimeError(
+                f"cannot {what}: Kubernetes API answered {exc.status} {exc.reason}"
+            ) from exc
+
+    def submit(self, spec: JobSpec, record: JobRecord) -> None:
+        body = spark_application(spec, self.settings)
+        namespace = self.settings.namespace
+        record.resource = body["metadata"]["name"]
+        record.namespace = namespace
+        created = self._call(
+            f"create SparkApplication {record.resource}",
+            "create_namespaced_custom_object",
+            namespace,
+            PLURAL,
+            body,
+        )
+        apply_status(record, created)
+        if self.settings.wait:
+            self._wait(record)
+
+    def _wait(self, record: JobRecord) -> None:
+        import time
+
+        deadline = time.monotonic() + self.settings.timeout_seconds
+        while unfinished(record) and time.monotonic() < deadline:
+            time.sleep(self.settings.poll_seconds)
+            self.refresh(record)
+
+    def refresh(self, record: JobRecord) -> None:
+        resource = self._call(
+            f"get SparkApplication {record.resource}",
+            "get_namespaced_custom_object",
+            record.namespace,
+            PLURAL,
+            record.resource,
+        )
+        apply_status(record, resource)
+
+    def cancel(self, record: JobRecord) -> None:
+        """Delete the SparkApplication; the operator then removes its pods."""
+        self._call(
+            f"delete SparkApplication {record.resource}",
+            "delete_namespaced_custom_object",
+            record.namespace,
+            PLURAL,
+            record.resource,
+        )
+        record.status = JobStatus.CANCELLED
+        record.finished_at = datetime.now(timezone.utc)
+        record.error = "cancelled: SparkApplication deleted"

@@ -1,0 +1,51 @@
+"""The JSON the job entry script takes, and the JSON it reports back.
+
+One envelope for every runner: the local runner writes it to a file, the
+standalone runner passes that file to spark-submit, the Kubernetes runner puts
+it in the SparkApplication's arguments. Only mason-core's job models and this
+module cross the boundary, so a driver needs nothing else from the caller.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mason_core.models import Column, Job, TableSummary
+
+#: job kinds the entry script runs, each in ``mason_spark.jobs.<kind>``.
+SPARK_JOB_KINDS: tuple[str, ...] = ("query", "merge", "format", "summarize", "dedupe")
+
+
+class JobSpec(BaseModel):
+    """What to run: the job model and how much of the result to preview."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str
+    job: Job = Field(discriminator="kind")
+    preview_rows: int = 20
+
+
+class JobResult(BaseModel):
+    """What the entry script reports: its state, then the outcome or the error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["running", "succeeded", "failed"]
+    application_id: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    result_location: str | None = None
+    columns: list[Column] = Field(default_factory=list)
+    preview: list[dict[str, Any]] = Field(default_factory=list)
+    row_count: int | None = None
+    metrics: dict[str, int | float | str] = Field(default_factory=dict)
+    summary: TableSummary | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

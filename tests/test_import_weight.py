@@ -41,6 +41,9 @@ COMMANDS = [
     ["op", "table"],
     ["op", "table", "infer", "--help"],
     ["config"],
+    ["plugins"],
+    ["wf"],
+    ["wf", "table", "infer", "--help"],
     ["--version"],
 ]
 
@@ -75,7 +78,7 @@ def test_metadata_commands_import_no_heavy_library(args: list[str], tmp_path: Pa
     assert sorted(modules & set(HEAVY)) == []
     # the registry was really built: the command saw the installed plugins
     assert "mason_core" in modules
-    if args[0] == "op":
+    if args[0] in ("op", "wf", "plugins"):
         assert "infer" in output
 
 

@@ -78,8 +78,8 @@ def test_metadata_commands_import_no_heavy_library(args: list[str], tmp_path: Pa
     assert sorted(modules & set(HEAVY)) == []
     # the registry was really built: the command saw the installed plugins
     assert "mason_core" in modules
-    if args[0] in ("op", "wf", "plugins"):
-        assert "infer" in output
+    if args in (["op"], ["op", "table"], ["plugins"], ["wf"]):
+        assert "infer" in output  # listings include what the plugins registered
 
 
 def test_probe_sees_heavy_imports_when_a_job_runs(tmp_path: Path) -> None:

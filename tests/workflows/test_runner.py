@@ -253,3 +253,28 @@ def test_secrets_never_reach_the_record(make_workflow: MakeWorkflow, session: Se
     assert "hunter2-secret" not in text
     assert record.step("a").parameters["token"] == "REDACTED"
     assert record.step("b").output["Data"][0]["Message"] == "REDACTED"  # type: ignore[index]
+
+
+def test_parallel_steps_of_an_operator_never_loaded_before(
+    make_workflow: MakeWorkflow, session: Session, tmp_path: Path
+) -> None:
+    """Several threads must not race to import a folder operator's code."""
+    folder = tmp_path / "ops" / "first_use"
+    folder.mkdir(parents=True)
+    (folder / "operator.yaml").write_text(
+        "type: operator\nnamespace: testing\ncommand: first_use\nparameters:\n  required: [value]\n"
+    )
+    (folder / "__init__.py").write_text(
+        "import time\n\nfrom mason import OperatorDefinition\n\ntime.sleep(0.05)\n\n\n"
+        "class TestingFirstUse(OperatorDefinition):\n"
+        "    def run(self, ctx):\n        return {'Value': ctx.params['value']}\n"
+    )
+    from mason_core.register import register_path
+
+    register_path(session.home, folder)
+    ids = [f"s{i}" for i in range(6)]
+    make_workflow("many", [step(i, "first_use") for i in ids])
+    record = run_workflow(
+        "testing", "many", {i: {"parameters": {"value": i}} for i in ids}, parallel=6
+    )
+    assert [s.status for s in record.steps] == ["succeeded"] * 6

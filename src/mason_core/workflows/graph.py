@@ -68,17 +68,23 @@ def find_cycles(deps: Mapping[str, Sequence[str]]) -> list[list[str]]:
     return cycles
 
 
-def ancestors_of(deps: Mapping[str, Sequence[str]], step: str) -> set[str]:
-    """Every step ``step`` depends on, directly or transitively (cycles tolerated)."""
-    found: set[str] = set()
+def is_ancestor(deps: Mapping[str, Sequence[str]], step: str, candidate: str) -> bool:
+    """Whether ``step`` depends on ``candidate``, directly or transitively.
+
+    Walks up from ``step`` and stops at the first sight of ``candidate``, so a
+    reference to a direct dependency costs one look (cycles tolerated).
+    """
+    seen: set[str] = set()
     todo = [d for d in deps.get(step, ()) if d in deps]
     while todo:
         dep = todo.pop()
-        if dep in found:
+        if dep == candidate:
+            return True
+        if dep in seen:
             continue
-        found.add(dep)
-        todo.extend(d for d in deps[dep] if d in deps)
-    return found
+        seen.add(dep)
+        todo.extend(d for d in deps[dep] if d in deps and d not in seen)
+    return False
 
 
 def dependents(deps: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

@@ -168,6 +168,7 @@ class WorkflowRunner:
             waiting={sid: set(s.dependencies) for sid, s in self.plan.steps.items()}
         )
         self._reuse(definition, progress)
+        self._load_operators()
         for sid, needs in progress.waiting.items():
             if not needs and self._steps[sid].status == "pending":
                 progress.ready.append(sid)
@@ -192,6 +193,19 @@ class WorkflowRunner:
                     else:
                         self._failed(sid, outcome)
         return self._finish()
+
+    def _load_operators(self) -> None:
+        """Import each operator's code once, here, before steps run on threads:
+        loading a folder operator is not safe from several threads at once."""
+        seen: set[str] = set()
+        for step in self.plan.steps.values():
+            if step.operator.name in seen or self._steps[step.id].status != "pending":
+                continue
+            seen.add(step.operator.name)
+            try:
+                step.operator.load_class()
+            except Exception:  # reported by the step itself when it runs
+                continue
 
     def _outcome(self, sid: str, future: Future[_Outcome]) -> _Outcome:
         try:

@@ -17,7 +17,7 @@ from mason_core.operators.parameters import validate_parameters
 from mason_core.operators.support import match_configuration, match_operator
 from mason_core.secrets import remember
 from mason_core.workflows.definition import WorkflowDefinition
-from mason_core.workflows.graph import ancestors_of, dependents, execution_order, find_cycles
+from mason_core.workflows.graph import dependents, execution_order, find_cycles, is_ancestor
 from mason_core.workflows.inputs import StepInput, parse_inputs
 from mason_core.workflows.plan import StepPlan, WorkflowPlan
 from mason_core.workflows.references import Reference, find_references
@@ -166,7 +166,6 @@ def _check_step(
 
     referenced: set[str] = set()
     all_refs: list[Reference] = []
-    ancestry: set[str] | None = None
     for name, value in given.parameters.items():
         refs, malformed = find_references(value)
         for text in malformed:
@@ -181,9 +180,7 @@ def _check_step(
             if ref.step not in deps:
                 problems.append(f"{sid}: parameter '{name}' references unknown step '{ref.step}'")
                 continue
-            if ancestry is None:
-                ancestry = ancestors_of(deps, sid)
-            if ref.step not in ancestry:
+            if not is_ancestor(deps, sid, ref.step):
                 problems.append(
                     f"{sid}: parameter '{name}' references step '{ref.step}', which is not "
                     f"an ancestor of '{sid}' (add it to dependencies)"

@@ -1,0 +1,86 @@
+"""The AWS clients' configuration models.
+
+Every field is optional: with nothing set, credentials, region and endpoint
+come from the usual AWS chain (environment, ``~/.aws``), as boto3 finds them.
+Keys, tokens and role ARNs are secrets, so Mason prints them as ``REDACTED``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+
+class AwsClientConfig(BaseModel):
+    """What every AWS client shares: who it is, where it talks, how it retries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    aws_region: str | None = Field(default=None, description="AWS region, e.g. us-east-1")
+    access_key: SecretStr | None = Field(default=None, description="AWS access key id")
+    secret_key: SecretStr | None = Field(default=None, description="AWS secret access key")
+    session_token: SecretStr | None = Field(
+        default=None, description="session token of temporary credentials"
+    )
+    profile: str | None = Field(default=None, description="a profile of ~/.aws/config")
+    aws_role_arn: SecretStr | None = Field(
+        default=None, description="a role to assume through STS before any call"
+    )
+    role_session_name: str = Field(default="mason", description="STS session name")
+    endpoint_url: str | None = Field(
+        default=None,
+        description=(
+            "an S3-compatible or test endpoint for every service; default: "
+            "AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL from the environment"
+        ),
+    )
+    retry_mode: Literal["standard", "adaptive"] = Field(
+        default="adaptive", description="botocore retry mode for throttling and transient errors"
+    )
+    max_attempts: int = Field(default=8, ge=1, le=50, description="attempts per AWS call")
+
+    @model_validator(mode="after")
+    def _key_pair(self) -> AwsClientConfig:
+        if (self.access_key is None) != (self.secret_key is None):
+            raise ValueError("access_key and secret_key must be given together")
+        if self.session_token is not None and self.access_key is None:
+            raise ValueError("session_token needs access_key and secret_key")
+        return self
+
+
+class S3ClientConfig(AwsClientConfig):
+    infer_workers: int = Field(
+        default=32, ge=1, le=256, description="objects whose schemas are read concurrently"
+    )
+    sample_bytes: int = Field(
+        default=1 << 20, ge=1024, description="bytes of each CSV or JSON object read to infer it"
+    )
+    staging_prefix: str = Field(
+        default=".mason-staging",
+        description="hidden prefix (beside the destination) where writes stage until complete",
+    )
+
+
+class GlueClientConfig(AwsClientConfig):
+    crawler_role: SecretStr | None = Field(
+        default=None,
+        description="IAM role the crawlers run as; default: aws_role_arn (the original meaning)",
+    )
+    catalog_id: str | None = Field(default=None, description="Data Catalog id; default: account")
+
+
+class AthenaClientConfig(AwsClientConfig):
+    workgroup: str = Field(default="primary", description="Athena workgroup queries run in")
+    output_location: str | None = Field(
+        default=None,
+        description="s3:// prefix for query results; default: the workgroup's own setting",
+    )
+    catalog: str = Field(default="AwsDataCatalog", description="Athena data catalog")
+    wait_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="how long a query job is polled before it is returned still running",
+    )
+    poll_seconds: float = Field(default=0.5, gt=0, description="first polling interval")
+    preview_rows: int = Field(default=20, ge=0, description="rows fetched as a job's preview")

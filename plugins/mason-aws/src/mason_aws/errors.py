@@ -1,0 +1,134 @@
+"""AWS failures as one-line Mason errors naming the client and the resource.
+
+botocore has already retried throttling and transient errors (see the retry
+settings in :mod:`mason_aws.session`); what reaches here is final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mason_core.errors import (
+    AlreadyExistsError,
+    ConfigurationError,
+    MasonError,
+    MasonRuntimeError,
+    MasonUsageError,
+    NotFoundError,
+)
+from mason_core.secrets import scrub
+
+_NOT_FOUND = {
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NotFound",
+    "404",
+    "EntityNotFoundException",
+    "ResourceNotFoundException",
+    "MetadataException",
+}
+_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "403",
+    "Forbidden",
+    "UnauthorizedOperation",
+    "AllAccessDisabled",
+}
+_BAD_CREDENTIALS = {
+    "InvalidAccessKeyId",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+}
+_EXISTS = {"AlreadyExistsException", "BucketAlreadyExists", "BucketAlreadyOwnedByYou"}
+_INVALID = {"InvalidRequestException", "InvalidInputException", "ValidationException"}
+_THROTTLED = {
+    "Throttling",
+    "ThrottlingException",
+    "SlowDown",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+}
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def translate(exc: Exception, client: str, resource: str) -> MasonError:
+    """The Mason error for a botocore exception raised while touching ``resource``."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = str(
+            error.get("Code")
+            or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "error")
+        )
+        detail = _first_line(str(error.get("Message") or ""))
+        suffix = f" ({code}{': ' + detail if detail else ''})"
+        if code in _NOT_FOUND:
+            return NotFoundError(scrub(f"{client}: {resource} not found{suffix}"))
+        if code in _DENIED:
+            return MasonRuntimeError(scrub(f"{client}: access denied to {resource}{suffix}"))
+        if code in _BAD_CREDENTIALS:
+            return ConfigurationError(
+                scrub(f"{client}: credentials were refused for {resource}{suffix}")
+            )
+        if code in _EXISTS:
+            return AlreadyExistsError(scrub(f"{client}: {resource} already exists{suffix}"))
+        if code in _INVALID:
+            return MasonUsageError(scrub(f"{client}: invalid request for {resource}{suffix}"))
+        if code in _THROTTLED:
+            return MasonRuntimeError(
+                scrub(f"{client}: throttled on {resource} after retries{suffix}")
+            )
+        return MasonRuntimeError(scrub(f"{client}: {resource} failed{suffix}"))
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        return ConfigurationError(f"{client}: no usable AWS credentials to reach {resource}")
+    if isinstance(exc, NoRegionError):
+        return ConfigurationError(f"{client}: no AWS region set (aws_region)")
+    if isinstance(exc, EndpointConnectionError):
+        return MasonRuntimeError(scrub(f"{client}: cannot reach AWS for {resource}: {exc}"))
+    return MasonRuntimeError(
+        scrub(f"{client}: {resource} failed ({type(exc).__name__}: {_first_line(str(exc))})")
+    )
+
+
+def is_code(exc: BaseException, *codes: str) -> bool:
+    """Whether ``exc`` is a botocore ClientError carrying one of ``codes``."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = str(response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+    return code in codes or status in codes
+
+
+@contextmanager
+def aws_errors(client: str, resource: str) -> Iterator[None]:
+    """Turn botocore and s3fs failures inside the block into Mason errors."""
+    try:
+        yield
+    except MasonError:
+        raise
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, (BotoCoreError, ClientError)):
+            raise translate(exc, client, resource) from None
+        if isinstance(exc, FileNotFoundError):  # s3fs and pyarrow say "not found" this way
+            raise NotFoundError(scrub(f"{client}: {resource} not found")) from None
+        if isinstance(exc, PermissionError):
+            raise MasonRuntimeError(scrub(f"{client}: access denied to {resource}")) from None
+        raise

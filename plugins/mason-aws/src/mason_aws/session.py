@@ -1,0 +1,167 @@
+"""One AWS identity per engine: credentials, role assumption, endpoints and
+retries resolved once, then handed to boto3 and s3fs alike.
+
+boto3 and s3fs get the same resolved credentials and the same explicit
+endpoint, so an ``endpoint_url`` (an S3-compatible store, or a test server)
+is honoured by both and nothing falls back to another endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from mason_aws.config import AwsClientConfig
+from mason_aws.errors import aws_errors
+from mason_core.errors import ConfigurationError
+from mason_core.models import Credentials
+from mason_core.secrets import remember
+
+if TYPE_CHECKING:
+    import boto3
+    import s3fs
+
+
+@dataclass(frozen=True)
+class ResolvedCredentials:
+    access_key: str
+    secret_key: str
+    token: str | None
+
+
+class AwsSession:
+    """Lazily built clients for one client configuration; thread-safe."""
+
+    def __init__(self, config: AwsClientConfig, client_name: str, max_pool: int = 10) -> None:
+        self.config = config
+        self.client_name = client_name
+        self.max_pool = max_pool
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+
+    # -- where and how ------------------------------------------------------------------
+
+    @property
+    def region(self) -> str:
+        return (
+            self.config.aws_region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1"
+        )
+
+    def endpoint(self, service: str) -> str | None:
+        """The configured endpoint, else the environment's (as botocore reads it)."""
+        return (
+            self.config.endpoint_url
+            or os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}")
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or None
+        )
+
+    def botocore_config(self) -> Any:
+        from botocore.config import Config
+
+        return Config(
+            region_name=self.region,
+            retries={"mode": self.config.retry_mode, "max_attempts": self.config.max_attempts},
+            max_pool_connections=max(10, self.max_pool),
+            connect_timeout=10,
+            read_timeout=60,
+        )
+
+    # -- who ----------------------------------------------------------------------------
+
+    @cached_property
+    def boto(self) -> boto3.Session:
+        """The boto3 session: the configured keys or profile, then the assumed role."""
+        import boto3
+
+        c = self.config
+        base = boto3.Session(
+            aws_access_key_id=c.access_key.get_secret_value() if c.access_key else None,
+            aws_secret_access_key=c.secret_key.get_secret_value() if c.secret_key else None,
+            aws_session_token=c.session_token.get_secret_value() if c.session_token else None,
+            profile_name=c.profile,
+            region_name=self.region,
+        )
+        if c.aws_role_arn is None:
+            return base
+        sts = base.client("sts", endpoint_url=self.endpoint("sts"), config=self.botocore_config())
+        with aws_errors(self.client_name, "role (aws_role_arn)"):
+            answer = sts.assume_role(
+                RoleArn=c.aws_role_arn.get_secret_value(),
+                RoleSessionName=c.role_session_name,
+            )
+        temp = answer["Credentials"]
+        for value in (temp["AccessKeyId"], temp["SecretAccessKey"], temp["SessionToken"]):
+            remember(value)
+        return boto3.Session(
+            aws_access_key_id=temp["AccessKeyId"],
+            aws_secret_access_key=temp["SecretAccessKey"],
+            aws_session_token=temp["SessionToken"],
+            region_name=self.region,
+        )
+
+    @cached_property
+    def credentials(self) -> ResolvedCredentials:
+        found = self.boto.get_credentials()
+        if found is None:
+            raise ConfigurationError(
+                f"client '{self.client_name}': no AWS credentials (set access_key and "
+                "secret_key, a profile, or AWS_ACCESS_KEY_ID in the environment or .env)"
+            )
+        frozen = found.get_frozen_credentials()
+        for value in (frozen.access_key, frozen.secret_key, frozen.token):
+            if value:
+                remember(value)
+        return ResolvedCredentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+    def canonical_credentials(self) -> Credentials:
+        from pydantic import SecretStr
+
+        creds = self.credentials
+        return Credentials(
+            client=self.client_name,
+            access_key=SecretStr(creds.access_key),
+            secret_key=SecretStr(creds.secret_key),
+            session_token=SecretStr(creds.token) if creds.token else None,
+            region=self.region,
+        )
+
+    # -- clients ------------------------------------------------------------------------
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for ``service`` (built once; boto3 clients are thread-safe)."""
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self.boto.client(
+                    service,  # type: ignore[call-overload]
+                    endpoint_url=self.endpoint(service),
+                    config=self.botocore_config(),
+                )
+            return self._clients[service]
+
+    @cached_property
+    def s3fs(self) -> s3fs.S3FileSystem:
+        import s3fs
+
+        creds = self.credentials
+        return s3fs.S3FileSystem(
+            key=creds.access_key,
+            secret=creds.secret_key,
+            token=creds.token,
+            endpoint_url=self.endpoint("s3"),
+            client_kwargs={"region_name": self.region},
+            config_kwargs={
+                "retries": {
+                    "mode": self.config.retry_mode,
+                    "max_attempts": self.config.max_attempts,
+                }
+            },
+            skip_instance_cache=True,
+            use_listings_cache=False,
+        )

@@ -9,12 +9,8 @@ import mason_operators_table
 import pytest
 import yaml
 
-from mason_core.errors import MasonError
-from mason_core.register import register_path
 from mason_core.runtime import Session
-from mason_core.workflows import run_workflow, validate_workflow
-
-from .conftest import FIXTURES
+from mason_core.workflows import run_workflow
 
 PACKAGE = Path(mason_operators_table.__file__).parent
 PARAMETERS = PACKAGE / "workflows" / "parameters"
@@ -54,8 +50,6 @@ def validated_params(tmp_path: Path, storage_path: str) -> Path:
 
 
 def test_validated_infer_keeps_a_table_with_rows(session: Session, sales: Path) -> None:
-    register_path(session.home, FIXTURES / "table_delete")
-    session.reload()
     record = run_workflow("table", "validated_infer", validated_params(sales, "samples/sales/"))
     assert record.status == "succeeded"
     assert [s.status for s in record.steps] == ["succeeded"] * 4 + ["skipped"]
@@ -66,8 +60,6 @@ def test_validated_infer_keeps_a_table_with_rows(session: Session, sales: Path) 
 
 
 def test_validated_infer_deletes_a_table_whose_check_fails(session: Session, sales: Path) -> None:
-    register_path(session.home, FIXTURES / "table_delete")
-    session.reload()
     empty = sales / "empty"
     empty.mkdir()
     (empty / "part-0.csv").write_text("order_id,product\n")  # a header and no rows
@@ -77,12 +69,12 @@ def test_validated_infer_deletes_a_table_whose_check_fails(session: Session, sal
     assert not table_exists(session, "samples", "sales")
 
 
-def test_table_export_names_the_format_step(session: Session) -> None:
-    """Validation reaches every step: the plan fails only on what is missing here."""
-    try:
-        plan = validate_workflow("table", "export", PARAMETERS / "table_export.yaml")
-    except MasonError as exc:
-        assert "step_3: unknown operator 'table format'" in exc.message
-        assert "step_1" not in exc.message and "step_2" not in exc.message
-    else:  # the format operator is installed
-        assert plan.order == ["step_1", "step_2", "step_3"]
+def test_table_export_queries_then_formats_and_repartitions(session: Session, sales: Path) -> None:
+    assert run_workflow("table", "infer", PARAMETERS / "table_infer.yaml").ok
+    record = run_workflow("table", "export", PARAMETERS / "table_export.yaml")
+    assert record.status == "succeeded"
+    assert [s.operator for s in record.steps] == ["table query", "table infer", "table format"]
+    out = sales / "exports" / "big_sales_by_region"
+    regions = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert regions == ["region=apac", "region=eu", "region=us"]
+    assert all(any(p.glob("*.csv")) for p in out.iterdir() if p.is_dir())

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mason_core.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason_core.models import Table
 from mason_spark.jobs.fs import FileInfo, HadoopFS
-from mason_spark.types import wider_type
+from mason_spark.typenames import wider_type
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -251,18 +251,26 @@ def read_path(
             skipped.append(info.path)
         else:
             by_format.setdefault(fmt, []).append(info)
+    # one frame per format, partition keys last in each, stacked parquet, CSV,
+    # JSON lines: the column order DuckDB's readers give, so both engines agree
     frames = []
-    for fmt, members in by_format.items():
-        frames += read_files(spark, path, members, fmt, header=parse_headers)
+    for fmt in ("parquet", "csv", "jsonl"):
+        members = by_format.get(fmt, [])
+        parts = read_files(spark, path, members, fmt, header=parse_headers) if members else []
+        if parts:
+            frames.append(_keys_last(unify(parts), hive_keys(members)))
     if not frames:
         raise MasonRuntimeError(f"no readable rows under {path}")
     used = [f for members in by_format.values() for f in members]
     frame = unify(frames)
-    # partition columns last, as DuckDB's hive_partitioning puts them
-    keys = [k for k in hive_keys(used) if k in frame.columns]
-    if keys:
-        frame = frame.select(*[f"`{c}`" for c in frame.columns if c not in keys], *keys)
     return Input(frame, used, skipped)
+
+
+def _keys_last(frame: DataFrame, keys: list[str]) -> DataFrame:
+    keys = [k for k in keys if k in frame.columns]
+    if not keys:
+        return frame
+    return frame.select(*[f"`{c}`" for c in frame.columns if c not in keys], *keys)
 
 
 def read_table(spark: SparkSession, table: Table) -> DataFrame:

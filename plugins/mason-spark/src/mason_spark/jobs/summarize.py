@@ -12,7 +12,7 @@ from mason_core.models import ColumnSummary, SummarizeJob, TableSummary, ValueCo
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import json_safe
 from mason_spark.spec import JobResult
-from mason_spark.types import arrow_type_name, is_numeric
+from mason_spark.typenames import arrow_type_name, is_numeric
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mason_core.models import Column
-from mason_spark.types import arrow_type_name
+from mason_spark.typenames import arrow_type_name
 
 if TYPE_CHECKING:
     from pyspark.sql import Row

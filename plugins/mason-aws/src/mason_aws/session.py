@@ -118,7 +118,7 @@ class AwsSession:
         for value in (frozen.access_key, frozen.secret_key, frozen.token):
             if value:
                 remember(value)
-        return ResolvedCredentials(frozen.access_key, frozen.secret_key, frozen.token)
+        return ResolvedCredentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
 
     def canonical_credentials(self) -> Credentials:
         from pydantic import SecretStr

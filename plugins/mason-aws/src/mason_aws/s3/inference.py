@@ -114,16 +114,17 @@ def _dominant_layout(
     layouts: list[tuple[str, list[tuple[str, str]] | None]] = []
     for obj in objs:
         folder = obj.key[len(base) :].rpartition("/")[0]
-        pairs = [p.partition("=") for p in folder.split("/")] if folder else []
-        ok = all(sep and k and v for k, sep, v in pairs)
-        layouts.append((folder, [(k, v) for k, _, v in pairs] if ok else None))
+        split = [p.partition("=") for p in folder.split("/")] if folder else []
+        ok = all(sep and k and v for k, sep, v in split)
+        layouts.append((folder, [(k, v) for k, _, v in split] if ok else None))
     if any(pairs is None for _, pairs in layouts):
         if any(pairs for _, pairs in layouts):
             warnings.append("some folders are not key=value: the table is unpartitioned")
         return objs, [], {}
     shape = Counter(tuple(k for k, _ in pairs or []) for _, pairs in layouts)
     keys = max(shape, key=lambda s: (shape[s], -len(s)))
-    kept, partitions = [], {}
+    kept: list[S3Object] = []
+    partitions: dict[str, dict[str, str]] = {}
     for obj, (folder, pairs) in zip(objs, layouts, strict=True):
         if tuple(k for k, _ in pairs or []) == keys:
             kept.append(obj)

@@ -173,7 +173,7 @@ class S3Storage(StorageEngine):
 
 
 def _local_files(source: Path) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for folder, dirs, names in os.walk(source):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".mason-"))
         files.extend(Path(folder) / n for n in sorted(names))

@@ -1,0 +1,1 @@
+"""The ``athena`` client: SQL over S3 as execution, its catalog as metastore."""

@@ -1,0 +1,1 @@
+"""The ``glue`` client: the Data Catalog as metastore, crawlers as scheduler."""

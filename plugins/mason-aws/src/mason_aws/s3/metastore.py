@@ -1,0 +1,99 @@
+"""The original Mason's S3 metastore: a bucket is a database, a top-level
+prefix a table, and a table's schema is inferred from its objects on request.
+
+Nothing is stored anywhere but S3 itself, so ``create_table`` can only
+accept a table that already sits where this naming puts it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from mason_aws.config import S3ClientConfig
+from mason_aws.errors import aws_errors
+from mason_aws.s3.listing import children, under
+from mason_aws.s3.paths import S3Location, is_data_key, parse_s3
+from mason_aws.s3.readers import format_of
+from mason_aws.s3.storage import S3Storage
+from mason_core.engines import EngineContext, MetastoreEngine
+from mason_core.errors import MasonUsageError, NotFoundError
+from mason_core.models import Credentials, Database, Table
+
+
+class S3Metastore(MetastoreEngine):
+    config: S3ClientConfig
+
+    def __init__(self, config: S3ClientConfig, context: EngineContext) -> None:
+        super().__init__(config, context)
+
+    @cached_property
+    def storage(self) -> S3Storage:
+        return S3Storage(self.config, self.context)
+
+    def list_databases(self) -> list[Database]:
+        with aws_errors(self.client_name, "buckets"):
+            answer = self.storage.s3.list_buckets()
+        return [
+            Database(
+                name=b["Name"], location=f"s3://{b['Name']}/", created_at=b.get("CreationDate")
+            )
+            for b in answer.get("Buckets", [])
+        ]
+
+    def get_database(self, database_name: str) -> Database:
+        loc = parse_s3(database_name)
+        if not self.storage.exists(f"s3://{loc.bucket}"):
+            raise NotFoundError(f"{self.client_name}: bucket {loc.bucket} not found")
+        return Database(name=loc.bucket, location=f"s3://{loc.bucket}/")
+
+    def create_database(self, database_name: str, exist_ok: bool = True) -> Database:
+        """Buckets are made outside Mason; an existing one is accepted."""
+        return self.get_database(database_name)
+
+    def list_tables(self, database_name: str) -> list[Table]:
+        """Every top-level prefix holding data, its format read off its first data
+        object; schemas are inferred by ``get_table``, one table at a time."""
+        self.get_database(database_name)
+        bucket = parse_s3(database_name).bucket
+        prefixes, _ = children(self.storage.s3, self.client_name, S3Location(bucket))
+        tables = []
+        for prefix in prefixes:
+            name = prefix.rstrip("/")
+            if not is_data_key(name):
+                continue
+            sample = under(self.storage.s3, self.client_name, S3Location(bucket, prefix), 50)
+            formats = [format_of(o.key) for o in sample if is_data_key(o.key[len(prefix) :])]
+            fmt = next((f for f in formats if f), None)
+            if fmt is None:
+                continue
+            tables.append(
+                Table(name=name, database=bucket, location=f"s3://{bucket}/{prefix}", format=fmt)
+            )
+        return tables
+
+    def get_table(self, database_name: str, table_name: str) -> Table:
+        self.context.logger.info("Fetching keys at %s/%s", database_name, table_name)
+        loc = self._location(database_name, table_name)
+        inferred = self.storage.infer_table(loc.uri, loc.bucket, table_name.strip("/"))
+        for warning in inferred.warnings:
+            self.context.logger.warning(warning)
+        return inferred.table
+
+    def create_table(self, table: Table, replace: bool = False) -> Table:
+        if not table.database:
+            raise MasonUsageError(f"table '{table.name}' names no database (bucket)")
+        expected = self._location(table.database, table.name)
+        given = parse_s3(table.location or "")
+        if given.bucket != expected.bucket or given.prefix != expected.prefix:
+            raise MasonUsageError(
+                f"the s3 metastore names a table by its prefix: table '{table.name}' of "
+                f"database '{table.database}' is {expected.uri}, not {table.location}"
+            )
+        return table
+
+    def credentials(self) -> Credentials:
+        return self.storage.aws.canonical_credentials()
+
+    def _location(self, database_name: str, table_name: str) -> S3Location:
+        bucket = parse_s3(database_name).bucket
+        return S3Location(bucket, table_name.strip("/") + "/")

@@ -41,6 +41,17 @@ from mason_core.operators import OperatorContext, OperatorDefinition, OperatorSp
 from mason_core.registry import PluginInfo
 from mason_core.response import Response
 from mason_core.runtime import Session, default_session
+from mason_core.workflows import (
+    RunRecord,
+    WorkflowDefinition,
+    WorkflowPlan,
+    WorkflowValidationError,
+    deploy_workflow,
+    get_run,
+    list_runs,
+    run_workflow,
+    validate_workflow,
+)
 from mason_core.workflows.spec import WorkflowSpec
 
 __all__ = [
@@ -59,6 +70,7 @@ __all__ = [
     "ParameterError",
     "PluginInfo",
     "Response",
+    "RunRecord",
     "SchedulerEngine",
     "Session",
     "StorageEngine",
@@ -66,18 +78,26 @@ __all__ = [
     "UnsupportedConfigurationError",
     "ValidConfig",
     "VerbNotServedError",
+    "WorkflowDefinition",
+    "WorkflowPlan",
     "WorkflowSpec",
+    "WorkflowValidationError",
     "__version__",
     "configs",
     "current_config",
+    "deploy_workflow",
+    "get_run",
     "hookimpl",
+    "list_runs",
     "models",
     "operators",
     "plugins",
     "register",
     "run",
+    "run_workflow",
     "set_config",
     "validate",
+    "validate_workflow",
     "workflows",
 ]
 

@@ -10,6 +10,7 @@ import importlib
 import importlib.util
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -61,6 +62,10 @@ def camel_name(namespace: str, command: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words if w)
 
 
+#: one import at a time: threads loading the same folder must not see a half-run module.
+_IMPORT_LOCK = threading.RLock()
+
+
 def import_module_at(folder: Path, unique_name: str) -> ModuleType:
     """Import the ``__init__.py`` in ``folder``.
 
@@ -68,6 +73,11 @@ def import_module_at(folder: Path, unique_name: str) -> ModuleType:
     dotted name (so type checks and ``isinstance`` see one module); otherwise
     it is loaded from the file under ``unique_name``.
     """
+    with _IMPORT_LOCK:
+        return _import_module_at(folder, unique_name)
+
+
+def _import_module_at(folder: Path, unique_name: str) -> ModuleType:
     init = folder / "__init__.py"
     if not init.is_file():
         raise PluginLoadError(f"{folder}: no __init__.py with the implementation")

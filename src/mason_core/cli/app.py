@@ -66,12 +66,8 @@ def _mount() -> None:
     configs.register(app)
     definitions.register(app)
     plugins.register(app)
-    import importlib
+    from mason_core.cli import workflow
 
-    try:
-        workflow = importlib.import_module("mason_core.cli.workflow")
-    except ImportError:  # workflow commands not built yet
-        return
     workflow.register(app)
 
 

@@ -1,0 +1,76 @@
+"""``mason server`` (the original ``mason run`` kept as a hidden alias): the
+REST API and Swagger UI.
+
+FastAPI and uvicorn are the optional extra ``mason-core[server]``; they are
+imported only when the command runs, so ``mason --help`` stays fast and works
+without them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import typer
+
+from mason_core.server.settings import DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV
+
+INSTALL_HINT = "the server needs its extra: pip install 'mason-core[server]'"
+
+
+def server(
+    host: str = typer.Option(DEFAULT_HOST, "--host", help="Address to listen on."),
+    port: int = typer.Option(DEFAULT_PORT, "--port", help="Port to listen on."),
+    token: str | None = typer.Option(
+        None,
+        "--token",
+        help=f"Bearer token every endpoint but /api/health requires (default: ${TOKEN_ENV}).",
+        show_default=False,
+    ),
+    root: Path | None = typer.Option(
+        None,
+        "--root",
+        help="Local paths reached through the API stay inside this folder "
+        "(default: the working directory).",
+        show_default=False,
+    ),
+    workers: int = typer.Option(4, "--workers", help="Background runs (?async=true) at once."),
+) -> None:
+    """Serve operators, workflows and configurations over HTTP, with Swagger UI at /api/ui."""
+    from mason_core.errors import MasonUsageError
+    from mason_core.secrets import remember
+    from mason_core.server.settings import ServerSettings
+
+    missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        typer.echo(f"error: {INSTALL_HINT} ({', '.join(missing)} not installed)", err=True)
+        raise typer.Exit(2)
+    try:
+        settings = ServerSettings.from_options(host, port, token, root, workers=workers)
+    except MasonUsageError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    if settings.token:
+        remember(settings.token)
+
+    import uvicorn
+
+    from mason_core.server import create_app
+
+    try:
+        app = create_app(settings)
+    except MasonUsageError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    typer.echo(
+        f"Mason API on http://{shown}:{settings.port}/api (UI: /api/ui, root: {settings.root}, "
+        f"token: {'required' if settings.token else 'none'})",
+        err=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("server")(server)
+    app.command("run", hidden=True, help="Alias of 'mason server'.")(server)

@@ -1,0 +1,96 @@
+"""HTTP answers in the envelope of DESIGN.md, and which status each outcome gets.
+
+Every answer, errors included, is ``{"Errors", "Info", "Warnings", "Data"}``;
+an error is one line, scrubbed of secrets, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from mason_core.errors import (
+    AlreadyExistsError,
+    MasonError,
+    MasonUsageError,
+    NotFoundError,
+    UnknownOperatorError,
+)
+from mason_core.response import Response, to_jsonable
+from mason_core.secrets import scrub
+
+
+class Envelope(BaseModel):
+    """The schema of every answer, for the OpenAPI document."""
+
+    model_config = ConfigDict(title="Envelope")
+
+    Errors: list[str] = Field(default_factory=list, description="One line per error.")
+    Info: list[str] = Field(default_factory=list)
+    Warnings: list[str] = Field(default_factory=list)
+    Data: list[Any] = Field(default_factory=list, description="What the call produced.")
+
+
+def envelope(
+    data: Iterable[Any] = (),
+    *,
+    errors: Iterable[str] = (),
+    info: Iterable[str] = (),
+    warnings: Iterable[str] = (),
+) -> dict[str, Any]:
+    return {
+        "Errors": [one_line(e) for e in errors],
+        "Info": list(info),
+        "Warnings": list(warnings),
+        "Data": [to_jsonable(d) for d in data],
+    }
+
+
+def one_line(message: str) -> str:
+    return scrub(" ".join(part.strip() for part in str(message).splitlines() if part.strip()))
+
+
+def reply(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def error_reply(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return reply(envelope(errors=[message]), status, headers)
+
+
+def response_status(response: Response) -> int:
+    """200 when the operator succeeded, 400 for bad input found while running,
+    500 when it ran and failed (the client reported a failure)."""
+    if response.ok:
+        return 200
+    return 400 if response.exit_code == 2 else 500
+
+
+def response_reply(response: Response) -> JSONResponse:
+    body = response.envelope()
+    body["Errors"] = [one_line(e) for e in body["Errors"]]
+    return reply(body, response_status(response))
+
+
+def error_status(exc: MasonError) -> int:
+    if isinstance(exc, (UnknownOperatorError, NotFoundError)):
+        return 404
+    if isinstance(exc, AlreadyExistsError):
+        return 409
+    if isinstance(exc, MasonUsageError):
+        return 400
+    return 500
+
+
+#: documented on every operation; the body is always an :class:`Envelope`.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Envelope, "description": "Bad input: parameters, configuration, names."},
+    401: {"model": Envelope, "description": "Missing or wrong bearer token."},
+    404: {"model": Envelope, "description": "No such operator, workflow, job or run."},
+    500: {"model": Envelope, "description": "The work ran and failed inside a client."},
+}

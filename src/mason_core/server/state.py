@@ -1,0 +1,58 @@
+"""What every route shares: settings, the confined session, background runs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from mason_core.errors import ParameterError
+from mason_core.server.session import ServerSession
+from mason_core.server.settings import ServerSettings
+from mason_core.server.tasks import TaskRunner
+
+
+@dataclass
+class ServerState:
+    settings: ServerSettings
+    session: ServerSession
+    tasks: TaskRunner
+
+
+def state(request: Request) -> ServerState:
+    found: ServerState = request.app.state.mason
+    return found
+
+
+async def read_body(request: Request, allowed: dict[str, tuple[type, ...]]) -> dict[str, Any]:
+    """The JSON object sent, checked only for shape (keys and their JSON types);
+    an empty body is ``{}``. Parameters themselves are the core's to validate."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ParameterError(["request body is not valid JSON"]) from None
+    if not isinstance(data, dict):
+        raise ParameterError(["request body must be a JSON object"])
+    problems: list[str] = []
+    unknown = sorted(k for k in data if k not in allowed)
+    if unknown:
+        problems.append(f"unknown body keys {', '.join(unknown)} (accepted: {', '.join(allowed)})")
+    for key, kinds in allowed.items():
+        value = data.get(key)
+        if value is not None and (
+            not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
+        ):
+            problems.append(f"body key '{key}' has the wrong type")
+    if problems:
+        raise ParameterError(problems)
+    return data
+
+
+def config_id_of(body: dict[str, Any]) -> str | None:
+    value = body.get("config_id")
+    return None if value is None else str(value)

@@ -5,10 +5,11 @@
     nox -s bench        every bench/bench_*.py, figures beside their baselines
     nox -s tests -- -k wheels     pytest arguments after ``--``
 
-Sessions run in the interpreter nox itself runs on. They install the three
-first-party distributions editable (fast, and re-installs are near no-ops when
-a virtualenv is reused); ``tests/packaging`` separately builds real wheels and
-installs them in a fresh virtualenv, so the packaged form is covered too.
+Sessions run in the interpreter nox itself runs on. They install mason-core
+and every plugin under ``plugins/`` editable (fast, and re-installs are near
+no-ops when a virtualenv is reused); ``tests/packaging`` separately builds real
+wheels and installs them in a fresh virtualenv, so the packaged form is covered
+too. The demo installs only what the local default needs.
 """
 
 from __future__ import annotations
@@ -29,9 +30,21 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
-#: mason-core and the first-party plugins, editable, in dependency order.
-PACKAGES = (".", "plugins/mason-local", "plugins/mason-operators-table")
-TEST_DEPS = ("pytest", "pytest-timeout", "hypothesis", "psutil", "build", "hatchling")
+#: mason-core (with the server extra) and every first-party plugin under plugins/.
+CORE = ".[server]"
+PLUGINS = tuple(
+    str(p.parent.relative_to(ROOT)) for p in sorted((ROOT / "plugins").glob("*/pyproject.toml"))
+)
+TEST_DEPS = (
+    "pytest",
+    "pytest-timeout",
+    "hypothesis",
+    "psutil",
+    "build",
+    "hatchling",
+    "moto[server]",  # AWS clients are tested against moto's server on 127.0.0.1
+    "httpx",  # the REST server's test client
+)
 # pinned so lint and typecheck verdicts do not change under us with a new release
 LINT_DEPS = ("ruff==0.17.6",)
 TYPECHECK_DEPS = ("mypy==2.4.1", "types-PyYAML")
@@ -42,9 +55,13 @@ EXTRA_TYPED_SOURCES = ("tests/packaging/mason-acme/src",)
 TEST_TIMEOUT_SECONDS = "900"
 
 
-def install_mason(session: nox.Session, *extra: str) -> None:
+#: what the demo needs: the embedded local client and the operator bundle.
+DEMO_PLUGINS = ("plugins/mason-local", "plugins/mason-operators-table")
+
+
+def install_mason(session: nox.Session, *extra: str, plugins: tuple[str, ...] = PLUGINS) -> None:
     args: list[str] = []
-    for package in PACKAGES:
+    for package in (CORE, *plugins):
         args += ["-e", package]
     session.install(*args, *extra)
 
@@ -112,7 +129,7 @@ def bench(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Mason's main job on the embedded local default, in a throwaway MASON_HOME:
     infer the bundled sample dataset, list the tables, query them."""
-    install_mason(session)
+    install_mason(session, plugins=DEMO_PLUGINS)
     home = Path(tempfile.mkdtemp(prefix="mason-demo-"))
     env = {"MASON_HOME": str(home / "home")}
     try:

@@ -54,7 +54,15 @@ def test_generated_blocks_are_current(tmp_path: Path) -> None:
         [sys.executable, str(GENERATOR), "--check", *args], capture_output=True, text=True
     )
     assert check.returncode == 0, (
-        f"{PAGE} is stale; rewrite its blocks with: python "
-        f"{GENERATOR.relative_to(ROOT)} --docs docs/table-bundle.md --operators <a folder "
-        "holding only the documented operators' operator.yaml files> (see this test)"
+        f"{PAGE} is stale; rewrite its blocks with: python tests/table_bundle/test_docs.py"
     )
+
+
+if __name__ == "__main__":
+    # python tests/table_bundle/test_docs.py: rewrite the page's generated blocks
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        operators = only_these(documented(), Path(scratch) / "operators")
+        args = ["--docs", str(PAGE), "--operators", str(operators)]
+        sys.exit(subprocess.run([sys.executable, str(GENERATOR), *args]).returncode)

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from mason_core.operators.spec import OperatorSpec
 from mason_core.response import Response
 from mason_core.runtime import PreparedRun
+from mason_core.secrets import remember
 from mason_core.server.envelope import (
     COMMON_RESPONSES,
     Envelope,
@@ -48,6 +49,10 @@ def operator_data(spec: OperatorSpec) -> dict[str, Any]:
 
 def _prepare(s: ServerState, namespace: str, command: str, body: dict[str, Any]) -> PreparedRun:
     prepared = s.session.prepare(namespace, command, body.get("parameters"), config_id_of(body))
+    for parameter in prepared.spec.parameters:
+        value = prepared.params.get(parameter.name)
+        if parameter.secret and isinstance(value, str):
+            remember(value)  # scrubbed from every error and log line from now on
     check_paths(s.session, prepared)
     return prepared
 

@@ -153,9 +153,9 @@ async def deploy_action(request: Request, namespace: str, command: str) -> JSONR
     def work() -> dict[str, Any]:
         plan = _plan(s, namespace, command, body)
         dag = deploy_validated(plan).to_data()
-        for step in dag.get("steps", []):
+        for step in dag.get("Steps", []):
             # what was registered, with secrets shown as REDACTED
-            step["parameters"] = plan.steps[step["id"]].redacted_parameters()
+            step["Parameters"] = plan.steps[step["Id"]].redacted_parameters()
         return dag
 
     dag = await run_in_threadpool(work)

@@ -97,10 +97,44 @@ def register_tables(
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
         for table in tables:
             schema = table.database or default_database
+            source = (
+                _arrow_source(con, table, schema)
+                if "://" in (table.location or "")
+                else scan_sql(table, config)
+            )
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
-                f"SELECT * FROM {scan_sql(table, config)}"
+                f"SELECT * FROM {source}"
             )
         con.execute(f"USE memory.{ident(default_database)}")
     except duckdb.Error as exc:
         raise query_error(exc, "cannot read the catalog's tables") from exc
+
+
+def _arrow_source(con: duckdb.DuckDBPyConnection, table: Table, schema: str) -> str:
+    """A table at a remote URI (``s3://...``, from an s3 or glue metastore) read
+    through a pyarrow dataset, so DuckDB needs no extension. pyarrow finds
+    credentials, region and endpoint (``AWS_ENDPOINT_URL``) in the environment."""
+    import pyarrow.csv as pacsv
+    import pyarrow.dataset as ds
+
+    formats: dict[str, str | ds.FileFormat] = {
+        "parquet": "parquet",
+        "jsonl": "json",
+        "csv": ds.CsvFileFormat(
+            parse_options=pacsv.ParseOptions(delimiter=table.properties.get("delimiter", ","))
+        ),
+    }
+    if table.format not in formats:
+        raise MasonRuntimeError(
+            f"table '{table.database}.{table.name}' has format '{table.format}', "
+            "which the local client cannot read"
+        )
+    dataset = ds.dataset(
+        table.location or "",
+        format=formats[table.format],
+        partitioning="hive",  # an s3 metastore lists tables without their partition keys
+    )
+    name = f"mason_arrow_{schema}_{table.name}"
+    con.register(name, dataset)
+    return ident(name)

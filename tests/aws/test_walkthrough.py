@@ -172,3 +172,23 @@ def test_original_walkthrough(tmp_path: Path, aws_env: str, s3: Any, glue: Any) 
     assert "athena" in missing.stdout + missing.stderr
     assert "mason-demo.nope" in missing.stdout + missing.stderr
     assert "Traceback" not in missing.stderr
+
+    # configuration 4: the s3 metastore names tables by prefix, DuckDB reads them via pyarrow
+    mason.env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY})
+    mason("config", "-s", "4")
+    listed4 = mason.json("op", "table", "list", "-p", "database_name:mason-demo")["Data"]
+    assert sorted(t["Name"] for t in listed4) == ["catalog_poc_data", "part_data_merged"]
+    local_query = mason.json(
+        "op",
+        "table",
+        "query",
+        "-p",
+        "database_name:mason-demo,query_string:"
+        '"SELECT CAST(day AS VARCHAR) AS day, sum(n) AS total FROM part_data_merged '
+        'GROUP BY day ORDER BY day"',
+    )["Data"][0]
+    assert local_query["Status"] == "succeeded"
+    assert local_query["Preview"] == [
+        {"day": "2020-06-01", "total": "3"},
+        {"day": "2020-06-02", "total": "3"},
+    ]

@@ -11,6 +11,10 @@ Kubernetes runner names it as the SparkApplication's ``mainApplicationFile``.
 The result (a ``JobResult``) is written to ``--result`` when given (first as
 ``running`` with the application id, then the outcome) and always printed as
 one ``MASON_RESULT {...}`` line, which is what a driver log shows.
+
+Run as a script, this file's folder comes first on ``sys.path``: no module of
+``mason_spark`` may share a name with the standard library (hence
+``typenames``, not ``types``), and every import here is absolute.
 """
 
 from __future__ import annotations

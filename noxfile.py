@@ -44,6 +44,7 @@ TEST_DEPS = (
     "hatchling",
     "moto[server]",  # AWS clients are tested against moto's server on 127.0.0.1
     "httpx",  # the REST server's test client
+    "websocket-client",  # talks to headless Chromium in the server's UI test
 )
 # pinned so lint and typecheck verdicts do not change under us with a new release
 LINT_DEPS = ("ruff==0.17.6",)
@@ -75,6 +76,7 @@ def plugin_sources() -> list[str]:
 def tests(session: nox.Session) -> None:
     """pytest over tests/ with every first-party plugin installed."""
     install_mason(session, *TEST_DEPS)
+    install_browser(session)
     args = session.posargs or ["tests"]
     # success_codes=[0]: pytest's 5 ("no tests collected") is a failure here.
     session.run(
@@ -84,8 +86,16 @@ def tests(session: nox.Session) -> None:
         f"--timeout={TEST_TIMEOUT_SECONDS}",
         *args,
         success_codes=[0],
-        env={"PYTHONDONTWRITEBYTECODE": None},
     )
+
+
+def install_browser(session: nox.Session) -> None:
+    """The server's Swagger UI test drives a headless Chromium; the script installs
+    Debian's package (apt, as root or through sudo) when none is on PATH."""
+    script = ROOT / "scripts" / "install-browser.sh"
+    if shutil.which("chromium") is None and script.is_file():
+        session.log("chromium not found: installing it for tests/server (apt)")
+        session.run("bash", str(script), external=True)
 
 
 @nox.session

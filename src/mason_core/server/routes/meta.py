@@ -29,7 +29,13 @@ def config_data(config: ValidConfig, current: str | None) -> dict[str, Any]:
 def router() -> APIRouter:
     api = APIRouter(prefix="/api", responses=COMMON_RESPONSES)
 
-    @api.get("/health", response_model=Envelope, summary="Health check (no token)", tags=["server"])
+    @api.get(
+        "/health",
+        response_model=Envelope,
+        summary="Health check (no token)",
+        tags=["server"],
+        openapi_extra={"security": []},
+    )
     async def health() -> JSONResponse:
         return reply(envelope([{"status": "ok", "version": __version__}]))
 

@@ -2,8 +2,7 @@
 
 Each installed operator gets its own validate and run operations, whose
 request body is the schema of its typed parameters; a catch-all pair (left out
-of the API description) answers for operators registered after start-up and
-says 404 for unknown ones.
+of the API description) answers 404, in the envelope, for unknown ones.
 """
 
 from __future__ import annotations

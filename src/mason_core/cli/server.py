@@ -8,7 +8,6 @@ without them.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import typer
@@ -41,10 +40,12 @@ def server(
     from mason_core.secrets import remember
     from mason_core.server.settings import ServerSettings
 
-    missing = [m for m in ("fastapi", "uvicorn") if importlib.util.find_spec(m) is None]
-    if missing:
-        typer.echo(f"error: {INSTALL_HINT} ({', '.join(missing)} not installed)", err=True)
-        raise typer.Exit(2)
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        typer.echo(f"error: {INSTALL_HINT} ({exc})", err=True)
+        raise typer.Exit(2) from None
     try:
         settings = ServerSettings.from_options(host, port, token, root, workers=workers)
     except MasonUsageError as exc:
@@ -52,8 +53,6 @@ def server(
         raise typer.Exit(2) from None
     if settings.token:
         remember(settings.token)
-
-    import uvicorn
 
     from mason_core.server import create_app
 

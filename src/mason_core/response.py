@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 
 class Response(BaseModel):
@@ -23,6 +23,17 @@ class Response(BaseModel):
     data: list[Any] = Field(default_factory=list)
     #: 0 success, 1 the work ran and failed, 2 bad input.
     exit_code: int = 0
+    _failure: BaseException | None = PrivateAttr(default=None)
+
+    @property
+    def failure(self) -> BaseException | None:
+        """The exception that failed the run, so callers (the server) can tell
+        a missing table from a crash; never part of the printed envelope."""
+        return self._failure
+
+    def fail_with(self, exc: BaseException, message: str, exit_code: int) -> None:
+        self._failure = exc
+        self.add_error(message, exit_code)
 
     @property
     def ok(self) -> bool:

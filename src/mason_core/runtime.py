@@ -92,10 +92,10 @@ class Session:
             result = cls().run(ctx)
             response.add_data(result)
         except MasonError as exc:
-            response.add_error(scrub(exc.message), exit_code=exc.exit_code)
+            response.fail_with(exc, scrub(exc.message), exc.exit_code)
             log.debug("operator %s failed", prepared.spec.name, exc_info=True)
         except Exception as exc:
-            response.add_error(scrub(f"{type(exc).__name__}: {exc}"), exit_code=1)
+            response.fail_with(exc, scrub(f"{type(exc).__name__}: {exc}"), 1)
             log.debug("operator %s crashed", prepared.spec.name, exc_info=True)
             if os.environ.get("MASON_DEBUG"):
                 raise

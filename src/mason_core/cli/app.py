@@ -66,9 +66,10 @@ def _mount() -> None:
     configs.register(app)
     definitions.register(app)
     plugins.register(app)
-    from mason_core.cli import workflow
+    from mason_core.cli import server, workflow
 
     workflow.register(app)
+    server.register(app)
 
 
 _mount()

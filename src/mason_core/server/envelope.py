@@ -64,10 +64,13 @@ def error_reply(status: int, message: str, headers: dict[str, str] | None = None
 
 
 def response_status(response: Response) -> int:
-    """200 when the operator succeeded, 400 for bad input found while running,
-    500 when it ran and failed (the client reported a failure)."""
+    """200 when the operator succeeded; otherwise the status of the error that
+    failed it (404 for a missing table or job, 409 for an existing output, 400
+    for bad input found while running), 500 when a client failed."""
     if response.ok:
         return 200
+    if isinstance(response.failure, MasonError):
+        return error_status(response.failure)
     return 400 if response.exit_code == 2 else 500
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from mason_local.config import LocalClientConfig
-from mason_local.inference.csv import read_csv_sample
-from mason_local.inference.formats import detect_format
+from mason_local.inference.files import detect_format, read_schema
+
+from mason_core.tabular.infer import DataFile
 
 from .conftest import EngineFactory, LocalEngines
 from .files import write_parquet, write_text
@@ -116,7 +117,7 @@ def test_csv_without_header_gets_positional_names(engines: LocalEngines, tmp_pat
 )
 def test_csv_header_detection_for_string_columns(tmp_path: Path, text: str, header: bool) -> None:
     path = write_text(tmp_path / "s.csv", text)
-    schema = read_csv_sample(path, path.stat().st_size, 1 << 20)
+    schema = read_schema(DataFile(str(path), (), str(tmp_path), "csv"), 1 << 20)
     assert schema.properties["header"] == ("true" if header else "false")
 
 
@@ -158,7 +159,8 @@ def test_compressed_csv_is_sampled(engines: LocalEngines, tmp_path: Path) -> Non
 
 def test_duplicate_and_blank_header_names_are_made_unique(tmp_path: Path) -> None:
     path = write_text(tmp_path / "d.csv", "id,id,,name\n1,2,3,x\n")
-    schema = read_csv_sample(path, path.stat().st_size, LocalClientConfig().csv_sample_bytes)
+    file = DataFile(str(path), (), str(tmp_path), "csv")
+    schema = read_schema(file, LocalClientConfig().csv_sample_bytes)
     assert [n for n, _ in schema.columns] == ["id", "id_2", "col_2", "name"]
 
 

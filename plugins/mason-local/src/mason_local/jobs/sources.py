@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mason_core.errors import MasonUsageError, NotFoundError
-from mason_local.inference.formats import detect_format
-from mason_local.inference.partitions import partition_values
+from mason_core.tabular.partitions import partition_values
+from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal_list, query_error
 from mason_local.paths import data_files, is_data_name
 
@@ -99,7 +99,7 @@ def _hive_layout(base: Path, files: list[InputFile]) -> bool:
         return False
     layouts = set()
     for f in files:
-        pairs = partition_values(f.path.parent.relative_to(base))
+        pairs = partition_values(f.path.parent.relative_to(base).parts)
         if not pairs:
             return False
         layouts.add(tuple(key for key, _ in pairs))

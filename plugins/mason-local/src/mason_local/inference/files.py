@@ -1,0 +1,50 @@
+"""Local files for table inference: their format (by name, else by content)
+and their schema (a parquet footer, a bounded sample of text).
+
+How files are read is all that is local here; what their bytes mean is
+decided by :mod:`mason_core.tabular`, the same for every storage client.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mason_core.tabular.formats import format_from_head, format_from_name
+from mason_core.tabular.infer import DataFile
+from mason_core.tabular.sampling import cut_at_last_line, footer_schema, sample_schema
+from mason_core.tabular.schema import FileSchema
+
+
+def detect_format(path: Path) -> str | None:
+    """The format by extension, else by content; ``None`` for anything else."""
+    by_name = format_from_name(path.name)
+    if by_name is not None:
+        return by_name
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return None
+    return format_from_head(head)
+
+
+def read_sample(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of the file's (decompressed) text, cut after the
+    last complete line when the file goes on beyond the sample."""
+    import pyarrow as pa
+
+    with pa.input_stream(str(path), compression="detect") as stream:
+        data: bytes = stream.read(limit)
+        more = bool(stream.read(1))
+    return cut_at_last_line(data, more)
+
+
+def read_schema(file: DataFile, sample_bytes: int) -> FileSchema:
+    """One file's schema: parquet from its footer alone, text from a sample."""
+    path = Path(file.location)
+    size = path.stat().st_size
+    if file.format == "parquet":
+        import pyarrow.parquet as pq
+
+        return footer_schema(file.location, pq.read_metadata(str(path)), size)
+    return sample_schema(file.format or "", file.location, read_sample(path, sample_bytes), size)

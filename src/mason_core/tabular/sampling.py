@@ -1,0 +1,169 @@
+"""Schemas of CSV and JSON lines files from a bounded sample of their bytes,
+and of parquet files from their footers.
+
+Shared so a CSV on disk and the same CSV in S3 get the same delimiter, header
+decision and column types: clients only fetch the bytes (a file read, a ranged
+GET). pyarrow parses the samples; it is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import TYPE_CHECKING, Any
+
+from mason_core.tabular.formats import is_tab_separated
+from mason_core.tabular.schema import FileSchema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+DELIMITERS = (",", "\t", ";", "|")
+_SNIFF_LINES = 20
+_SNIFF_CHARS = 1 << 16
+_NAME_LIKE = re.compile(r"^[A-Za-z_][\w .\-/()#%$&]*$")
+
+
+def cut_at_last_line(data: bytes, more: bool) -> bytes:
+    """``data`` without its last, partial line when the file goes on (``more``)."""
+    if more:
+        cut = data.rfind(b"\n")
+        if cut > 0:
+            return data[: cut + 1]
+    return data
+
+
+def sample_schema(fmt: str, location: str, sample: bytes, size_bytes: int) -> FileSchema:
+    """The schema of a CSV or JSON lines file from its first bytes (cut at a line)."""
+    if not sample.strip():
+        raise ValueError("file is empty")
+    if fmt == "csv":
+        columns, properties = csv_columns(sample, is_tab_separated(location))
+        return FileSchema(location, "csv", columns, size_bytes, properties=properties)
+    if fmt == "jsonl":
+        return FileSchema(location, "jsonl", jsonl_columns(sample), size_bytes)
+    raise ValueError(f"no sampled schema for format '{fmt}'")
+
+
+def footer_schema(location: str, metadata: Any, size_bytes: int) -> FileSchema:
+    """The schema and row count a parquet footer (``pyarrow.parquet.FileMetaData``) holds."""
+    schema = metadata.schema.to_arrow_schema()
+    columns = [(f.name, str(f.type)) for f in schema]
+    return FileSchema(location, "parquet", columns, size_bytes, row_count=metadata.num_rows)
+
+
+def jsonl_columns(sample: bytes) -> list[tuple[str, str]]:
+    """Column names and arrow types of the JSON objects in ``sample``."""
+    import pyarrow.json as pj
+
+    table = pj.read_json(io.BytesIO(sample))
+    return [(f.name, str(f.type)) for f in table.schema]
+
+
+def csv_columns(
+    sample: bytes, tab_separated: bool = False
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Columns (name, arrow type) and reader properties (``header``,
+    ``delimiter``) of a CSV sample: the delimiter sniffed, the header detected."""
+    head = sample[:_SNIFF_CHARS].decode("utf-8", errors="replace")
+    delimiter = "\t" if tab_separated else sniff_delimiter(head)
+    first = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+    body = _parse(sample, delimiter, skip_rows=1)
+    header = has_header(first, body)
+    if header:
+        names = column_names(first)
+        if len(names) != body.num_columns and body.num_rows:
+            raise ValueError(f"header has {len(names)} columns but rows have {body.num_columns}")
+        types = [str(c.type) for c in body.columns] if body.num_rows else ["null"] * len(names)
+    else:
+        table = _parse(sample, delimiter, skip_rows=0)
+        names = [f"col_{i}" for i in range(table.num_columns)]
+        types = [str(c.type) for c in table.columns]
+    properties = {"header": "true" if header else "false", "delimiter": delimiter}
+    return list(zip(names, types, strict=True)), properties
+
+
+def sniff_delimiter(head: str) -> str:
+    """The candidate that splits the first lines into the same number (>1) of
+    fields most consistently; comma when nothing fits."""
+    lines = head.splitlines()[:_SNIFF_LINES]
+    if len(lines) > 1 and not head.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line may be cut by the sample
+    best, best_fields = ",", 1
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not counts:
+            continue
+        fields = counts[0]
+        if fields > best_fields and all(c == fields for c in counts):
+            best, best_fields = delimiter, fields
+    return best
+
+
+def has_header(first: list[str], body: pa.Table) -> bool:
+    """Whether ``first`` names the columns of ``body`` (the rows after it).
+
+    Typed columns vote: a first-row value that does not parse as its column's
+    type is a name. With no typed evidence, the first row is a header when
+    every value looks like a distinct name that never recurs in its column.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if not first:
+        return False
+    null_values = set(pcsv.ConvertOptions().null_values)
+    votes = 0
+    if body.num_rows and body.num_columns == len(first):
+        for value, column in zip(first, body.columns, strict=True):
+            kind = column.type
+            if pa.types.is_null(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+                continue
+            votes += -1 if (value in null_values or _parses_as(value, kind)) else 1
+    if votes:
+        return votes > 0
+    if len(set(first)) != len(first) or not all(_NAME_LIKE.match(v.strip()) for v in first):
+        return False
+    if body.num_columns != len(first):
+        return not body.num_rows
+    pairs = zip(first, body.columns, strict=True)
+    return not any(value in set(column.to_pylist()) for value, column in pairs)
+
+
+def column_names(first: list[str]) -> list[str]:
+    """Header values as column names: blanks named by position, repeats numbered."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(first):
+        name = raw.strip() or f"col_{i}"
+        candidate, n = name, 2
+        while candidate in seen:
+            candidate, n = f"{name}_{n}", n + 1
+        seen.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def _parses_as(value: str, kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array([value.strip()]).cast(kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+def _parse(sample: bytes, delimiter: str, skip_rows: int) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    read = pcsv.ReadOptions(skip_rows=skip_rows, autogenerate_column_names=True)
+    parse = pcsv.ParseOptions(delimiter=delimiter)
+    try:
+        return pcsv.read_csv(io.BytesIO(sample), read_options=read, parse_options=parse)
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return pa.table({})
+        raise

@@ -13,11 +13,11 @@ from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors
 from mason_aws.s3.listing import children, under
 from mason_aws.s3.paths import S3Location, is_data_key, parse_s3
-from mason_aws.s3.readers import format_of
 from mason_aws.s3.storage import S3Storage
 from mason_core.engines import EngineContext, MetastoreEngine
 from mason_core.errors import MasonUsageError, NotFoundError
 from mason_core.models import Credentials, Database, Table
+from mason_core.tabular.formats import format_from_name
 
 
 class S3Metastore(MetastoreEngine):
@@ -62,7 +62,7 @@ class S3Metastore(MetastoreEngine):
             if not is_data_key(name):
                 continue
             sample = under(self.storage.s3, self.client_name, S3Location(bucket, prefix), 50)
-            formats = [format_of(o.key) for o in sample if is_data_key(o.key[len(prefix) :])]
+            formats = [format_from_name(o.key) for o in sample if is_data_key(o.key[len(prefix) :])]
             fmt = next((f for f in formats if f), None)
             if fmt is None:
                 continue

@@ -141,4 +141,4 @@ def test_athena_metastore_reads_the_glue_catalog_and_runs_ddl(
     executions = athena.list_query_executions()["QueryExecutionIds"]
     sent = athena.get_query_execution(QueryExecutionId=executions[-1])["QueryExecution"]
     assert sent["Query"].startswith("CREATE EXTERNAL TABLE IF NOT EXISTS `analytics`.`sales`")
-    assert "PARTITIONED BY (`region` string)" in sent["Query"]
+    assert "PARTITIONED BY (`region` STRING)" in sent["Query"]

@@ -58,7 +58,7 @@ class LocalMetastore(MetastoreEngine):
         return self.catalog.delete_table(database_name, table_name)
 
     def generate_ddl(self, table: Table) -> str:
-        from mason_local.ddl import external_table_ddl
+        from mason_core.tabular.hive import external_table_ddl
 
         return external_table_ddl(table)
 

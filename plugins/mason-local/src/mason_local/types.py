@@ -1,10 +1,9 @@
-"""Translating the catalog's arrow type names into other engines' spellings."""
+"""The catalog's arrow type names in DuckDB's spelling (Hive's spelling, for
+DDL, is :mod:`mason_core.tabular.hive`'s, shared with every metastore)."""
 
 from __future__ import annotations
 
-import re
-
-_DECIMAL = re.compile(r"^decimal(?:128|256)?\((\d+),\s*(-?\d+)\)$")
+from mason_core.tabular.hive import decimal_parts
 
 _DUCKDB = {
     "bool": "BOOLEAN",
@@ -29,26 +28,6 @@ _DUCKDB = {
     "null": "VARCHAR",
 }
 
-_HIVE = {
-    "bool": "BOOLEAN",
-    "int8": "TINYINT",
-    "int16": "SMALLINT",
-    "int32": "INT",
-    "int64": "BIGINT",
-    "uint8": "SMALLINT",
-    "uint16": "INT",
-    "uint32": "BIGINT",
-    "halffloat": "FLOAT",
-    "float": "FLOAT",
-    "double": "DOUBLE",
-    "string": "STRING",
-    "large_string": "STRING",
-    "binary": "BINARY",
-    "large_binary": "BINARY",
-    "date32[day]": "DATE",
-    "date64[ms]": "DATE",
-}
-
 
 def duckdb_type(arrow_type: str) -> str | None:
     """DuckDB's name for a flat arrow type; ``None`` for nested or unknown ones."""
@@ -56,19 +35,7 @@ def duckdb_type(arrow_type: str) -> str | None:
         return _DUCKDB[arrow_type]
     if arrow_type.startswith("timestamp["):
         return "TIMESTAMPTZ" if "tz=" in arrow_type else "TIMESTAMP"
-    match = _DECIMAL.match(arrow_type)
-    if match:
-        return f"DECIMAL({match.group(1)},{match.group(2)})"
+    decimal = decimal_parts(arrow_type)
+    if decimal:
+        return f"DECIMAL({decimal[0]},{decimal[1]})"
     return None
-
-
-def hive_type(arrow_type: str) -> str:
-    """Hive/Athena DDL's name for an arrow type; nested or unknown types as STRING."""
-    if arrow_type in _HIVE:
-        return _HIVE[arrow_type]
-    if arrow_type.startswith("timestamp["):
-        return "TIMESTAMP"
-    match = _DECIMAL.match(arrow_type)
-    if match:
-        return f"DECIMAL({match.group(1)},{match.group(2)})"
-    return "STRING"

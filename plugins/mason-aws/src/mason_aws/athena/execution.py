@@ -15,16 +15,21 @@ from typing import ClassVar
 
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
-from mason_aws.ddl import _literal, quote_ident
 from mason_aws.s3.paths import parse_s3
 from mason_aws.s3.staging import staged_prefix
 from mason_aws.session import AwsSession
 from mason_core.engines import EngineContext, ExecutionEngine
 from mason_core.errors import UnsupportedConfigurationError
 from mason_core.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
+from mason_core.tabular.hive import hive_ident
 
 _UNLOAD_FORMATS = {"parquet": "PARQUET", "json": "JSON"}
 _STAGING = ".mason-staging"
+
+
+def _sql_literal(value: str) -> str:
+    """A string literal in Athena's query (Trino) dialect: quotes are doubled."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 class AthenaExecution(ExecutionEngine):
@@ -42,7 +47,7 @@ class AthenaExecution(ExecutionEngine):
     def run_job(self, job: Job) -> ExecutedJob:
         if isinstance(job, PreviewJob):
             table = job.table
-            sql = f"SELECT * FROM {quote_ident(table.name)} LIMIT {int(job.limit)}"
+            sql = f"SELECT * FROM {hive_ident(table.name)} LIMIT {int(job.limit)}"
             return self._run(sql, table.database, max(job.limit, self.config.preview_rows))
         if isinstance(job, QueryJob):
             if job.output_path:
@@ -79,7 +84,7 @@ class AthenaExecution(ExecutionEngine):
                 location = None
                 if job.output_format in _UNLOAD_FORMATS:
                     fmt = _UNLOAD_FORMATS[job.output_format]
-                    sql = f"UNLOAD ({sql}) TO {_literal(stage.uri)} WITH (format = '{fmt}')"
+                    sql = f"UNLOAD ({sql}) TO {_sql_literal(stage.uri)} WITH (format = '{fmt}')"
                 else:
                     location = stage.uri  # Athena writes its CSV result there
                 query_id = self.queries.start(sql, job.database_name, location)

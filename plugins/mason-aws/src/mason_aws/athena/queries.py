@@ -14,8 +14,8 @@ from typing import Any
 from mason_aws.config import AthenaClientConfig
 from mason_aws.errors import aws_errors
 from mason_aws.session import AwsSession
-from mason_aws.types import arrow_type
 from mason_core.models import Column, ExecutedJob, JobStatus
+from mason_core.tabular.hive import arrow_type
 
 _STATES = {
     "QUEUED": JobStatus.QUEUED,

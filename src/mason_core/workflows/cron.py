@@ -41,6 +41,8 @@ class CronError(MasonUsageError):
 @dataclass(frozen=True)
 class Cron:
     expression: str
+    #: the five fields as written, macros expanded (for translating to other dialects).
+    fields: tuple[str, str, str, str, str]
     minutes: frozenset[int]
     hours: frozenset[int]
     days: frozenset[int]
@@ -138,8 +140,10 @@ def parse_cron(expression: str) -> Cron:
         for part, (name, low, high, names) in zip(parts, _FIELDS, strict=True)
     ]
     weekdays = {0 if d == 7 else d for d in sets[4]}
+    minute, hour, day, month, weekday = parts
     return Cron(
         expression=expression.strip(),
+        fields=(minute, hour, day, month, weekday),
         minutes=frozenset(sets[0]),
         hours=frozenset(sets[1]),
         days=frozenset(sets[2]),

@@ -11,22 +11,12 @@ import re
 from mason_core.errors import MasonUsageError
 from mason_core.workflows.cron import parse_cron
 
-_MACROS = {
-    "@hourly": "0 * * * *",
-    "@daily": "0 0 * * *",
-    "@midnight": "0 0 * * *",
-    "@weekly": "0 0 * * 0",
-    "@monthly": "0 0 1 * *",
-    "@yearly": "0 0 1 1 *",
-    "@annually": "0 0 1 1 *",
-}
 _NUMBER = re.compile(r"(?<![/\d])(\d+)")
 
 
 def glue_cron(expression: str) -> str:
-    parse_cron(expression)  # Mason's own validation, with its error messages
-    text = _MACROS.get(expression.strip().lower(), expression.strip())
-    minute, hour, day, month, weekday = text.split()
+    # Mason's own parser: its validation, its error messages, its macros
+    minute, hour, day, month, weekday = parse_cron(expression).fields
     if weekday == "*":
         weekday = "?"
     elif day == "*":

@@ -20,6 +20,15 @@ def database_tables(ctx: OperatorContext, database_name: str) -> list[models.Tab
     return tables
 
 
+def is_registered(ctx: OperatorContext, database_name: str, table_name: str) -> bool:
+    """Whether the metastore holds ``database_name.table_name`` now."""
+    try:
+        ctx.metastore.get_table(database_name, table_name)
+    except NotFoundError:
+        return False
+    return True
+
+
 def qualified_name(table: models.Table) -> str:
     return f"{table.database}.{table.name}" if table.database else table.name
 

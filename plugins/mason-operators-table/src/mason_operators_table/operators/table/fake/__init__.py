@@ -11,9 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from mason import MasonUsageError, NotFoundError, OperatorContext, OperatorDefinition, models
+from mason import MasonUsageError, OperatorContext, OperatorDefinition, models
 from mason_core.errors import AlreadyExistsError
-from mason_operators_table.catalog import describe_table
+from mason_operators_table.catalog import describe_table, is_registered
 from mason_operators_table.fake import DEFAULT_COLUMNS, parse_columns, write_fake
 
 _EXTENSIONS = {"parquet": (".parquet", ".pq"), "csv": (".csv",)}
@@ -39,7 +39,7 @@ class TableFake(OperatorDefinition):
             database
             and table_name
             and not p["overwrite"]
-            and _registered(ctx, database, table_name)
+            and is_registered(ctx, database, table_name)
         ):
             raise AlreadyExistsError(
                 f"table '{table_name}' already exists in database '{database}'; "
@@ -74,11 +74,3 @@ def _scratch_root(ctx: OperatorContext) -> Path:
     root = ctx.home.path / "tmp"
     root.mkdir(parents=True, exist_ok=True)
     return root
-
-
-def _registered(ctx: OperatorContext, database: str, table: str) -> bool:
-    try:
-        ctx.metastore.get_table(database, table)
-    except NotFoundError:
-        return False
-    return True

@@ -6,8 +6,8 @@ catalog follows the files as they change; the info message says when it did.
 
 from __future__ import annotations
 
-from mason import NotFoundError, OperatorContext, OperatorDefinition, models
-from mason_operators_table.catalog import describe_conflict, describe_table
+from mason import OperatorContext, OperatorDefinition, models
+from mason_operators_table.catalog import describe_conflict, describe_table, is_registered
 
 
 class TableInfer(OperatorDefinition):
@@ -24,16 +24,8 @@ class TableInfer(OperatorDefinition):
             ctx.warn(describe_conflict(conflict, base=table.location or ""))
 
         ctx.metastore.create_database(database_name, exist_ok=True)
-        replacing = _registered(ctx, database_name, table.name)
+        replacing = is_registered(ctx, database_name, table.name)
         registered = ctx.metastore.create_table(table, replace=True)
         verb = "Replaced" if replacing else "Registered"
         ctx.info(f"{verb} table {describe_table(registered)}")
         return registered
-
-
-def _registered(ctx: OperatorContext, database_name: str, table_name: str) -> bool:
-    try:
-        ctx.metastore.get_table(database_name, table_name)
-    except NotFoundError:
-        return False
-    return True

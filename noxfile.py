@@ -30,10 +30,24 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
-#: mason-core (with the server extra) and every first-party plugin under plugins/.
-CORE = ".[server]"
+
+def with_extras(project: str) -> str:
+    """``project[every,extra]`` as its pyproject.toml declares them, so tests cover
+    optional integrations too (the server, the Spark kubernetes runner...)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]  # nox depends on tomli there
+    data = tomllib.loads((ROOT / project / "pyproject.toml").read_text("utf-8"))
+    extras = sorted(data.get("project", {}).get("optional-dependencies", {}))
+    return f"{project}[{','.join(extras)}]" if extras else project
+
+
+#: mason-core and every first-party plugin under plugins/, with all their extras.
+CORE = with_extras(".")
 PLUGINS = tuple(
-    str(p.parent.relative_to(ROOT)) for p in sorted((ROOT / "plugins").glob("*/pyproject.toml"))
+    with_extras(str(p.parent.relative_to(ROOT)))
+    for p in sorted((ROOT / "plugins").glob("*/pyproject.toml"))
 )
 TEST_DEPS = (
     "pytest",

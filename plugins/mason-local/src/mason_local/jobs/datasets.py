@@ -13,10 +13,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mason_core.errors import MasonUsageError
-from mason_core.models import Column, OutputFormat
+from mason_core.models import Column, OutputFormat, Table
 from mason_local.jobs.progress import statement_progress
-from mason_local.jobs.results import arrow_table, columns_of, output_file_name, rows_of
-from mason_local.jobs.sql import ident, literal, query_error, strip_statement
+from mason_local.jobs.results import (
+    EXTENSIONS,
+    READERS,
+    arrow_table,
+    columns_of,
+    copy_sql,
+    output_file_name,
+    rows_of,
+)
+from mason_local.jobs.runtime import JobOutcome
+from mason_local.jobs.sql import ident, literal, query_error
+from mason_local.jobs.tables import table_files
+from mason_local.paths import resolve_local
 from mason_local.staging import check_target, staged_output
 
 if TYPE_CHECKING:
@@ -27,13 +38,6 @@ if TYPE_CHECKING:
 #: DuckDB's memory limit for writing jobs when the client sets none: DuckDB
 #: would otherwise take 80% of the machine, and its streaming copies need little.
 DEFAULT_MEMORY_LIMIT = "512MB"
-
-COPY_OPTIONS: dict[str, str] = {
-    "parquet": "FORMAT parquet",
-    "csv": "FORMAT csv, HEADER true",
-    "json": "FORMAT json",
-}
-EXTENSIONS: dict[str, str] = {"parquet": ".parquet", "csv": ".csv", "json": ".json"}
 
 
 @dataclass
@@ -50,6 +54,38 @@ class Output:
         existing output."""
         check_not_overlapping(source, self.target)
         check_target(self.target, self.overwrite)
+
+    def outcome(
+        self,
+        columns: list[Column],
+        preview: list[dict[str, Any]],
+        rows: int,
+        metrics: dict[str, int | float | str],
+    ) -> JobOutcome:
+        """The job's result: what was written here, and how it went."""
+        return JobOutcome(
+            result_location=str(self.target),
+            columns=columns,
+            preview=preview,
+            row_count=rows,
+            metrics=metrics,
+        )
+
+
+def table_output(
+    table: Table,
+    run: JobRun,
+    output_path: str,
+    fmt: OutputFormat,
+    overwrite: bool,
+    partition_by: list[str] | None = None,
+) -> tuple[Output, list[Path]]:
+    """The checked output of a job that rewrites a catalog table, and the
+    table's files (read now, so a table without files fails before any work)."""
+    output = Output(resolve_local(output_path, run.config.root), fmt, overwrite, partition_by or [])
+    files = table_files(table, run.config)
+    output.check(resolve_local(table.location or "", run.config.root))
+    return output, files
 
 
 def writing_connection(run: JobRun) -> duckdb.DuckDBPyConnection:
@@ -105,31 +141,29 @@ class DatasetWriter:
 
         if self.single_file and self.parts:
             raise RuntimeError("a single-file output takes one query")
-        options = COPY_OPTIONS[self.format]
+        options = ""
         if self.single_file:
             destination = self.staging
         elif self.partition_by:
             keys = ", ".join(ident(k) for k in self.partition_by)
             pattern = literal(f"part-{self.parts:05d}-{{i}}")
-            options += f", PARTITION_BY ({keys}), FILENAME_PATTERN {pattern}, OVERWRITE_OR_IGNORE"
+            options = f"PARTITION_BY ({keys}), FILENAME_PATTERN {pattern}, OVERWRITE_OR_IGNORE"
             destination = self.staging
         else:
-            destination = self.staging / f"part-{self.parts:05d}{EXTENSIONS[self.format]}"
+            destination = self.staging / f"part-{self.parts:05d}{EXTENSIONS[self.format][0]}"
         self.parts += 1
         try:
-            copied = self.con.execute(
-                f"COPY ({strip_statement(query)}) TO {literal(str(destination))} ({options})"
-            ).fetchone()
+            copied = self.con.execute(copy_sql(query, destination, self.format, options)).fetchone()
         except duckdb.Error as exc:
             raise query_error(exc, "cannot write the output") from exc
         return int(copied[0]) if copied else 0
 
     def reader_at(self, location: Path) -> str:
         """A query reading back what was written, once it is at ``location``."""
-        reader = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}[self.format]
+        reader = READERS[self.format]
         if self.single_file:
             return f"SELECT * FROM {reader}({literal(str(location))})"
-        pattern = literal(str(location / "**" / f"*{EXTENSIONS[self.format]}"))
+        pattern = literal(str(location / "**" / f"*{EXTENSIONS[self.format][0]}"))
         hive = "true" if self.partition_by else "false"
         return f"SELECT * FROM {reader}({pattern}, hive_partitioning = {hive})"
 

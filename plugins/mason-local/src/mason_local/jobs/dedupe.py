@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from mason_core.models import DedupeJob
 from mason_local.jobs.datasets import (
-    Output,
     check_columns,
     source_columns,
+    table_output,
     write_once,
     writing_connection,
 )
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobs.sql import ident, query_error
-from mason_local.jobs.tables import scan_sql, table_files
-from mason_local.paths import resolve_local
+from mason_local.jobs.tables import scan_sql
 
 
 def dedupe_sql(source: str, keys: list[str]) -> str:
@@ -33,9 +32,7 @@ def run_dedupe(job: DedupeJob, run: JobRun) -> JobOutcome:
 
     table = job.table
     name = f"{table.database}.{table.name}"
-    output = Output(resolve_local(job.output_path, run.config.root), job.format, job.overwrite)
-    files = table_files(table, run.config)
-    output.check(resolve_local(table.location or "", run.config.root))
+    output, files = table_output(table, run, job.output_path, job.format, job.overwrite)
 
     con = writing_connection(run)
     try:
@@ -52,12 +49,11 @@ def run_dedupe(job: DedupeJob, run: JobRun) -> JobOutcome:
         )
     finally:
         con.close()
-    return JobOutcome(
-        result_location=str(output.target),
-        columns=columns,
-        preview=preview,
-        row_count=rows_out,
-        metrics={
+    return output.outcome(
+        columns,
+        preview,
+        rows_out,
+        {
             "rows_in": rows_in,
             "rows_removed": rows_in - rows_out,
             "keys": ", ".join(job.keys) if job.keys else "(whole row)",

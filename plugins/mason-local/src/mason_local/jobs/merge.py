@@ -68,12 +68,11 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
         preview = writer.preview(output.target, rows, run.config.preview_rows)
     finally:
         con.close()
-    return JobOutcome(
-        result_location=str(output.target),
-        columns=columns,
-        preview=preview,
-        row_count=rows,
-        metrics={
+    return output.outcome(
+        columns,
+        preview,
+        rows,
+        {
             "files": len(inputs.files),
             "bytes": inputs.total_bytes,
             "skipped_files": len(inputs.skipped),

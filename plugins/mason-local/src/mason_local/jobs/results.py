@@ -22,17 +22,21 @@ if TYPE_CHECKING:
 #: rows per arrow batch when streaming a result to count it.
 BATCH_ROWS = 64 * 1024
 
-_EXTENSIONS: dict[str, tuple[str, ...]] = {
+#: output format -> the file name endings that name a single output file (the
+#: first is the one written parts get).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
     "parquet": (".parquet", ".pq"),
     "csv": (".csv",),
     "json": (".json", ".jsonl", ".ndjson"),
 }
-_COPY_OPTIONS = {
+#: output format -> DuckDB ``COPY`` options that write it.
+COPY_OPTIONS: dict[str, str] = {
     "parquet": "FORMAT parquet",
     "csv": "FORMAT csv, HEADER true",
     "json": "FORMAT json",
 }
-_READERS = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}
+#: output format -> the DuckDB table function that reads it back.
+READERS: dict[str, str] = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}
 
 
 def json_safe(value: Any) -> Any:
@@ -88,7 +92,13 @@ def stream_result(
 def output_file_name(target: Path, fmt: OutputFormat) -> str | None:
     """``None`` when ``target`` names a folder (no extension of ``fmt``): the
     result then goes to ``part-00000`` inside it."""
-    return target.name if target.suffix.lower() in _EXTENSIONS[fmt] else None
+    return target.name if target.suffix.lower() in EXTENSIONS[fmt] else None
+
+
+def copy_sql(query: str, destination: Path, fmt: OutputFormat, extra_options: str = "") -> str:
+    """DuckDB's ``COPY`` of ``query``'s rows to ``destination`` as ``fmt``."""
+    options = COPY_OPTIONS[fmt] + (f", {extra_options}" if extra_options else "")
+    return f"COPY ({strip_statement(query)}) TO {literal(str(destination))} ({options})"
 
 
 def write_result(
@@ -104,12 +114,10 @@ def write_result(
     with staged_output(target, overwrite) as staging:
         if output_file_name(target, fmt) is None:
             staging.mkdir()
-            written = staging / f"part-00000{_EXTENSIONS[fmt][0]}"
+            written = staging / f"part-00000{EXTENSIONS[fmt][0]}"
         else:
             written = staging
-        copied = con.execute(
-            f"COPY ({strip_statement(query)}) TO {literal(str(written))} ({_COPY_OPTIONS[fmt]})"
-        ).fetchone()
+        copied = con.execute(copy_sql(query, written, fmt)).fetchone()
         row_count = int(copied[0]) if copied else 0
         preview = read_back(con, written, fmt, preview_rows) if row_count else []
     return row_count, preview
@@ -119,7 +127,7 @@ def read_back(
     con: duckdb.DuckDBPyConnection, written: Path, fmt: OutputFormat, rows: int
 ) -> list[dict[str, Any]]:
     """The first rows of a written result, for the job's preview."""
-    back = con.sql(f"SELECT * FROM {_READERS[fmt]}({literal(str(written))}) LIMIT {int(rows)}")
+    back = con.sql(f"SELECT * FROM {READERS[fmt]}({literal(str(written))}) LIMIT {int(rows)}")
     return rows_of(arrow_table(back))
 
 

@@ -6,11 +6,20 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 DEFAULT_HOME = "~/.mason"
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class StateFileError(ValueError):
+    """A state file that is not the JSON of the model it should hold."""
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -36,6 +45,40 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o644) -> None:
 
 def atomic_write_json(path: Path, data: Any, mode: int = 0o644) -> None:
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", mode)
+
+
+def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
+    """The ``model`` stored at ``path`` as JSON; ``None`` when there is no such
+    file, :class:`StateFileError` when it does not hold one."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        return model.model_validate(json.loads(text))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+        raise StateFileError(f"{path} is unreadable") from exc
+
+
+def iter_json_models(
+    folder: Path,
+    model: type[_Model],
+    reverse: bool = False,
+    skipped: Callable[[Path], None] | None = None,
+) -> Iterator[_Model]:
+    """Every ``model`` stored as ``*.json`` in ``folder``, in file name order;
+    unreadable files are passed over (and given to ``skipped``)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.json"), reverse=reverse):
+        try:
+            found = read_json_model(path, model)
+        except (OSError, StateFileError):
+            found = None
+        if found is not None:
+            yield found
+        elif skipped is not None:
+            skipped(path)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -6,17 +6,22 @@ One JSON file per run, replaced atomically whenever it is saved, so a reader
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from mason_core.errors import MasonUsageError
-from mason_core.home import MasonHome, atomic_write_json
+from mason_core.home import (
+    MasonHome,
+    StateFileError,
+    atomic_write_json,
+    iter_json_models,
+    read_json_model,
+)
 
 StepStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "skipped"]
 #: ``triggered``: handed to a scheduler that runs it elsewhere (Glue, Airflow).
@@ -110,24 +115,19 @@ class RunStore:
     def load(self, run_id: str) -> RunRecord:
         path = self.path(run_id)
         try:
-            return RunRecord.model_validate(json.loads(path.read_text("utf-8")))
-        except FileNotFoundError:
+            record = read_json_model(path, RunRecord)
+        except StateFileError:
+            raise MasonUsageError(f"run record {path} is unreadable") from None
+        if record is None:
             raise MasonUsageError(
                 f"unknown run id '{run_id}' (see 'mason wf runs' for recorded runs)"
-            ) from None
-        except (json.JSONDecodeError, ValidationError):
-            raise MasonUsageError(f"run record {path} is unreadable") from None
+            )
+        return record
 
     def list(self, workflow: str | None = None, limit: int | None = None) -> list[RunRecord]:
         """Newest first; unreadable files are passed over."""
-        if not self.home.runs.is_dir():
-            return []
         out: list[RunRecord] = []
-        for path in sorted(self.home.runs.glob("*.json"), reverse=True):
-            try:
-                record = RunRecord.model_validate(json.loads(path.read_text("utf-8")))
-            except (OSError, json.JSONDecodeError, ValidationError):
-                continue
+        for record in iter_json_models(self.home.runs, RunRecord, reverse=True):
             if workflow is not None and record.workflow != workflow:
                 continue
             out.append(record)

@@ -8,16 +8,13 @@ foreground ``mason scheduler`` loop for cron schedules.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from mason_core.engines import SchedulerEngine
 from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.home import atomic_write_json
+from mason_core.home import StateFileError, atomic_write_json, iter_json_models, read_json_model
 from mason_core.models import Dag, Schedule
 
 if TYPE_CHECKING:
@@ -48,13 +45,12 @@ class LocalScheduler(SchedulerEngine):
     def _load(self, dag_name: str) -> Dag:
         path = self._path(dag_name)
         try:
-            return Dag.model_validate(json.loads(path.read_text("utf-8")))
-        except FileNotFoundError:
-            raise NotFoundError(
-                f"no dag '{dag_name}' registered with the local scheduler"
-            ) from None
-        except (json.JSONDecodeError, ValidationError):
+            dag = read_json_model(path, Dag)
+        except StateFileError:
             raise NotFoundError(f"registered dag {path} is unreadable") from None
+        if dag is None:
+            raise NotFoundError(f"no dag '{dag_name}' registered with the local scheduler")
+        return dag
 
     def delete_dag(self, dag_name: str) -> None:
         path = self._path(dag_name)
@@ -63,15 +59,10 @@ class LocalScheduler(SchedulerEngine):
         path.unlink()
 
     def list_dags(self) -> list[Dag]:
-        if not self.dags_dir.is_dir():
-            return []
-        dags = []
-        for path in sorted(self.dags_dir.glob("*.json")):
-            try:
-                dags.append(Dag.model_validate(json.loads(path.read_text("utf-8"))))
-            except (OSError, json.JSONDecodeError, ValidationError):
-                self.context.logger.warning("skipping unreadable dag file %s", path)
-        return dags
+        def skipped(path: Path) -> None:
+            self.context.logger.warning("skipping unreadable dag file %s", path)
+
+        return list(iter_json_models(self.dags_dir, Dag, skipped=skipped))
 
     def validate_schedule(self, expression: str) -> None:
         from mason_core.workflows.cron import parse_cron

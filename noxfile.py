@@ -58,6 +58,7 @@ TEST_DEPS = (
     "hatchling",
     "moto[server]",  # AWS clients are tested against moto's server on 127.0.0.1
     "httpx",  # the REST server's test client
+    "schemathesis",  # fuzzes the live server against its own OpenAPI
     "websocket-client",  # talks to headless Chromium in the server's UI test
 )
 # pinned so lint and typecheck verdicts do not change under us with a new release

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mason_core import models
+from mason import models
 from mason_core.__about__ import __version__
 from mason_core.config.model import ValidConfig
 from mason_core.engines import (
@@ -38,7 +38,13 @@ from mason_core.errors import (
 )
 from mason_core.hookspecs import hookimpl
 from mason_core.operators import OperatorContext, OperatorDefinition, OperatorSpec
-from mason_core.registry import PluginInfo
+from mason_core.registry import (
+    PluginInfo,
+    RegisterClient,
+    RegisterEngine,
+    RegisterOperators,
+    RegisterWorkflows,
+)
 from mason_core.response import Response
 from mason_core.runtime import Session, default_session
 from mason_core.workflows import (
@@ -69,6 +75,10 @@ __all__ = [
     "OperatorSpec",
     "ParameterError",
     "PluginInfo",
+    "RegisterClient",
+    "RegisterEngine",
+    "RegisterOperators",
+    "RegisterWorkflows",
     "Response",
     "RunRecord",
     "SchedulerEngine",

@@ -14,7 +14,7 @@ from mason import hookimpl
 from mason_acme.config import AcmeConfig
 
 if TYPE_CHECKING:  # the registrar protocols, for type checkers only
-    from mason_core.registry import RegisterClient, RegisterOperators
+    from mason import RegisterClient, RegisterOperators
 
 _HERE = Path(__file__).parent
 

@@ -14,10 +14,10 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mason_core.errors import DefinitionError, PluginLoadError
 
@@ -46,6 +46,23 @@ def find_definition_files(root: Path, filename: str) -> Iterator[Path]:
         yield direct
         return
     yield from sorted(p for p in root.rglob(filename) if "__pycache__" not in p.parts)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_definition(path: Path, kind: str, model: type[M], plugin: str, data: Any = None) -> M:
+    """Validate one ``kind.yaml`` (already read as ``data``, or read from ``path``)
+    into ``model``, remembering the folder it came from and its plugin."""
+    raw = read_yaml(path) if data is None else data
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{path}: expected a mapping with type: {kind}")
+    if raw.get("type", kind) != kind:
+        raise DefinitionError(f"{path}: type is '{raw.get('type')}', expected '{kind}'")
+    try:
+        return model.model_validate({**raw, "source_dir": path.parent, "plugin": plugin})
+    except ValidationError as exc:
+        raise pydantic_problem(path, exc) from None
 
 
 def pydantic_problem(path: Path, exc: ValidationError) -> DefinitionError:

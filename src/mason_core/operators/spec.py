@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mason_core.definitions import (
     camel_name,
     find_definition_files,
     import_module_at,
-    pydantic_problem,
-    read_yaml,
+    parse_definition,
 )
-from mason_core.errors import DefinitionError, PluginLoadError
+from mason_core.errors import PluginLoadError
 
 ParameterType = Literal["string", "integer", "number", "boolean", "list", "path", "mapping"]
 
@@ -129,15 +128,7 @@ class OperatorSpec(BaseModel):
 
 
 def parse_operator(path: Path, plugin: str, data: Any = None) -> OperatorSpec:
-    raw = read_yaml(path) if data is None else data
-    if not isinstance(raw, dict):
-        raise DefinitionError(f"{path}: expected a mapping with type: operator")
-    if raw.get("type", "operator") != "operator":
-        raise DefinitionError(f"{path}: type is '{raw.get('type')}', expected 'operator'")
-    try:
-        return OperatorSpec.model_validate({**raw, "source_dir": path.parent, "plugin": plugin})
-    except ValidationError as exc:
-        raise pydantic_problem(path, exc) from None
+    return parse_definition(path, "operator", OperatorSpec, plugin, data)
 
 
 def load_operator_specs(root: Path, plugin: str) -> list[OperatorSpec]:

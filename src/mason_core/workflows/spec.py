@@ -6,16 +6,14 @@ import builtins
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mason_core.definitions import (
     camel_name,
     find_definition_files,
     import_module_at,
-    pydantic_problem,
-    read_yaml,
+    parse_definition,
 )
-from mason_core.errors import DefinitionError
 
 
 class StepSpec(BaseModel):
@@ -83,15 +81,7 @@ class WorkflowSpec(BaseModel):
 
 
 def parse_workflow(path: Path, plugin: str, data: Any = None) -> WorkflowSpec:
-    raw = read_yaml(path) if data is None else data
-    if not isinstance(raw, dict):
-        raise DefinitionError(f"{path}: expected a mapping with type: workflow")
-    if raw.get("type", "workflow") != "workflow":
-        raise DefinitionError(f"{path}: type is '{raw.get('type')}', expected 'workflow'")
-    try:
-        return WorkflowSpec.model_validate({**raw, "source_dir": path.parent, "plugin": plugin})
-    except ValidationError as exc:
-        raise pydantic_problem(path, exc) from None
+    return parse_definition(path, "workflow", WorkflowSpec, plugin, data)
 
 
 def load_workflow_specs(root: Path, plugin: str) -> list[WorkflowSpec]:

@@ -1,8 +1,11 @@
 """Query: Spark SQL over the tables the operator resolved through the metastore.
 
-Each table becomes a temporary view under its table name (Spark's temporary
-views are unqualified, so ``SELECT ... FROM sales`` rather than ``db.sales``);
-the views are dropped afterwards because an in-process session is reused.
+Each table becomes a temporary view under its table name, and references
+qualified by database (``FROM shop.sales``, as on the local DuckDB engine
+where the database is a schema) are rewritten to that view (see
+:mod:`mason_spark.jobs.qualified`); so both ``FROM sales`` and
+``FROM shop.sales`` work. The views are dropped afterwards because an
+in-process session is reused.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mason_core.errors import MasonUsageError
 from mason_core.models import QueryJob
+from mason_spark.jobs.qualified import qualify_views, view_names
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import columns_of, rows_of
 from mason_spark.jobs.write import write_output
@@ -23,13 +27,16 @@ if TYPE_CHECKING:
 def run_query(spark: SparkSession, job: QueryJob, preview_rows: int) -> JobResult:
     from pyspark.errors import AnalysisException, ParseException
 
-    views = []
+    names = view_names(job.tables, job.database_name)
+    views: list[str] = []
     try:
         for table in job.tables:
-            read_table(spark, table).createOrReplaceTempView(table.name)
-            views.append(table.name)
+            view = names[((table.database or job.database_name).lower(), table.name.lower())]
+            read_table(spark, table).createOrReplaceTempView(view)
+            views.append(view)
+        query = qualify_views(job.query_string.strip().rstrip(";"), names)
         try:
-            result = spark.sql(job.query_string.strip().rstrip(";"))
+            result = spark.sql(query)
             columns = columns_of(result.schema)
         except (AnalysisException, ParseException) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

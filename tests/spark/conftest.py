@@ -79,11 +79,10 @@ def spark_body(runner: dict[str, Any]) -> dict[str, Any]:
 
 
 def execution_engine(config_id: str) -> ExecutionEngine:
-    """The configuration's execution engine, as an operator's context builds it.
-
-    ``job get`` declares only ``execution: local`` so far; until it lists
-    spark, tests read job records through the engine's ``get_job`` directly.
-    """
+    """The configuration's execution engine, as an operator's context builds it:
+    for verbs no operator exposes (``list_jobs``, ``cancel_job``) and for job
+    records checked right after a runner wrote them (``job get`` through the
+    operator is tested in test_job_get.py)."""
     session = default_session()
     engines = EngineSet(session.registry, session.configs.get(config_id), session.home)
     return engines.typed("execution", ExecutionEngine)

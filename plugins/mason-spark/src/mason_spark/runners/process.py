@@ -4,6 +4,11 @@ The child runs the entry script, which writes ``result.json`` as it starts
 and as it ends; while no final result exists, the child's liveness says
 whether the job is still running or died without reporting (its log's last
 error line then becomes the job's error).
+
+Nothing watches a job that was not waited for: its record is brought up to
+date when it is read (``job get``). The times come from the driver (its
+result), or, for a driver that died without one, from the last write to its
+log, so a job read long after it ended still shows when it ended.
 """
 
 from __future__ import annotations
@@ -53,6 +58,15 @@ def launch(
     return process
 
 
+def _zombie(pid: int) -> bool:
+    """An ended process its parent (another mason process) has not reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no procfs (macOS) or already gone
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 def _alive(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError):
         # our own child: reap it if it has ended, so it is not a zombie
@@ -65,7 +79,16 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _last_write(path: Path, floor: datetime | None) -> datetime:
+    """When ``path`` was last written (not before ``floor``), else now."""
+    try:
+        when = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    except OSError:
+        return datetime.now(timezone.utc)
+    return max(when, floor) if floor else when
 
 
 def last_error(log: Path, limit: int = 400) -> str | None:
@@ -92,7 +115,10 @@ def refresh_from_child(store: RecordStore, record: JobRecord, exit_code: int | N
         record.status = JobStatus.RUNNING
         return
     record.status = JobStatus.FAILED
-    record.finished_at = datetime.now(timezone.utc)
-    reason = last_error(store.log_path(record.id)) or "no output"
+    log = store.log_path(record.id)
+    record.finished_at = (
+        datetime.now(timezone.utc) if exit_code is not None else _last_write(log, record.started_at)
+    )
+    reason = last_error(log) or "no output"
     code = f" (exit code {exit_code})" if exit_code is not None else ""
     record.error = f"the driver ended without a result{code}: {reason}"

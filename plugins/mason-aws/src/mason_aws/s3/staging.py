@@ -2,12 +2,25 @@
 
 S3 has no rename, and a reader listing a prefix mid-upload would see a
 partial table. So many-object writes go first to a hidden staging prefix
-beside the destination (skipped by every listing of data), are copied
-server-side to the destination only once complete, and the staging objects
-are deleted whatever happens. If the commit copy fails half way, what it
-already copied is deleted again. A single object needs none of this: S3
-makes a PUT (and a completed multipart upload) visible whole or not at all,
-and boto3's transfer manager aborts a failed multipart upload.
+beside the destination (skipped by every listing of data), and are committed
+to the destination by server-side copies only once complete. The staging
+objects are deleted whatever happens.
+
+The commit itself never loses the previous output, even half way:
+
+1. old objects that a new one of the same name will overwrite are first
+   copied aside, to a hidden ``<staging>-previous`` prefix;
+2. every staged object is copied to its final key;
+3. only once every copy succeeded are the old objects the new output does not
+   replace (stale keys) deleted, then the copies set aside.
+
+If a copy of step 2 fails, the new objects whose keys did not exist before
+are deleted, the overwritten ones are copied back from the side, and the
+error is raised: the destination holds exactly the old output again. Should
+that restore fail too, the set-aside copies are kept and the error says
+where. A single object needs none of this: S3 makes a PUT (and a completed
+multipart upload) visible whole or not at all, and boto3's transfer manager
+aborts a failed multipart upload.
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from typing import Any
 from mason_aws.errors import aws_errors
 from mason_aws.s3.listing import S3Object, objects, under
 from mason_aws.s3.paths import S3Location
-from mason_core.errors import AlreadyExistsError
+from mason_core.errors import AlreadyExistsError, MasonRuntimeError
 
 
 def check_target(s3: Any, client: str, target: S3Location, overwrite: bool) -> list[S3Object]:
@@ -82,33 +95,76 @@ def _commit(
     old: list[S3Object],
     workers: int,
 ) -> None:
-    copied: list[str] = []
+    bucket = target.bucket
     pairs = [(o.key, target.prefix + o.key[len(staging.prefix) :]) for o in staged]
+    old_keys = {o.key for o in old}
+    new_keys = {dest for _, dest in pairs}
+    overwritten = sorted(old_keys & new_keys)
+    aside = S3Location(bucket, staging.prefix.rstrip("/") + "-previous/")
+    kept = [(key, aside.prefix + key[len(target.prefix) :]) for key in overwritten]
 
-    def copy(pair: tuple[str, str]) -> str:
-        source, dest = pair
-        with aws_errors(client, f"s3://{target.bucket}/{dest}"):
-            s3.copy({"Bucket": staging.bucket, "Key": source}, target.bucket, dest)
-        return dest
-
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs) or 1))) as pool:
-            for future in [pool.submit(copy, pair) for pair in pairs]:
-                copied.append(future.result())
+    try:  # 1. the old objects about to be overwritten, copied aside
+        _copy_all(s3, client, bucket, kept, workers)
     except BaseException:
         with suppress(Exception):
-            delete_keys(s3, client, target.bucket, _copied_so_far(s3, client, target, pairs))
+            delete_keys(s3, client, bucket, [o.key for o in under(s3, client, aside)])
         raise
-    stale = sorted({o.key for o in old} - {dest for _, dest in pairs})
-    if stale:
-        delete_keys(s3, client, target.bucket, stale)
+    try:  # 2. the new output, copied into place
+        _copy_all(s3, client, bucket, pairs, workers)
+    except BaseException as failure:
+        _roll_back(s3, client, target, sorted(new_keys - old_keys), kept, aside, failure)
+        raise
+    # 3. the new output is complete: stale old objects, then the copies set aside, go
+    delete_keys(s3, client, bucket, sorted(old_keys - new_keys))
+    with suppress(Exception):
+        delete_keys(s3, client, bucket, [dest for _, dest in kept])
 
 
-def _copied_so_far(
-    s3: Any, client: str, target: S3Location, pairs: list[tuple[str, str]]
-) -> list[str]:
-    wanted = {dest for _, dest in pairs}
-    return [o.key for o in under(s3, client, target) if o.key in wanted]
+def _copy_all(
+    s3: Any, client: str, bucket: str, pairs: list[tuple[str, str]], workers: int
+) -> None:
+    """Server-side copies of ``(source key, destination key)`` in ``bucket``; the first
+    failure cancels the copies not yet started and is raised once the others finished."""
+    if not pairs:
+        return
+
+    def copy(pair: tuple[str, str]) -> None:
+        source, dest = pair
+        with aws_errors(client, f"s3://{bucket}/{dest}"):
+            s3.copy({"Bucket": bucket, "Key": source}, bucket, dest)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pairs)))) as pool:
+        futures = [pool.submit(copy, pair) for pair in pairs]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _roll_back(
+    s3: Any,
+    client: str,
+    target: S3Location,
+    added: list[str],
+    kept: list[tuple[str, str]],
+    aside: S3Location,
+    failure: BaseException,
+) -> None:
+    """Put ``target`` back as it was before a failed commit: the keys the commit
+    added deleted, the overwritten ones restored from their copies aside."""
+    try:
+        delete_keys(s3, client, target.bucket, added)
+        _copy_all(s3, client, target.bucket, [(side, key) for key, side in kept], 16)
+    except Exception as restore:
+        raise MasonRuntimeError(
+            f"{failure}; restoring the previous output of {target.uri} failed too "
+            f"({restore}): its overwritten objects are kept under {aside.uri}"
+        ) from None
+    with suppress(Exception):
+        delete_keys(s3, client, target.bucket, [side for _, side in kept])
 
 
 def upload_tree(

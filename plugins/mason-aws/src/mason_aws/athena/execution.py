@@ -59,7 +59,7 @@ class AthenaExecution(ExecutionEngine):
         )
 
     def get_job(self, job_id: str) -> ExecutedJob:
-        return self.queries.record(self.queries.execution(job_id), self.config.preview_rows)
+        return self.queries.record(self.queries.find(job_id), self.config.preview_rows)
 
     def list_jobs(self, limit: int = 50) -> list[ExecutedJob]:
         from mason_aws.errors import aws_errors

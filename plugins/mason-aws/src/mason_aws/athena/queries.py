@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from mason_aws.config import AthenaClientConfig
-from mason_aws.errors import aws_errors
+from mason_aws.errors import aws_errors, is_code
 from mason_aws.session import AwsSession
+from mason_core.errors import NotFoundError
 from mason_core.models import Column, ExecutedJob, JobStatus
+from mason_core.secrets import scrub
 from mason_core.tabular.hive import arrow_type
 
 _STATES = {
@@ -54,6 +56,24 @@ class AthenaQueries:
     def execution(self, query_id: str) -> dict[str, Any]:
         with aws_errors(self.client_name, f"query '{query_id}'"):
             answer: dict[str, Any] = self.athena.get_query_execution(QueryExecutionId=query_id)
+        return answer["QueryExecution"]
+
+    def find(self, query_id: str) -> dict[str, Any]:
+        """A query by id, for ``job get``: an id Athena does not know is NotFoundError.
+
+        Athena answers an unknown id with InvalidRequestException; moto (and so
+        the tests) with a server error, which botocore has retried by then.
+        """
+        try:
+            answer: dict[str, Any] = self.athena.get_query_execution(QueryExecutionId=query_id)
+        except Exception as exc:
+            if is_code(exc, "InvalidRequestException") or _server_error(exc):
+                detail = _error_summary(exc)
+                raise NotFoundError(
+                    scrub(f"{self.client_name}: job '{query_id}' not found ({detail})")
+                ) from None
+            with aws_errors(self.client_name, f"job '{query_id}'"):
+                raise
         return answer["QueryExecution"]
 
     def wait(self, query_id: str, seconds: float | None = None) -> dict[str, Any]:
@@ -117,6 +137,24 @@ class AthenaQueries:
                 )
             },
         )
+
+
+def _server_error(exc: BaseException) -> bool:
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return False
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return isinstance(status, int) and status >= 500
+
+
+def _error_summary(exc: BaseException) -> str:
+    """``Code: first line of the message`` of a botocore ClientError."""
+    error = getattr(exc, "response", {}).get("Error", {})
+    code = str(error.get("Code") or "error")
+    message = next((ln.strip() for ln in str(error.get("Message") or "").splitlines()), "")
+    if message.startswith("<"):  # an HTML error page (moto's), not a message
+        message = ""
+    return f"{code}: {message}" if message else f"Athena answered {code}"
 
 
 def _status(execution: dict[str, Any]) -> JobStatus:

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from tests.aws.faults import FaultProxy
+
 REGION = "us-east-1"
 ACCESS_KEY = "AKIAMASONTESTKEY0001"
 SECRET_KEY = "mason-test-secret-key-0123456789"
@@ -86,6 +88,16 @@ def only_local_connections(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def fault_proxy(aws_env: str) -> Iterator[FaultProxy]:
+    """A fault-injecting proxy in front of moto (see tests/aws/faults.py)."""
+    proxy = FaultProxy(aws_env).start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
 
 
 @pytest.fixture

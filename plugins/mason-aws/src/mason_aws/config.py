@@ -35,10 +35,34 @@ class AwsClientConfig(BaseModel):
             "AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL from the environment"
         ),
     )
-    retry_mode: Literal["standard", "adaptive"] = Field(
-        default="adaptive", description="botocore retry mode for throttling and transient errors"
+    role_duration_seconds: int = Field(
+        default=3600,
+        ge=900,
+        le=43200,
+        description="lifetime of the assumed role's credentials; they refresh before expiring",
     )
-    max_attempts: int = Field(default=8, ge=1, le=50, description="attempts per AWS call")
+    retry_mode: Literal["standard", "adaptive"] = Field(
+        default="adaptive",
+        description=(
+            "botocore retry mode for throttling and transient errors; adaptive also slows "
+            "the client down while it is being throttled"
+        ),
+    )
+    max_attempts: int = Field(
+        default=8, ge=1, le=50, description="attempts per AWS call, the first one included"
+    )
+    retry_backoff_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description=(
+            "longest first wait after a throttling error, doubling with each retry (full "
+            "jitter); transient server errors wait a twentieth of it"
+        ),
+    )
+    retry_max_backoff_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="cap on any one wait between attempts"
+    )
 
     @model_validator(mode="after")
     def _key_pair(self) -> AwsClientConfig:

@@ -76,7 +76,11 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
             or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "error")
         )
         detail = _first_line(str(error.get("Message") or ""))
+        if detail.startswith("<"):  # an HTML error page, not a message
+            detail = ""
         suffix = f" ({code}{': ' + detail if detail else ''})"
+        retried = exc.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0
+        tried = f" after {int(retried) + 1} attempts" if retried else ""
         if code in _NOT_FOUND:
             return NotFoundError(scrub(f"{client}: {resource} not found{suffix}"))
         if code in _DENIED:
@@ -90,10 +94,8 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
         if code in _INVALID:
             return MasonUsageError(scrub(f"{client}: invalid request for {resource}{suffix}"))
         if code in _THROTTLED:
-            return MasonRuntimeError(
-                scrub(f"{client}: throttled on {resource} after retries{suffix}")
-            )
-        return MasonRuntimeError(scrub(f"{client}: {resource} failed{suffix}"))
+            return MasonRuntimeError(scrub(f"{client}: throttled on {resource}{tried}{suffix}"))
+        return MasonRuntimeError(scrub(f"{client}: {resource} failed{tried}{suffix}"))
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return ConfigurationError(f"{client}: no usable AWS credentials to reach {resource}")
     if isinstance(exc, NoRegionError):

@@ -1,6 +1,11 @@
 """One AWS identity per engine: credentials, role assumption, endpoints and
 retries resolved once, then handed to boto3 and s3fs alike.
 
+An assumed role's credentials refresh themselves before they expire
+(:mod:`mason_aws.roles`); boto3 clients sign with them as they are, and the
+s3fs filesystem is rebuilt when they change. Retries follow the client
+configuration (:mod:`mason_aws.retries`).
+
 boto3 and s3fs get the same resolved credentials and the same explicit
 endpoint, so an ``endpoint_url`` (an S3-compatible store, or a test server)
 is honoured by both and nothing falls back to another endpoint.
@@ -10,19 +15,23 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from mason_aws import retries
 from mason_aws.config import AwsClientConfig
-from mason_aws.errors import aws_errors
 from mason_core.errors import ConfigurationError
 from mason_core.models import Credentials
 from mason_core.secrets import remember
 
 if TYPE_CHECKING:
     import boto3
-    import s3fs
+    from s3fs import S3FileSystem
+
+    from mason_aws.roles import RoleAssumer
 
 
 @dataclass(frozen=True)
@@ -35,12 +44,21 @@ class ResolvedCredentials:
 class AwsSession:
     """Lazily built clients for one client configuration; thread-safe."""
 
-    def __init__(self, config: AwsClientConfig, client_name: str, max_pool: int = 10) -> None:
+    def __init__(
+        self,
+        config: AwsClientConfig,
+        client_name: str,
+        max_pool: int = 10,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.config = config
         self.client_name = client_name
         self.max_pool = max_pool
+        self.clock = clock  # what an assumed role's expiry is checked against (tests)
+        self.role: RoleAssumer | None = None  # set once a role has been assumed
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
+        self._s3fs: tuple[ResolvedCredentials, S3FileSystem] | None = None
 
     # -- where and how ------------------------------------------------------------------
 
@@ -67,7 +85,10 @@ class AwsSession:
 
         return Config(
             region_name=self.region,
-            retries={"mode": self.config.retry_mode, "max_attempts": self.config.max_attempts},
+            retries={
+                "mode": self.config.retry_mode,
+                "total_max_attempts": self.config.max_attempts,
+            },
             max_pool_connections=max(10, self.max_pool),
             connect_timeout=10,
             read_timeout=60,
@@ -77,7 +98,8 @@ class AwsSession:
 
     @cached_property
     def boto(self) -> boto3.Session:
-        """The boto3 session: the configured keys or profile, then the assumed role."""
+        """The boto3 session: the configured keys or profile, then the assumed role,
+        whose credentials refresh themselves before they expire (see mason_aws.roles)."""
         import boto3
 
         c = self.config
@@ -90,24 +112,17 @@ class AwsSession:
         )
         if c.aws_role_arn is None:
             return base
-        sts = base.client("sts", endpoint_url=self.endpoint("sts"), config=self.botocore_config())
-        with aws_errors(self.client_name, "role (aws_role_arn)"):
-            answer = sts.assume_role(
-                RoleArn=c.aws_role_arn.get_secret_value(),
-                RoleSessionName=c.role_session_name,
-            )
-        temp = answer["Credentials"]
-        for value in (temp["AccessKeyId"], temp["SecretAccessKey"], temp["SessionToken"]):
-            remember(value)
-        return boto3.Session(
-            aws_access_key_id=temp["AccessKeyId"],
-            aws_secret_access_key=temp["SecretAccessKey"],
-            aws_session_token=temp["SessionToken"],
-            region_name=self.region,
-        )
+        from mason_aws.roles import RoleAssumer, role_session
 
-    @cached_property
+        self.role = RoleAssumer(
+            base, c, self.client_name, self.endpoint("sts"), self.botocore_config()
+        )
+        return role_session(self.role, self.region, self.clock)
+
+    @property
     def credentials(self) -> ResolvedCredentials:
+        """The credentials to sign with now (an assumed role's are refreshed first
+        when they are about to expire)."""
         found = self.boto.get_credentials()
         if found is None:
             raise ConfigurationError(
@@ -138,19 +153,29 @@ class AwsSession:
         """A boto3 client for ``service`` (built once; boto3 clients are thread-safe)."""
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self.boto.client(
+                client = self.boto.client(
                     service,  # type: ignore[call-overload]
                     endpoint_url=self.endpoint(service),
                     config=self.botocore_config(),
                 )
+                retries.install(client, self.config)
+                self._clients[service] = client
             return self._clients[service]
 
-    @cached_property
-    def s3fs(self) -> s3fs.S3FileSystem:
-        import s3fs
-
+    @property
+    def s3fs(self) -> S3FileSystem:
+        """An s3fs filesystem signing with the current credentials: rebuilt when an
+        assumed role's credentials have been refreshed."""
         creds = self.credentials
-        return s3fs.S3FileSystem(
+        with self._lock:
+            if self._s3fs is None or self._s3fs[0] != creds:
+                self._s3fs = (creds, self._new_s3fs(creds))
+            return self._s3fs[1]
+
+    def _new_s3fs(self, creds: ResolvedCredentials) -> S3FileSystem:
+        from s3fs import S3FileSystem
+
+        return S3FileSystem(
             key=creds.access_key,
             secret=creds.secret_key,
             token=creds.token,
@@ -159,7 +184,7 @@ class AwsSession:
             config_kwargs={
                 "retries": {
                     "mode": self.config.retry_mode,
-                    "max_attempts": self.config.max_attempts,
+                    "total_max_attempts": self.config.max_attempts,
                 }
             },
             skip_instance_cache=True,

@@ -1,7 +1,7 @@
 """AWS failures as one-line Mason errors naming the client and the resource.
 
 botocore has already retried throttling and transient errors (see the retry
-settings in :mod:`mason_aws.session`); what reaches here is final.
+settings in :mod:`mason_aws.retries`); what reaches here is final.
 """
 
 from __future__ import annotations

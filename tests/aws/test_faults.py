@@ -17,7 +17,7 @@ from mason_aws.session import AwsSession
 
 from mason_core.errors import MasonRuntimeError, NotFoundError
 from mason_core.models import JobStatus, QueryJob
-from tests.aws.conftest import SECRET_KEY, put_text
+from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, put_text
 from tests.aws.faults import (
     S3_INTERNAL,
     SLOW_DOWN,
@@ -113,7 +113,7 @@ def test_persistent_throttling_is_one_line_and_exit_1(
         "      retry_backoff_seconds: 0.01\n  local:\n    configuration: {}\n"
     )
     mason = Cli(home, aws_env, tmp_path)
-    mason.env["AWS_ACCESS_KEY_ID"] = "AKIAMASONTESTKEY0001"
+    mason.env["AWS_ACCESS_KEY_ID"] = ACCESS_KEY
     mason.env["AWS_SECRET_ACCESS_KEY"] = SECRET_KEY
     mason("config", str(config))
     mason("config", "-s", "throttled")

@@ -57,9 +57,8 @@ class Cli:
             assert secret not in done.stdout + done.stderr
         return done
 
-    def json(self, *args: str) -> dict[str, Any]:
-        out: dict[str, Any] = json.loads(self(*args, "--output", "json").stdout)
-        return out
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--output", "json").stdout)
 
 
 def _seed_athena_result(url: str, rows: list[list[str]]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from mason_spark.config import KubernetesRunner, SparkClientConfig
-from mason_spark.runners.manifest import application_name, spark_application
+from mason_spark.runners.manifest import application_name, result_file, spark_application
 from mason_spark.spec import JobSpec
 
 import mason
@@ -176,35 +176,40 @@ def fake_api() -> Iterator[FakeOperatorAPI]:
     thread.join()
 
 
-@pytest.fixture
-def kube_config_id(fake_api: FakeOperatorAPI, tmp_path: Path) -> str:
+def kube_config(server: FakeOperatorAPI, tmp_path: Path, config_id: str, **runner: Any) -> str:
     """A kubeconfig pointing at the fake server, and a mason configuration using it."""
-    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig = tmp_path / f"kubeconfig-{config_id}"
     kubeconfig.write_text(
         yaml.safe_dump(
             {
                 "apiVersion": "v1",
                 "kind": "Config",
-                "clusters": [{"name": "fake", "cluster": {"server": fake_api.url}}],
+                "clusters": [{"name": "fake", "cluster": {"server": server.url}}],
                 "users": [{"name": "tester", "user": {"token": "not-a-real-token"}}],
                 "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "tester"}}],
                 "current-context": "fake",
             }
         )
     )
-    runner = {
+    settings = {
         "type": "kubernetes-operator",
         "namespace": "analytics",
         "image": "mason-spark:test",
         "kube_config": str(kubeconfig),
+        **runner,
     }
     body = {
         "metastore_engine": "local",
         "storage_engine": "local",
         "execution_engine": "spark",
-        "clients": {"spark": {"configuration": {"runner": runner}}},
+        "clients": {"spark": {"configuration": {"runner": settings}}},
     }
-    return save_config(tmp_path, "k8s", body)
+    return save_config(tmp_path, config_id, body)
+
+
+@pytest.fixture
+def kube_config_id(fake_api: FakeOperatorAPI, tmp_path: Path) -> str:
+    return kube_config(fake_api, tmp_path, "k8s")
 
 
 def set_state(server: FakeOperatorAPI, name: str, state: str, **extra: Any) -> None:
@@ -317,3 +322,107 @@ def test_an_unreachable_api_server_gives_a_failed_record(
     assert job.status == JobStatus.FAILED
     assert job.error
     assert engine.get_job(job.id).status == JobStatus.FAILED
+
+
+# -- the driver's result file ----------------------------------------------------------------
+
+
+def test_manifest_names_the_result_file_when_a_result_location_is_set() -> None:
+    settings = KubernetesRunner(result_location="s3a://lake/_mason/results/")
+    job = MergeJob(input_path="s3a://lake/raw/", output_path="s3a://lake/merged/")
+    spec = JobSpec(job_id="j1", job=job, result_location=result_file(settings, "j1"))
+
+    sent = JobSpec.model_validate_json(spark_application(spec, settings)["spec"]["arguments"][1])
+
+    assert sent.result_location == "s3a://lake/_mason/results/j1.json"
+    assert result_file(KubernetesRunner(), "j1") is None
+
+
+@pytest.fixture
+def kube_results(fake_api: FakeOperatorAPI, tmp_path: Path) -> tuple[str, Path]:
+    """The fake cluster's configuration with a result location both the
+    "driver" (this process's Spark) and mason can reach: a local folder."""
+    results = tmp_path / "results"
+    return kube_config(fake_api, tmp_path, "k8s-results", result_location=str(results)), results
+
+
+def play_driver(spark: Any, server: FakeOperatorAPI, name: str) -> JobSpec:
+    """Do what the driver pod would: run the SparkApplication's --spec with the
+    entry script on a real Spark, and publish the result where the spec says."""
+    from mason_spark.entry import publish_result, run_spec
+
+    spec = JobSpec.model_validate_json(
+        server.resources[("analytics", name)]["spec"]["arguments"][1]
+    )
+    assert spec.result_location is not None
+    publish_result(spark, spec.result_location, run_spec(spark, spec))
+    return spec
+
+
+def test_job_get_reads_row_count_and_preview_from_the_drivers_result_file(
+    spark: Any, fake_api: FakeOperatorAPI, kube_results: tuple[str, Path], tmp_path: Path
+) -> None:
+    config_id, results = kube_results
+    source = tmp_path / "raw"
+    source.mkdir()
+    (source / "a.csv").write_text("id,name\n1,x\n2,y\n3,z\n")
+    out = tmp_path / "merged"
+    submitted = mason.run(
+        "table", "merge", config_id=config_id, input_path=str(source), output_path=str(out)
+    ).data[0]
+    ((_, name),) = fake_api.resources
+    spec = play_driver(spark, fake_api, name)
+    assert spec.result_location == f"{results}/{submitted.id}.json"
+    assert (results / f"{submitted.id}.json").is_file()
+
+    set_state(fake_api, name, "RUNNING")
+    running = mason.run("job", "get", job_id=submitted.id, config_id=config_id).data[0]
+    assert running.row_count is None  # read only once the application has ended
+    set_state(fake_api, name, "COMPLETED")
+    job = mason.run("job", "get", job_id=submitted.id, config_id=config_id).data[0]
+
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.row_count == 3
+    assert [c.name for c in job.columns] == ["id", "name"]
+    assert sorted(r["name"] for r in job.preview) == ["x", "y", "z"]
+    assert job.metrics["files"] == 1
+    assert job.metrics["result"] == "read"
+    assert job.result_location is not None and job.result_location.endswith("merged")
+    assert job.metrics["application_id"] == "spark-0123"  # the resource's, not the test's
+
+
+def test_a_failed_application_reports_the_drivers_own_error(
+    spark: Any, fake_api: FakeOperatorAPI, kube_results: tuple[str, Path], tmp_path: Path
+) -> None:
+    config_id, _ = kube_results
+    submitted = mason.run(
+        "table", "merge", config_id=config_id,
+        input_path=str(tmp_path / "missing"), output_path=str(tmp_path / "never"),
+    ).data[0]  # fmt: skip
+    ((_, name),) = fake_api.resources
+    play_driver(spark, fake_api, name)
+    set_state(fake_api, name, "FAILED", errorMessage="driver container failed with ExitCode: 1")
+
+    response = mason.run("job", "get", job_id=submitted.id, config_id=config_id)
+
+    job = response.data[0]
+    assert job.status == JobStatus.FAILED
+    assert "no data files" in (job.error or "")
+    assert job.row_count is None
+
+
+def test_a_missing_result_file_leaves_the_resources_state(
+    fake_api: FakeOperatorAPI, kube_results: tuple[str, Path]
+) -> None:
+    config_id, _ = kube_results
+    engine = execution_engine(config_id)
+    submitted = engine.run_job(MergeJob(input_path="s3a://a/", output_path="s3a://b/"))
+    ((_, name),) = fake_api.resources
+    set_state(fake_api, name, "COMPLETED")
+
+    job = engine.get_job(submitted.id)
+
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result_location == "s3a://b/"
+    assert job.row_count is None
+    assert str(job.metrics["result"]).startswith("not read")

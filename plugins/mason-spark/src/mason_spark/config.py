@@ -82,6 +82,15 @@ class KubernetesRunner(_Runner):
     context: str | None = Field(default=None, description="kubeconfig context")
     in_cluster: bool = Field(default=False, description="use the pod's service account")
     wait: bool = Field(default=False, description="poll until the application finishes")
+    result_location: str | None = Field(
+        default=None,
+        description=(
+            "folder the driver writes each job's result to (<job id>.json), through "
+            "Hadoop (s3a://, hdfs://, a mounted volume) and mason reads it back "
+            "(pyarrow: local paths, s3a:// as s3://); gives job get row counts and "
+            "previews; unset: they stay in the driver's log"
+        ),
+    )
     poll_seconds: float = Field(default=5.0, gt=0)
     timeout_seconds: float = Field(default=3600.0, gt=0)
 

@@ -9,8 +9,10 @@ Kubernetes runner names it as the SparkApplication's ``mainApplicationFile``.
     python entry.py --spec '{"job_id": "...", "job": {"kind": "merge", ...}}'
 
 The result (a ``JobResult``) is written to ``--result`` when given (first as
-``running`` with the application id, then the outcome) and always printed as
-one ``MASON_RESULT {...}`` line, which is what a driver log shows.
+``running`` with the application id, then the outcome), to the spec's
+``result_location`` when it names one (through Hadoop: how a Kubernetes driver
+hands its result back), and always printed as one ``MASON_RESULT {...}`` line,
+which is what a driver log shows.
 
 Run as a script, this file's folder comes first on ``sys.path``: no module of
 ``mason_spark`` may share a name with the standard library (hence
@@ -75,6 +77,19 @@ def write_result(path: Path, result: JobResult) -> None:
     atomic_write_text(path, result.model_dump_json())
 
 
+def publish_result(spark: SparkSession, location: str, result: JobResult) -> None:
+    """Write the final result to the spec's ``result_location`` through the
+    driver's Hadoop FileSystem (``s3a:``, ``hdfs:``, a mounted volume), for a
+    runner that cannot read ``--result`` on the driver's disk. Failing to
+    write it never fails the job: the result line stays in the log."""
+    from mason_spark.jobs.fs import HadoopFS
+
+    try:
+        HadoopFS(spark).write_text(location, result.model_dump_json())
+    except Exception as exc:
+        print(f"mason: cannot write the result to {location}: {error_text(exc)}", flush=True)
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run one Mason job on Spark.")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -110,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_spec(spark, spec)
         if result_path is not None:
             write_result(result_path, result)
+        if spec.result_location:
+            publish_result(spark, spec.result_location, result)
         print(RESULT_MARKER + json.dumps(result.model_dump(mode="json")), flush=True)
     finally:
         spark.stop()

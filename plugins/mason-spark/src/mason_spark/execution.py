@@ -34,6 +34,7 @@ from mason_core.secrets import scrub
 from mason_spark.config import KubernetesRunner, LocalRunner, SparkClientConfig, StandaloneRunner
 from mason_spark.records import JobRecord, RecordStore, new_job_id
 from mason_spark.runners import SparkRunner, load_runner, unfinished
+from mason_spark.runners.manifest import result_file
 from mason_spark.spec import SPARK_JOB_KINDS, JobSpec
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -112,7 +113,14 @@ class SparkExecution(ExecutionEngine):
         if settings.type != "kubernetes-operator":
             job = localized(job)
         job_id = new_job_id()
-        spec = JobSpec(job_id=job_id, job=job, preview_rows=self.config.preview_rows)
+        spec = JobSpec(
+            job_id=job_id,
+            job=job,
+            preview_rows=self.config.preview_rows,
+            result_location=(
+                result_file(settings, job_id) if isinstance(settings, KubernetesRunner) else None
+            ),
+        )
         record = JobRecord(
             id=job_id,
             kind=job.kind,

@@ -27,6 +27,9 @@ class JobSpec(BaseModel):
     job_id: str
     job: Job = Field(discriminator="kind")
     preview_rows: int = 20
+    #: a file the driver writes its final result to through Hadoop, for a
+    #: runner that cannot read the driver's local ``--result`` file (Kubernetes).
+    result_location: str | None = None
 
 
 class JobResult(BaseModel):

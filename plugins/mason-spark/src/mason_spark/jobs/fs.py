@@ -65,6 +65,15 @@ class HadoopFS:
         if not fs.rename(src, dst):
             raise OSError(f"could not rename {source} to {target}")
 
+    def write_text(self, path: str, text: str) -> None:
+        """Create or replace the file ``path`` with ``text`` (UTF-8)."""
+        jpath, fs = self._path(path)
+        stream = fs.create(jpath, True)
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
+
     def list_files(self, root: str) -> list[FileInfo]:
         """Data files under ``root`` (a file or folder), recursively, in path order,
         skipping hidden names at any depth."""

@@ -2,8 +2,12 @@
 ``kubernetes`` client; the job's state is the custom resource's status.
 
 The client is configured from ``kube_config`` (default ``~/.kube/config``) or,
-with ``in_cluster``, from the pod's service account. The driver's output
-stays in its log; ``job get`` reports state, error, timings and the output path.
+with ``in_cluster``, from the pod's service account. ``job get`` reports the
+resource's state, error, timings and the output path; with ``result_location``
+set, the driver also writes its result (row count, columns, preview, metrics,
+summary, its own error) to ``<result_location>/<job id>.json``, which is read
+once when the application has ended. Without it, or when that file cannot be
+read from where mason runs, those stay in the driver's log.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from mason_core.models import JobStatus
 from mason_spark.config import KubernetesRunner
 from mason_spark.runners import SparkRunner, unfinished
 from mason_spark.runners.manifest import GROUP, PLURAL, VERSION, spark_application
+from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
     from mason_spark.records import JobRecord
@@ -68,6 +73,40 @@ def apply_status(record: JobRecord, resource: dict[str, Any]) -> None:
         record.error = f"SparkApplication {record.resource} ended in state {state}"
 
 
+def _filesystem_uri(location: str) -> str:
+    """``location`` as pyarrow names it: Hadoop's ``s3a://``/``s3n://`` are ``s3://``."""
+    for scheme in ("s3a://", "s3n://"):
+        if location.startswith(scheme):
+            return "s3://" + location[len(scheme) :]
+    return location
+
+
+def read_result(location: str) -> JobResult:
+    """The driver's result file, read through a pyarrow filesystem."""
+    from pyarrow import fs
+
+    filesystem, path = fs.FileSystem.from_uri(_filesystem_uri(location))
+    with filesystem.open_input_stream(path) as stream:
+        return JobResult.model_validate_json(stream.read())
+
+
+def apply_result(record: JobRecord, location: str) -> None:
+    """Take in an ended application's result file, if it can be read. The
+    resource's state stays the authority on how the job ended; the file adds
+    what only the driver knows, and its error is more precise than the pod's."""
+    try:
+        result = read_result(location)
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        record.details["result"] = f"not read: {first}"[:300]
+        return
+    record.details["result"] = "read"
+    if record.status == JobStatus.SUCCEEDED and result.status == "succeeded":
+        record.outcome = result
+    elif record.status == JobStatus.FAILED and result.error:
+        record.error = result.error
+
+
 class KubernetesSparkRunner(SparkRunner):
     settings: KubernetesRunner
 
@@ -106,6 +145,8 @@ class KubernetesSparkRunner(SparkRunner):
         namespace = self.settings.namespace
         record.resource = body["metadata"]["name"]
         record.namespace = namespace
+        if spec.result_location:
+            record.details["result_location"] = spec.result_location
         created = self._call(
             f"create SparkApplication {record.resource}",
             "create_namespaced_custom_object",
@@ -134,6 +175,9 @@ class KubernetesSparkRunner(SparkRunner):
             record.resource,
         )
         apply_status(record, resource)
+        location = record.details.get("result_location")
+        if location and record.status.finished:
+            apply_result(record, location)
 
     def cancel(self, record: JobRecord) -> None:
         """Delete the SparkApplication; the operator then removes its pods."""

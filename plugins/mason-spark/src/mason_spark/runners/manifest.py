@@ -27,6 +27,13 @@ def application_name(job_id: str, kind: str) -> str:
     return cleaned[:63].strip("-")
 
 
+def result_file(settings: KubernetesRunner, job_id: str) -> str | None:
+    """Where the driver of ``job_id`` writes its result, if anywhere."""
+    if not settings.result_location:
+        return None
+    return f"{settings.result_location.rstrip('/')}/{job_id}.json"
+
+
 def spark_application(spec: JobSpec, settings: KubernetesRunner) -> dict[str, Any]:
     name = application_name(spec.job_id, spec.job.kind)
     labels = {

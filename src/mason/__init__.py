@@ -128,19 +128,11 @@ def validate(
 
 
 def operators(namespace: str | None = None) -> list[OperatorSpec]:
-    specs = default_session().registry.operators.values()
-    return sorted(
-        (s for s in specs if namespace is None or s.namespace == namespace),
-        key=lambda s: (s.namespace, s.command),
-    )
+    return default_session().registry.operator_specs(namespace)
 
 
 def workflows(namespace: str | None = None) -> list[WorkflowSpec]:
-    specs = default_session().registry.workflows.values()
-    return sorted(
-        (s for s in specs if namespace is None or s.namespace == namespace),
-        key=lambda s: (s.namespace, s.command),
-    )
+    return default_session().registry.workflow_specs(namespace)
 
 
 def configs() -> list[ValidConfig]:

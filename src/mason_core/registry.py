@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -213,8 +213,25 @@ class Registry:
             raise UnknownOperatorError(f"unknown workflow '{namespace} {command}'")
         return spec
 
+    def operator_specs(self, namespace: str | None = None) -> list[OperatorSpec]:
+        """Operators (of one namespace, or all), sorted by namespace and command."""
+        return _sorted_specs(self.operators.values(), namespace)
+
+    def workflow_specs(self, namespace: str | None = None) -> list[WorkflowSpec]:
+        return _sorted_specs(self.workflows.values(), namespace)
+
     def operator_namespaces(self) -> list[str]:
         return sorted({ns for ns, _ in self.operators})
+
+
+S = TypeVar("S", "OperatorSpec", "WorkflowSpec")
+
+
+def _sorted_specs(specs: Iterable[S], namespace: str | None) -> list[S]:
+    return sorted(
+        (s for s in specs if namespace is None or s.namespace == namespace),
+        key=lambda s: (s.namespace, s.command),
+    )
 
 
 def call_safely(info: PluginInfo, func: Callable[[Any], None], registrar: Any) -> None:

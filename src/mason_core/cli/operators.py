@@ -100,7 +100,7 @@ def op(
 
                 typer.echo(click.get_current_context().get_help())
                 raise typer.Exit()
-            specs = sorted(registry.operators.values(), key=lambda s: (s.namespace, s.command))
+            specs = registry.operator_specs()
             if not specs:
                 typer.echo(
                     "No operators registered. Install an operator plugin "
@@ -115,10 +115,7 @@ def op(
             )
             return
         if command is None:
-            specs = sorted(
-                (s for s in registry.operators.values() if s.namespace == namespace),
-                key=lambda s: s.command,
-            )
+            specs = registry.operator_specs(namespace)
             if not specs:
                 known = ", ".join(registry.operator_namespaces()) or "none"
                 raise fail(f"unknown operator namespace '{namespace}' (namespaces: {known})")

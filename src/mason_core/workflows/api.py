@@ -41,11 +41,7 @@ def _session(session: Session | None) -> Session:
 def workflow_specs(
     namespace: str | None = None, session: Session | None = None
 ) -> list[WorkflowSpec]:
-    specs = _session(session).registry.workflows.values()
-    return sorted(
-        (s for s in specs if namespace is None or s.namespace == namespace),
-        key=lambda s: (s.namespace, s.command),
-    )
+    return _session(session).registry.workflow_specs(namespace)
 
 
 def validate_workflow(

@@ -14,8 +14,6 @@ from mason_core.config.model import ValidConfig
 from mason_core.config.store import ConfigStore
 from mason_core.errors import MasonError, MasonUsageError
 from mason_core.home import MasonHome
-from mason_core.operators.context import EngineSet, OperatorContext
-from mason_core.operators.definition import OperatorDefinition
 from mason_core.operators.parameters import validate_parameters
 from mason_core.operators.spec import OperatorSpec
 from mason_core.operators.support import match_operator
@@ -80,6 +78,10 @@ class Session:
         return PreparedRun(spec, typed, config, chosen)
 
     def run_prepared(self, prepared: PreparedRun, progress: Progress = NO_PROGRESS) -> Response:
+        # engines and models load here, not at import: listing and help stay light
+        from mason_core.operators.context import EngineSet, OperatorContext
+        from mason_core.operators.definition import OperatorDefinition
+
         response = Response()
         engines = EngineSet(self.registry, prepared.config, self.home, prepared.chosen, progress)
         ctx = OperatorContext(prepared.spec.name, prepared.params, engines, response)

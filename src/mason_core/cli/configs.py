@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from mason_core.cli.output import OutputFormat, cli_errors, emit_table, resolve_output
-from mason_core.config.model import ValidConfig
 from mason_core.errors import MasonError
-from mason_core.runtime import default_session
+
+if TYPE_CHECKING:
+    from mason_core.config.model import ValidConfig
+from mason_core.cli.session import current_session
 
 
 def config_rows(
@@ -48,7 +50,7 @@ def config_rows(
 
 
 def show_configs(output: OutputFormat) -> None:
-    session = default_session()
+    session = current_session()
     store = session.configs
     current = store.current_id()
     loaded: list[ValidConfig | tuple[str, str]] = []
@@ -74,7 +76,7 @@ def show_configs(output: OutputFormat) -> None:
                     "Builtin": c.builtin,
                     "Engines": c.redacted(),
                 }
-                if isinstance(c, ValidConfig)
+                if not isinstance(c, tuple)
                 else {"Id": c[0], "Current": c[0] == current, "Error": c[1]}
                 for c in loaded
             ]
@@ -103,7 +105,7 @@ def config(
     """Configure which client serves each engine; list configurations."""
     out = resolve_output(output)
     with cli_errors():
-        session = default_session()
+        session = current_session()
         store = session.configs
         if path is not None:
             configs = store.read_path(path)  # all validated before any is saved

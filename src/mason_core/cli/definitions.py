@@ -15,8 +15,8 @@ from mason_core.cli.output import (
     resolve_output,
 )
 from mason_core.cli.params import collect_parameters
+from mason_core.cli.session import current_session
 from mason_core.errors import DefinitionError
-from mason_core.runtime import default_session
 
 
 def register_cmd(
@@ -26,7 +26,7 @@ def register_cmd(
     from mason_core.register import register_path
 
     with cli_errors():
-        session = default_session()
+        session = current_session()
         done = register_path(session.home, path)
         session.reload()
         for item in done:
@@ -42,7 +42,7 @@ def get(
 ) -> None:
     """Show one definition in full (JSON, secrets REDACTED)."""
     with cli_errors():
-        session = default_session()
+        session = current_session()
         names = names or []
         if kind in ("operator", "op", "workflow", "wf"):
             if len(names) != 2:
@@ -77,7 +77,7 @@ def validate(
     """Validate definition files, or an operator call, without running anything."""
     out = resolve_output(output)
     with cli_errors():
-        session = default_session()
+        session = current_session()
         path = Path(target)
         if command is None and path.exists():
             for line in validate_files(path):
@@ -95,7 +95,7 @@ def validate_files(path: Path) -> list[str]:
     from mason_core.operators.spec import parse_operator
     from mason_core.workflows.spec import parse_workflow
 
-    session = default_session()
+    session = current_session()
     files = (
         [path]
         if path.is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,8 +16,10 @@ from mason_core.cli.output import (
     resolve_output,
 )
 from mason_core.cli.params import collect_parameters
-from mason_core.operators.spec import OperatorSpec
-from mason_core.runtime import default_session
+from mason_core.cli.session import current_session
+
+if TYPE_CHECKING:
+    from mason_core.operators.spec import OperatorSpec
 
 
 def operator_rows(specs: list[OperatorSpec]) -> list[dict[str, object]]:
@@ -92,7 +95,7 @@ def op(
     """List operators, or run one: mason op NAMESPACE COMMAND -p "k:v,..."."""
     out = resolve_output(output)
     with cli_errors():
-        session = default_session()
+        session = current_session()
         registry = session.registry
         if namespace is None:
             if show_help:

@@ -9,13 +9,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from mason_core.errors import MasonError
-from mason_core.response import Response, to_jsonable
 from mason_core.secrets import scrub
+
+if TYPE_CHECKING:
+    from mason_core.response import Response
 
 log = logging.getLogger("mason")
 
@@ -41,6 +43,8 @@ def _console(stderr: bool = False) -> Any:
 
 
 def echo_json(data: Any) -> None:
+    from mason_core.response import to_jsonable
+
     typer.echo(scrub(json.dumps(to_jsonable(data), indent=1, default=str)))
 
 
@@ -65,6 +69,8 @@ def emit_table(
 
 
 def _cell(value: Any) -> str:
+    from mason_core.response import to_jsonable
+
     if value is None:
         return ""
     if isinstance(value, (dict, list)):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mason_core.operators.parameters import parse_parameter_string, read_parameter_file
-
 
 def collect_parameters(params: str | None, param_file: Path | None) -> dict[str, Any]:
+    from mason_core.operators.parameters import parse_parameter_string, read_parameter_file
+
     given: dict[str, Any] = {}
     if param_file is not None:
         given.update(read_parameter_file(param_file))

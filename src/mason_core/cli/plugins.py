@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from mason_core.cli.output import OutputFormat, cli_errors, echo_json, emit_table, resolve_output
-from mason_core.registry import Registry
-from mason_core.runtime import default_session
+from mason_core.cli.session import current_session
+
+if TYPE_CHECKING:
+    from mason_core.registry import Registry
 
 
 def client_verbs(registry: Registry) -> list[dict[str, Any]]:
@@ -32,7 +34,7 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
     """Installed plugins, their versions, and their clients, operators and workflows."""
     out = resolve_output(output)
     with cli_errors():
-        registry = default_session().registry
+        registry = current_session().registry
         rows = [
             {
                 "plugin": p.name,

@@ -25,8 +25,7 @@ from mason_core.cli.output import (
     fail,
     resolve_output,
 )
-from mason_core.response import Response
-from mason_core.runtime import default_session
+from mason_core.cli.session import current_session
 from mason_core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -160,6 +159,8 @@ def _list(namespace: str | None, out: OutputFormat) -> None:
 
 
 def _dry_run(plan: WorkflowPlan, out: OutputFormat) -> None:
+    from mason_core.response import Response
+
     response = Response()
     response.add_info(
         "Performing dry run for workflow. To deploy use --deploy/-d; to run now use --run/-r."
@@ -183,6 +184,8 @@ def _deployed(plan: WorkflowPlan, out: OutputFormat) -> None:
     from mason_core.workflows.api import deploy_validated
 
     dag = deploy_validated(plan)
+    from mason_core.response import Response
+
     response = Response()
     schedule = dag.schedule.expression if dag.schedule and dag.schedule.expression else None
     response.add_info(
@@ -230,6 +233,8 @@ def _ran(plan: WorkflowPlan, out: OutputFormat, parallel: int | None, resume: st
 
 def _print_run(record: RunRecord, out: OutputFormat) -> None:
     if out is OutputFormat.json:
+        from mason_core.response import Response
+
         response = Response()
         for step in record.steps:
             if step.status == "failed":
@@ -348,7 +353,7 @@ def scheduler_command(
         typer.echo(f"{stamp} {event.dag_name}: run {record.get('run_id')} {record.get('status')}")
 
     with cli_errors():
-        loop = SchedulerLoop(default_session(), config_id=config_id, on_fired=report)
+        loop = SchedulerLoop(current_session(), config_id=config_id, on_fired=report)
         if not once:
             typer.echo("mason scheduler: firing deployed workflows when due (Ctrl-C to stop)")
         try:

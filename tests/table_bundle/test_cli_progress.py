@@ -8,48 +8,19 @@ stdout and stderr are the pty's slave side, so ``isatty()`` is true for it.
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.terminal import run_in_pty
+
 from .conftest import Files
-
-_ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-def _run_in_pty(args: list[str]) -> tuple[int, str]:
-    """Run ``python -m mason ARGS`` on a pty; return its exit code and screen text."""
-    main, child = pty.openpty()
-    env = {**os.environ, "COLUMNS": "160", "TERM": "xterm"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mason", *args],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        close_fds=True,
-    )
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the child closed the pty
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    code = proc.wait(timeout=120)
-    return code, _ANSI.sub(b"", b"".join(chunks)).decode("utf-8", "replace")
 
 
 def test_merge_shows_files_progress_on_a_terminal(tmp_path: Path, mixed_files: Files) -> None:
     params = f"input_path:{mixed_files.path},output_path:{tmp_path / 'out'}"
-    code, screen = _run_in_pty(["op", "table", "merge", "-p", params, "--output", "table"])
+    code, screen = run_in_pty(["op", "table", "merge", "-p", params, "--output", "table"])
     assert code == 0, screen
     assert "merge 3 files" in screen
     assert re.search(r"\d/3 files", screen), screen
@@ -58,7 +29,7 @@ def test_merge_shows_files_progress_on_a_terminal(tmp_path: Path, mixed_files: F
 
 def test_json_output_stays_quiet_on_a_terminal(tmp_path: Path, mixed_files: Files) -> None:
     params = f"input_path:{mixed_files.path},output_path:{tmp_path / 'out'}"
-    code, screen = _run_in_pty(["op", "table", "merge", "-p", params, "--output", "json"])
+    code, screen = run_in_pty(["op", "table", "merge", "-p", params, "--output", "json"])
     assert code == 0, screen
     assert "merge 3 files" not in screen
     envelope = json.loads(screen[screen.index("{") :])

@@ -145,3 +145,17 @@ def test_parallel_must_be_positive(make_workflow: MakeWorkflow, tmp_path: Path) 
     params = write(tmp_path / "p.yaml", {"a": echo("x")})
     code, _, err = invoke("wf", "testing", "w", "-f", params, "-r", "--parallel", "0")
     assert code == 2 and "--parallel" in err
+
+
+def test_run_shows_a_live_table_on_a_terminal(make_workflow: MakeWorkflow, tmp_path: Path) -> None:
+    """On a real pty the steps are drawn as a table redrawn as they change."""
+    from tests.terminal import run_in_pty
+
+    make_workflow("w", [step("a"), step("b", "echo", "a")])
+    params = write(tmp_path / "p.yaml", {"a": echo("x"), "b": echo("y")})
+    code, screen = run_in_pty(["wf", "testing", "w", "-f", params, "-r", "-o", "table"])
+    assert code == 0, screen
+    assert "testing w  run " in screen  # the live table's title
+    assert "│ a " in screen and "│ b " in screen
+    assert "a [testing echo] running" not in screen  # not the plain-lines view
+    assert "of testing w: succeeded (2 succeeded)" in screen

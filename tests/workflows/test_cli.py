@@ -159,3 +159,53 @@ def test_run_shows_a_live_table_on_a_terminal(make_workflow: MakeWorkflow, tmp_p
     assert "│ a " in screen and "│ b " in screen
     assert "a [testing echo] running" not in screen  # not the plain-lines view
     assert "of testing w: succeeded (2 succeeded)" in screen
+
+
+def test_a_killed_run_is_reported_interrupted_and_resumes(
+    make_workflow: MakeWorkflow, tmp_path: Path, session: Session
+) -> None:
+    """SIGKILL a real ``mason wf -r`` mid-step: its record must not claim to be
+    running forever, and ``--resume`` reruns what did not finish."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    make_workflow("slow", [step("a"), step("b", "sleep", "a")])
+    params = write(tmp_path / "p.yaml", {"a": echo("x"), "b": {"parameters": {"seconds": 60}}})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mason", "wf", "testing", "slow", "-f", params, "-r", "-o", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = session.home.runs
+    deadline = time.monotonic() + 60
+    record: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        files = list(runs.glob("*.json")) if runs.is_dir() else []
+        if files:
+            record = json.loads(files[0].read_text())
+            steps = record["steps"]
+            assert isinstance(steps, list)
+            if steps[1]["status"] == "running":
+                break
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        raise AssertionError(f"step b never started: {record}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    run_id = str(record["run_id"])
+
+    code, out, _ = invoke("wf", "status", run_id, "-o", "json")
+    shown = json.loads(out)["Data"][0]
+    assert code == 1
+    assert shown["status"] == "interrupted"
+    assert "ended before it finished" in shown["errors"][-1]
+
+    fast = write(tmp_path / "fast.yaml", {"a": echo("x"), "b": {"parameters": {"seconds": 0}}})
+    code, out, _ = invoke("wf", "testing", "slow", "-f", fast, "--resume", run_id, "-o", "json")
+    assert code == 0
+    resumed = json.loads(out)["Data"][0]
+    assert resumed["steps"][0]["reused_from"] == run_id
+    assert resumed["steps"][1]["status"] == "succeeded"

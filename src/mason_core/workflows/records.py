@@ -6,8 +6,10 @@ One JSON file per run, replaced atomically whenever it is saved, so a reader
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +27,8 @@ from mason_core.home import (
 
 StepStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "skipped"]
 #: ``triggered``: handed to a scheduler that runs it elsewhere (Glue, Airflow).
-RunStatus = Literal["running", "succeeded", "failed", "triggered"]
+#: ``interrupted``: the process running it ended (killed) before it finished.
+RunStatus = Literal["running", "succeeded", "failed", "triggered", "interrupted"]
 FINISHED: frozenset[str] = frozenset({"succeeded", "failed", "skipped"})
 _RUN_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
@@ -75,6 +78,21 @@ class RunRecord(BaseModel):
     duration_seconds: float | None = None
     steps: list[StepRecord] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    #: where the run executes, so a reader can tell a live run from an orphan.
+    host: str = Field(default_factory=socket.gethostname)
+    pid: int = Field(default_factory=os.getpid)
+
+    def settle_if_orphaned(self) -> RunRecord:
+        """A record still ``running`` whose process (on this host) is gone was
+        killed mid-run: report it as ``interrupted`` (``--resume`` reruns every
+        step that did not succeed) instead of running forever."""
+        if self.status != "running" or self.host != socket.gethostname():
+            return self
+        if _process_alive(self.pid):
+            return self
+        self.status = "interrupted"
+        self.errors.append(f"the process running it (pid {self.pid}) ended before it finished")
+        return self
 
     def step(self, step_id: str) -> StepRecord:
         for step in self.steps:
@@ -94,6 +112,16 @@ class RunRecord(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 class RunStore:
@@ -122,7 +150,7 @@ class RunStore:
             raise MasonUsageError(
                 f"unknown run id '{run_id}' (see 'mason wf runs' for recorded runs)"
             )
-        return record
+        return record.settle_if_orphaned()
 
     def list(self, workflow: str | None = None, limit: int | None = None) -> list[RunRecord]:
         """Newest first; unreadable files are passed over."""
@@ -130,7 +158,7 @@ class RunStore:
         for record in iter_json_models(self.home.runs, RunRecord, reverse=True):
             if workflow is not None and record.workflow != workflow:
                 continue
-            out.append(record)
+            out.append(record.settle_if_orphaned())
             if limit is not None and len(out) >= limit:
                 break
         out.sort(key=lambda r: r.started_at, reverse=True)

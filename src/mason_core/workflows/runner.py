@@ -4,7 +4,9 @@ Independent steps run in parallel on a bounded thread pool. A step is retried
 per its retry policy when its operator fails at run time (exit code 1; bad
 input is not retried). A failed step marks its dependents skipped while other
 branches go on. The run record is saved when the run starts, at most every
-``checkpoint_seconds`` while it runs, and when it ends.
+``checkpoint_seconds`` while it runs (a change inside that window is saved by a
+checkpoint thread when it closes, so a killed run's record shows where it
+was), and when it ends.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class WorkflowRunner:
         self.store = RunStore(plan.session.home)
         self._lock = threading.RLock()
         self._last_save = 0.0
+        self._dirty = False
+        self._stop_checkpoints = threading.Event()
         resume = self.options.resume
         if resume is not None and resume.workflow != plan.spec.full_name:
             raise MasonUsageError(
@@ -136,6 +140,18 @@ class WorkflowRunner:
         if force_save or now - self._last_save >= self.options.checkpoint_seconds:
             self.store.save(self.record)
             self._last_save = now
+            self._dirty = False
+        else:
+            self._dirty = True
+
+    def _checkpoints(self) -> None:
+        """Save changes that arrived inside a checkpoint window once it closes."""
+        while not self._stop_checkpoints.wait(self.options.checkpoint_seconds):
+            with self._lock:
+                if self._dirty:
+                    self.store.save(self.record)
+                    self._last_save = time.monotonic()
+                    self._dirty = False
 
     def _set(self, step_id: str, **changes: Any) -> None:
         with self._lock:
@@ -163,6 +179,15 @@ class WorkflowRunner:
     def run(self) -> RunRecord:
         with self._lock:
             self._changed(None, force_save=True)
+        saver = threading.Thread(target=self._checkpoints, name="mason-checkpoint", daemon=True)
+        saver.start()
+        try:
+            return self._run()
+        finally:
+            self._stop_checkpoints.set()
+            saver.join()
+
+    def _run(self) -> RunRecord:
         definition = self.plan.new_definition()
         progress = _Progress(
             waiting={sid: set(s.dependencies) for sid, s in self.plan.steps.items()}

@@ -11,20 +11,11 @@ and may change.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mason import models
 from mason_core.__about__ import __version__
-from mason_core.config.model import ValidConfig
-from mason_core.engines import (
-    Engine,
-    EngineContext,
-    ExecutionEngine,
-    MetastoreEngine,
-    SchedulerEngine,
-    StorageEngine,
-)
 from mason_core.errors import (
     ConfigurationError,
     MasonError,
@@ -37,28 +28,96 @@ from mason_core.errors import (
     VerbNotServedError,
 )
 from mason_core.hookspecs import hookimpl
-from mason_core.operators import OperatorContext, OperatorDefinition, OperatorSpec
-from mason_core.registry import (
-    PluginInfo,
-    RegisterClient,
-    RegisterEngine,
-    RegisterOperators,
-    RegisterWorkflows,
-)
-from mason_core.response import Response
-from mason_core.runtime import Session, default_session
-from mason_core.workflows import (
-    RunRecord,
-    WorkflowDefinition,
-    WorkflowPlan,
-    WorkflowValidationError,
-    deploy_workflow,
-    get_run,
-    list_runs,
-    run_workflow,
-    validate_workflow,
-)
-from mason_core.workflows.spec import WorkflowSpec
+
+if TYPE_CHECKING:
+    from mason import models
+    from mason_core.config.model import ValidConfig
+    from mason_core.engines import (
+        Engine,
+        EngineContext,
+        ExecutionEngine,
+        MetastoreEngine,
+        SchedulerEngine,
+        StorageEngine,
+    )
+    from mason_core.operators.context import OperatorContext
+    from mason_core.operators.definition import OperatorDefinition
+    from mason_core.operators.spec import OperatorSpec
+    from mason_core.registry import (
+        PluginInfo,
+        RegisterClient,
+        RegisterEngine,
+        RegisterOperators,
+        RegisterWorkflows,
+    )
+    from mason_core.response import Response
+    from mason_core.runtime import Session
+    from mason_core.workflows import (
+        RunRecord,
+        WorkflowDefinition,
+        WorkflowPlan,
+        WorkflowValidationError,
+        deploy_workflow,
+        get_run,
+        list_runs,
+        run_workflow,
+        validate_workflow,
+    )
+    from mason_core.workflows.spec import WorkflowSpec
+
+#: names loaded on first use, so ``import mason`` in a plugin module (for
+#: ``hookimpl``) does not build every model, engine and workflow class.
+_LAZY: dict[str, str] = {
+    "models": "mason.models",
+    "ValidConfig": "mason_core.config.model",
+    "Engine": "mason_core.engines",
+    "EngineContext": "mason_core.engines",
+    "ExecutionEngine": "mason_core.engines",
+    "MetastoreEngine": "mason_core.engines",
+    "SchedulerEngine": "mason_core.engines",
+    "StorageEngine": "mason_core.engines",
+    "OperatorContext": "mason_core.operators.context",
+    "OperatorDefinition": "mason_core.operators.definition",
+    "OperatorSpec": "mason_core.operators.spec",
+    "PluginInfo": "mason_core.registry",
+    "RegisterClient": "mason_core.registry",
+    "RegisterEngine": "mason_core.registry",
+    "RegisterOperators": "mason_core.registry",
+    "RegisterWorkflows": "mason_core.registry",
+    "Response": "mason_core.response",
+    "Session": "mason_core.runtime",
+    "RunRecord": "mason_core.workflows",
+    "WorkflowDefinition": "mason_core.workflows",
+    "WorkflowPlan": "mason_core.workflows",
+    "WorkflowValidationError": "mason_core.workflows",
+    "deploy_workflow": "mason_core.workflows",
+    "get_run": "mason_core.workflows",
+    "list_runs": "mason_core.workflows",
+    "run_workflow": "mason_core.workflows",
+    "validate_workflow": "mason_core.workflows",
+    "WorkflowSpec": "mason_core.workflows.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'mason' has no attribute '{name}'")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"mason.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def _session() -> Session:
+    from mason_core.runtime import default_session
+
+    return default_session()
+
 
 __all__ = [
     "ConfigurationError",
@@ -117,45 +176,45 @@ def run(
 ) -> Response:
     """Run an operator. Bad input raises :class:`MasonUsageError`; an operator
     that ran and failed returns a response with ``errors`` and ``ok == False``."""
-    return default_session().run(namespace, command, parameters, config_id)
+    return _session().run(namespace, command, parameters, config_id)
 
 
 def validate(
     namespace: str, command: str, *, config_id: str | None = None, **parameters: Any
 ) -> Response:
     """Check parameters and configuration support without running anything."""
-    return default_session().validate(namespace, command, parameters, config_id)
+    return _session().validate(namespace, command, parameters, config_id)
 
 
 def operators(namespace: str | None = None) -> list[OperatorSpec]:
-    return default_session().registry.operator_specs(namespace)
+    return _session().registry.operator_specs(namespace)
 
 
 def workflows(namespace: str | None = None) -> list[WorkflowSpec]:
-    return default_session().registry.workflow_specs(namespace)
+    return _session().registry.workflow_specs(namespace)
 
 
 def configs() -> list[ValidConfig]:
-    return default_session().configs.all()
+    return _session().configs.all()
 
 
 def current_config() -> ValidConfig:
-    return default_session().configs.get()
+    return _session().configs.get()
 
 
 def set_config(config_id: str) -> ValidConfig:
-    return default_session().configs.set_current(config_id)
+    return _session().configs.set_current(config_id)
 
 
 def plugins() -> list[PluginInfo]:
-    return list(default_session().registry.plugins)
+    return list(_session().registry.plugins)
 
 
 def register(path: str | Path) -> list[str]:
     """Register folder operators/workflows (``mason register``); returns their names."""
     from mason_core.register import register_path
 
-    session = default_session()
+    session = _session()
     done = register_path(session.home, Path(path))
     session.reload()
     return [f"{r.kind} {r.namespace} {r.command}" for r in done]

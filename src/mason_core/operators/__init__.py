@@ -1,7 +1,3 @@
-"""Operators: definitions, parameters, configuration support and context."""
-
-from mason_core.operators.context import EngineSet, OperatorContext
-from mason_core.operators.definition import OperatorDefinition
-from mason_core.operators.spec import OperatorSpec, ParameterSpec
-
-__all__ = ["EngineSet", "OperatorContext", "OperatorDefinition", "OperatorSpec", "ParameterSpec"]
+"""Operators: definitions (spec), parameters, configuration support, the run
+context. Import the submodules; this package stays empty so that reading
+definitions does not build the engine and model classes."""

@@ -11,7 +11,6 @@ and may change.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ from mason_core.errors import (
     VerbNotServedError,
 )
 from mason_core.hookspecs import hookimpl
+from mason_core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from mason import models
@@ -99,18 +99,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'mason' has no attribute '{name}'")
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"mason.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 def _session() -> Session:

@@ -69,11 +69,7 @@ class Session:
         """Every check before anything runs; raises a usage error (exit 2)."""
         spec = self.registry.operator(namespace, command)
         typed = validate_parameters(f"operator '{spec.name}'", spec.parameters, params or {})
-        # an operator that names no engines may run where no client is installed
-        if config_id is None and not spec.supported_configurations and not self.configs.has_any():
-            config = ValidConfig(id="none", engines={}, clients={}, builtin=True)
-        else:
-            config = self.configs.get(config_id)
+        config = self.configs.get(config_id)
         chosen = match_operator(spec, config)
         return PreparedRun(spec, typed, config, chosen)
 

@@ -8,28 +8,29 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mason_core.cli.output import OutputFormat, cli_errors, emit_table, resolve_output
-from mason_core.errors import MasonError
+from mason_core.cli.session import current_session
 
 if TYPE_CHECKING:
     from mason_core.config.model import ValidConfig
-from mason_core.cli.session import current_session
+    from mason_core.config.store import InvalidConfig
 
 
 def config_rows(
-    configs: list[ValidConfig | tuple[str, str]], current: str | None
+    configs: list[ValidConfig | InvalidConfig], current: str | None
 ) -> list[dict[str, Any]]:
     """One row per engine of each configuration; invalid saved files get one row."""
+    from mason_core.config.store import InvalidConfig
+
     rows: list[dict[str, Any]] = []
     for config in configs:
-        if isinstance(config, tuple):
-            config_id, problem = config
+        if isinstance(config, InvalidConfig):
             rows.append(
                 {
-                    "current": "*" if config_id == current else ".",
-                    "id": config_id,
+                    "current": "*" if config.id == current else ".",
+                    "id": config.id,
                     "engine": "",
                     "client": "",
-                    "configuration": f"INVALID: {problem}",
+                    "configuration": f"INVALID: {config.problem}",
                 }
             )
             continue
@@ -50,40 +51,30 @@ def config_rows(
 
 
 def show_configs(output: OutputFormat) -> None:
-    session = current_session()
-    store = session.configs
+    from mason_core.config.store import InvalidConfig
+
+    store = current_session().configs
     current = store.current_id()
-    loaded: list[ValidConfig | tuple[str, str]] = []
-    saved = store.saved_files()
-    if saved:
-        for config_id, path in saved.items():
-            try:
-                loaded.append(store.read_file(path))
-            except MasonError as exc:
-                loaded.append((config_id, exc.message))
-    else:
-        builtin = store.builtin()
-        if builtin is not None:
-            loaded.append(builtin)
+    loaded = store.entries()
     if output is OutputFormat.json:
         from mason_core.cli.output import echo_json
 
         echo_json(
             [
-                {
+                {"Id": c.id, "Current": c.id == current, "Error": c.problem}
+                if isinstance(c, InvalidConfig)
+                else {
                     "Id": c.id,
                     "Current": c.id == current,
                     "Builtin": c.builtin,
                     "Engines": c.redacted(),
                 }
-                if not isinstance(c, tuple)
-                else {"Id": c[0], "Current": c[0] == current, "Error": c[1]}
                 for c in loaded
             ]
         )
         return
-    if not loaded:
-        typer.echo("No configurations. Install mason-local or run 'mason config PATH'.")
+    if not any(isinstance(c, InvalidConfig) or c.engines for c in loaded):
+        typer.echo("No client installed to configure: pip install mason-local, or another client.")
         return
     emit_table(
         config_rows(loaded, current),

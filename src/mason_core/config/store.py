@@ -6,6 +6,7 @@ secrets read from the environment never land on disk.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +14,26 @@ import yaml
 
 from mason_core.config.interpolate import environment
 from mason_core.config.model import ValidConfig, parse_config
-from mason_core.errors import ConfigurationError
+from mason_core.errors import ConfigurationError, MasonError
 from mason_core.home import MasonHome, atomic_write_text
 from mason_core.registry import Registry
 
 BUILTIN_ID = "default"
 
 
+@dataclass(frozen=True)
+class InvalidConfig:
+    """A saved configuration file that no longer validates, and why."""
+
+    id: str
+    problem: str
+
+
 class ConfigStore:
     def __init__(self, home: MasonHome, registry: Registry) -> None:
         self.home = home
         self.registry = registry
+        self._builtin: ValidConfig | None = None
 
     def _env(self) -> dict[str, str]:
         return environment(self.home.path)
@@ -55,9 +65,16 @@ class ConfigStore:
                 out[f.stem.removeprefix("config_")] = f
         return out
 
-    def builtin(self) -> ValidConfig | None:
+    def builtin(self) -> ValidConfig:
         """The embedded default: for each engine, the first client that declares
-        itself an embedded default. The core names no client itself."""
+        itself an embedded default. The core names no client itself; with no such
+        client installed it assigns no engine, so only operators that need none
+        can run on it. Built once per store."""
+        if self._builtin is None:
+            self._builtin = self._build_builtin()
+        return self._builtin
+
+    def _build_builtin(self) -> ValidConfig:
         engines: dict[str, list[str]] = {}
         for spec in self.registry.clients.values():
             if not spec.embedded_default:
@@ -66,7 +83,7 @@ class ConfigStore:
                 if engine in self.registry.engines:
                     engines.setdefault(engine, [spec.name])
         if not engines:
-            return None
+            return ValidConfig(id=BUILTIN_ID, engines={}, clients={}, builtin=True)
         raw: dict[str, Any] = {
             "type": "config",
             "id": BUILTIN_ID,
@@ -79,40 +96,39 @@ class ConfigStore:
         """Saved configurations; the built-in one when nothing is saved.
 
         A saved file that no longer validates (a plugin was uninstalled, a
-        variable unset) raises: ``mason config`` reports it by name.
+        variable unset) raises; :meth:`entries` reports it instead.
         """
         saved = [self.read_file(p) for p in self.saved_files().values()]
-        if saved:
-            return saved
-        builtin = self.builtin()
-        return [builtin] if builtin else []
+        return saved or [self.builtin()]
 
-    def has_any(self) -> bool:
-        return bool(self.saved_files()) or self.builtin() is not None
+    def entries(self) -> list[ValidConfig | InvalidConfig]:
+        """Like :meth:`all`, but a saved file that no longer validates is listed
+        with its problem, so one broken file does not hide the others."""
+        saved: list[ValidConfig | InvalidConfig] = []
+        for config_id, path in self.saved_files().items():
+            try:
+                saved.append(self.read_file(path))
+            except MasonError as exc:
+                saved.append(InvalidConfig(config_id, exc.message))
+        return saved or [self.builtin()]
 
-    def current_id(self) -> str | None:
+    def current_id(self) -> str:
         saved = self.saved_files()
         current = self.home.read_state().get("current_config")
         if current is not None and str(current) in saved:
             return str(current)
         if saved:
             return next(iter(saved))
-        return BUILTIN_ID if self.builtin() else None
+        return BUILTIN_ID
 
     def get(self, config_id: str | None = None) -> ValidConfig:
         wanted = str(config_id) if config_id is not None else self.current_id()
-        if wanted is None:
-            raise ConfigurationError(
-                "no configuration: install a client plugin or run 'mason config PATH'"
-            )
         saved = self.saved_files()
         if wanted in saved:
             return self.read_file(saved[wanted])
-        if wanted == BUILTIN_ID:
-            builtin = self.builtin()
-            if builtin is not None:
-                return builtin
-        known = ", ".join(list(saved) + ([BUILTIN_ID] if not saved else [])) or "none"
+        if wanted == BUILTIN_ID:  # reachable by id even when others are saved
+            return self.builtin()
+        known = ", ".join([*saved, BUILTIN_ID])
         raise ConfigurationError(f"unknown configuration id '{wanted}' (known: {known})")
 
     # -- writing ------------------------------------------------------------------------

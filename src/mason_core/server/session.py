@@ -44,9 +44,8 @@ class ConfinedConfigStore(ConfigStore):
     def read_file(self, path: Path) -> ValidConfig:
         return confine(super().read_file(path), self.root)
 
-    def builtin(self) -> ValidConfig | None:
-        config = super().builtin()
-        return None if config is None else confine(config, self.root)
+    def builtin(self) -> ValidConfig:
+        return confine(super().builtin(), self.root)
 
 
 class ServerSession(Session):

@@ -1,0 +1,38 @@
+"""The built-in configuration when no client declares itself an embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mason_core.config.store import BUILTIN_ID, ConfigStore
+from mason_core.errors import UnsupportedConfigurationError
+from mason_core.home import MasonHome
+from mason_core.operators.spec import OperatorSpec
+from mason_core.operators.support import match_operator
+
+from .clients import test_registry
+
+
+@pytest.fixture
+def bare_store(isolated_mason_home: Path) -> ConfigStore:
+    registry = test_registry()
+    registry.clients.pop("embedded")  # the only embedded client
+    return ConfigStore(MasonHome(isolated_mason_home), registry)
+
+
+def test_it_assigns_no_engine_and_is_still_current(bare_store: ConfigStore) -> None:
+    config = bare_store.get()
+    assert (config.id, config.builtin, config.engines) == (BUILTIN_ID, True, {})
+    assert bare_store.builtin() is config  # built once per store
+
+
+def test_operators_needing_an_engine_are_refused_by_name(bare_store: ConfigStore) -> None:
+    needs = OperatorSpec(
+        namespace="t", command="get", supported_configurations=[{"metastore": "cloud"}]
+    )
+    with pytest.raises(UnsupportedConfigurationError, match="metastore needs client 'cloud'"):
+        match_operator(needs, bare_store.get())
+    free = OperatorSpec(namespace="t", command="echo")
+    assert match_operator(free, bare_store.get()) == {}

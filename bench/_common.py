@@ -3,6 +3,7 @@ figures beside their baselines. Not a benchmark itself (no ``bench_`` prefix).""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 #: generated inputs are cached here between runs (git-ignored)
 DATA = Path(__file__).resolve().parent / ".data"
@@ -47,6 +49,23 @@ def venv_script(name: str) -> Path:
     return path
 
 
+def child_result(
+    script: str | Path, args: Sequence[str | Path], env: dict[str, str]
+) -> dict[str, Any]:
+    """Run ``script`` under this interpreter in a fresh process (a cold start
+    and a peak RSS of its own), and return the JSON object its last stdout line
+    prints."""
+    proc = subprocess.run(
+        [sys.executable, str(script), *map(str, args)], capture_output=True, text=True, env=env
+    )
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}"
+        )
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
 @contextmanager
 def scratch_home() -> Iterator[Path]:
     """A throwaway MASON_HOME, set in the environment for the duration."""
@@ -79,6 +98,18 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
         )
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
+
+
+def print_comparison(
+    title: str, vs: str, baseline: tuple[str, float, float], mason: tuple[str, float, float]
+) -> None:
+    """A two-row table of (label, median s, min s): the baseline, then mason with
+    its ratio to the baseline's median in a ``vs <vs>`` column."""
+    print_table(
+        title,
+        ["what", "median s", "min s", f"vs {vs}"],
+        [(*baseline, "1.00x"), (*mason, ratio(mason[1], baseline[1]))],
+    )
 
 
 def _fmt(value: object) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from _common import DATA, median_seconds, print_table, ratio, scratch_home
+from _common import DATA, median_seconds, print_comparison, scratch_home
 
 FILES = int(os.environ.get("BENCH_INFER_FILES", "2000"))
 RUNS = int(os.environ.get("BENCH_INFER_RUNS", "5"))
@@ -81,13 +81,11 @@ def main() -> None:
         f"inferred {len(table.table_schema.columns)} columns, "
         f"partition keys {[c.name for c in table.partition_keys]}; {RUNS} runs each"
     )
-    print_table(
+    print_comparison(
         f"table infer over {FILES} small parquet files (wall time, in-process)",
-        ["what", "median s", "min s", "vs pyarrow loop"],
-        [
-            ("pyarrow.parquet.read_schema loop (baseline)", base_med, base_min, "1.00x"),
-            ("mason table infer (local)", mason_med, mason_min, ratio(mason_med, base_med)),
-        ],
+        "pyarrow loop",
+        ("pyarrow.parquet.read_schema loop (baseline)", base_med, base_min),
+        ("mason table infer (local)", mason_med, mason_min),
     )
 
 

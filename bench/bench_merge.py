@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import DATA, print_table, ratio
+from _common import DATA, child_result, print_table, ratio
 
 RSS_LIMIT = 1 << 30
 
@@ -87,18 +87,8 @@ def child_raw(source: Path, output: Path) -> dict[str, Any]:
 
 
 def run_child(kind: str, source: Path, scratch: Path) -> dict[str, Any]:
-    output = scratch / f"{kind}-out"
     env = {**os.environ, "MASON_HOME": str(scratch / f"{kind}-home")}
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(source), str(output)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"{kind} child exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return child_result(__file__, ["--child", kind, source, scratch / f"{kind}-out"], env)
 
 
 def main() -> int:

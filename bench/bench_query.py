@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from _common import DATA, median_seconds, print_table, ratio, scratch_home
+from _common import DATA, median_seconds, print_comparison, scratch_home
 
 ROWS = int(os.environ.get("BENCH_QUERY_ROWS", "10000000"))
 RUNS = int(os.environ.get("BENCH_QUERY_RUNS", "5"))
@@ -91,13 +91,11 @@ def main() -> None:
         mason_med, mason_min = median_seconds(mason_query, runs=RUNS)
 
     print(f"{ROWS:,} rows, {len(expected)} groups; {RUNS} runs each")
-    print_table(
+    print_comparison(
         f"aggregate over a {ROWS:,}-row parquet table (wall time, in-process)",
-        ["what", "median s", "min s", "vs raw DuckDB"],
-        [
-            ("raw DuckDB over read_parquet (baseline)", base_med, base_min, "1.00x"),
-            ("mason table query (local)", mason_med, mason_min, ratio(mason_med, base_med)),
-        ],
+        "raw DuckDB",
+        ("raw DuckDB over read_parquet (baseline)", base_med, base_min),
+        ("mason table query (local)", mason_med, mason_min),
     )
 
 

@@ -16,14 +16,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import DATA
+from _common import DATA, child_result
 from bench_merge import lineitem
 
 SPARK_CONF = {
@@ -91,16 +90,7 @@ def run_child(kind: str, source: Path, scratch: Path) -> dict[str, Any]:
     work = scratch / kind
     work.mkdir()
     env = {**os.environ, "MASON_HOME": str(work / "home"), "SPARK_LOCAL_IP": "127.0.0.1"}
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(source), str(work / "out")],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"{kind} child exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return child_result(__file__, ["--child", kind, source, work / "out"], env)
 
 
 def main() -> int:

@@ -75,15 +75,7 @@ class LocalExecution(ExecutionEngine):
             self._fail(job_id, JobStatus.CANCELLED, "interrupted")
             raise
         else:
-            self.records.succeed(
-                job_id,
-                result_location=outcome.result_location,
-                columns=outcome.columns,
-                preview=outcome.preview,
-                row_count=outcome.row_count,
-                metrics=outcome.metrics,
-                summary=outcome.summary,
-            )
+            self.records.succeed(job_id, outcome)
         return self.records.get(job_id)
 
     def get_job(self, job_id: str) -> ExecutedJob:

@@ -12,11 +12,14 @@ import sqlite3
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mason_core.errors import NotFoundError
 from mason_core.models import Column, ExecutedJob, JobStatus, TableSummary
 from mason_local.sqlite import Database as SqliteFile
+
+if TYPE_CHECKING:
+    from mason_local.jobs.runtime import JobOutcome
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -74,27 +77,17 @@ class JobStore:
     def start(self, job_id: str) -> None:
         self._update(job_id, status=JobStatus.RUNNING.value, started_at=_now())
 
-    def succeed(
-        self,
-        job_id: str,
-        *,
-        result_location: str | None,
-        columns: list[Column],
-        preview: list[dict[str, Any]],
-        row_count: int | None,
-        metrics: dict[str, int | float | str],
-        summary: TableSummary | None,
-    ) -> None:
+    def succeed(self, job_id: str, outcome: JobOutcome) -> None:
         self._update(
             job_id,
             status=JobStatus.SUCCEEDED.value,
             finished_at=_now(),
-            result_location=result_location,
-            columns_json=json.dumps([c.model_dump(mode="json") for c in columns]),
-            preview_json=json.dumps(preview),
-            row_count=row_count,
-            metrics_json=json.dumps(metrics),
-            summary_json=None if summary is None else summary.model_dump_json(),
+            result_location=outcome.result_location,
+            columns_json=json.dumps([c.model_dump(mode="json") for c in outcome.columns]),
+            preview_json=json.dumps(outcome.preview),
+            row_count=outcome.row_count,
+            metrics_json=json.dumps(outcome.metrics),
+            summary_json=None if outcome.summary is None else outcome.summary.model_dump_json(),
         )
 
     def finish_unsuccessfully(self, job_id: str, status: JobStatus, error: str) -> None:

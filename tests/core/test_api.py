@@ -59,9 +59,13 @@ def test_validate_and_listing(greet: None) -> None:
     assert any(p.name == "registered" and "greet hello" in p.operators for p in mason.plugins())
 
 
-def test_register_refuses_invalid_definitions_and_copies_nothing(tmp_path: Path) -> None:
+def test_register_refuses_invalid_definitions_and_copies_nothing(
+    tmp_path: Path, isolated_mason_home: Path
+) -> None:
+    # the bad definition sorts after the good one, so a register that copied as it
+    # validated would already have copied "a b"
     good = tmp_path / "defs" / "ok"
-    bad = tmp_path / "defs" / "bad"
+    bad = tmp_path / "defs" / "z_bad"
     good.mkdir(parents=True)
     bad.mkdir(parents=True)
     (good / "operator.yaml").write_text("type: operator\nnamespace: a\ncommand: b\n")
@@ -69,3 +73,8 @@ def test_register_refuses_invalid_definitions_and_copies_nothing(tmp_path: Path)
     with pytest.raises(mason.MasonUsageError, match="must be letters"):
         mason.register(tmp_path / "defs")
     assert mason.operators("a") == []
+    copied = [p for p in isolated_mason_home.rglob("operator.yaml")]
+    assert copied == []
+    # the good definition on its own is accepted: the refusal above was all-or-nothing
+    assert mason.register(good) == ["operator a b"]
+    assert [s.name for s in mason.operators("a")] == ["a b"]

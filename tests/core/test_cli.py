@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -111,4 +112,4 @@ def test_no_traceback_from_a_real_process(greet: None, tmp_path: Path) -> None:
 
 def test_version() -> None:
     code, out, _ = invoke("--version")
-    assert code == 0 and out.startswith("mason ")
+    assert code == 0 and out == f"mason {version('mason-core')}\n"

@@ -64,19 +64,23 @@ def test_original_format_with_env_interpolation(
 def test_dotenv_in_working_dir_and_home(
     store: ConfigStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in ("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+    for var in ("AWS_REGION", "AWS_ACCESS_KEY_ID"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "from-environment")  # wins over both files
     (store.home.path / ".env").write_text(
         "AWS_REGION=eu-west-1\nexport AWS_ACCESS_KEY_ID='from-home'\nAWS_SECRET_ACCESS_KEY=x1\n"
     )
     cwd = tmp_path / "work"
     cwd.mkdir()
-    (cwd / ".env").write_text("AWS_REGION=eu-central-1  # the working dir wins\n")
+    (cwd / ".env").write_text(
+        "AWS_REGION=eu-central-1  # the working dir wins\nAWS_SECRET_ACCESS_KEY=from-cwd\n"
+    )
     monkeypatch.chdir(cwd)
     config = store.read_file(write(tmp_path, "c.yaml", ORIGINAL))
     model = config.clients["cloud"]
     assert model.aws_region == "eu-central-1"  # type: ignore[attr-defined]
     assert model.access_key.get_secret_value() == "from-home"  # type: ignore[attr-defined]
+    assert model.secret_key.get_secret_value() == "from-environment"  # type: ignore[attr-defined]
 
 
 def test_missing_variable_names_the_variable(

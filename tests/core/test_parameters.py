@@ -14,8 +14,7 @@ def test_value_may_contain_colons() -> None:
 
 def test_quoted_value_may_contain_commas_and_escapes() -> None:
     parsed = parse_parameter_string("query_string:\"SELECT a, b FROM t\",note:'it''s',x:a\\,b")
-    assert parsed["query_string"] == "SELECT a, b FROM t"
-    assert parsed["x"] == "a,b"
+    assert parsed == {"query_string": "SELECT a, b FROM t", "note": "its", "x": "a,b"}
 
 
 def test_malformed_items_are_all_reported() -> None:

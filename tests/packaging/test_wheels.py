@@ -382,4 +382,6 @@ def test_installed_wheels_run_the_main_job(venv: Venv, tmp_path: Path) -> None:
         env,
     )
     assert data["Errors"] == []
-    assert "3" in json.dumps(data["Data"]), data
+    (job,) = data["Data"]
+    assert job["Status"] == "succeeded", job
+    assert job["Preview"] == [{"n": 3}], job  # the sample's three regions

@@ -36,3 +36,18 @@ def test_operators_needing_an_engine_are_refused_by_name(bare_store: ConfigStore
         match_operator(needs, bare_store.get())
     free = OperatorSpec(namespace="t", command="echo")
     assert match_operator(free, bare_store.get()) == {}
+
+
+def test_it_stays_selectable_beside_saved_configurations(
+    bare_store: ConfigStore, tmp_path: Path
+) -> None:
+    saved = tmp_path / "one.yaml"
+    saved.write_text(
+        "type: config\nid: one\nmetastore_engine: cloud\nclients:\n  cloud:\n    aws_region: r\n"
+    )
+    bare_store.save(bare_store.read_file(saved))
+    assert bare_store.current_id() == "one"
+    assert [c.id for c in bare_store.all()] == ["one", BUILTIN_ID]
+    bare_store.set_current(BUILTIN_ID)
+    assert bare_store.current_id() == BUILTIN_ID
+    assert bare_store.get().builtin

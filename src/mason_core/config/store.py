@@ -93,29 +93,34 @@ class ConfigStore:
         return parse_config(raw, self.registry, self._env(), builtin=True)
 
     def all(self) -> list[ValidConfig]:
-        """Saved configurations; the built-in one when nothing is saved.
+        """Saved configurations, then the built-in one (always selectable).
 
         A saved file that no longer validates (a plugin was uninstalled, a
         variable unset) raises; :meth:`entries` reports it instead.
         """
-        saved = [self.read_file(p) for p in self.saved_files().values()]
-        return saved or [self.builtin()]
+        saved = self.saved_files()
+        return [*(self.read_file(p) for p in saved.values()), *self._builtin_unless(saved)]
 
     def entries(self) -> list[ValidConfig | InvalidConfig]:
         """Like :meth:`all`, but a saved file that no longer validates is listed
         with its problem, so one broken file does not hide the others."""
+        files = self.saved_files()
         saved: list[ValidConfig | InvalidConfig] = []
-        for config_id, path in self.saved_files().items():
+        for config_id, path in files.items():
             try:
                 saved.append(self.read_file(path))
             except MasonError as exc:
                 saved.append(InvalidConfig(config_id, exc.message))
-        return saved or [self.builtin()]
+        return [*saved, *self._builtin_unless(files)]
+
+    def _builtin_unless(self, saved: dict[str, Path]) -> list[ValidConfig]:
+        """The built-in configuration, unless a saved one took its id."""
+        return [] if BUILTIN_ID in saved else [self.builtin()]
 
     def current_id(self) -> str:
         saved = self.saved_files()
         current = self.home.read_state().get("current_config")
-        if current is not None and str(current) in saved:
+        if current is not None and (str(current) in saved or str(current) == BUILTIN_ID):
             return str(current)
         if saved:
             return next(iter(saved))

@@ -156,20 +156,6 @@ def test_format_query_and_dedupe_on_a_catalog_table(
     assert pq.read_table(deduped).num_rows == job.row_count == 60
 
 
-def test_query_errors_are_one_line(run: Run, spark_config: str, orders_csv: Dataset) -> None:
-    run("table", "infer", config_id=spark_config, storage_path=str(orders_csv.path),
-        database_name="shop", table_name="sales")  # fmt: skip
-
-    response = mason.run(
-        "table", "query", config_id=spark_config, database_name="shop",
-        query_string="SELECT no_such_column FROM sales",
-    )  # fmt: skip
-
-    assert response.exit_code == 1
-    assert "no_such_column" in response.errors[0]
-    assert "\n" not in response.errors[0]
-
-
 @pytest.mark.slow
 def test_child_process_runs_the_entry_script(
     spark: object, tmp_path: Path, mixed_input: Dataset

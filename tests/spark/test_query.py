@@ -157,17 +157,23 @@ def test_qualified_query_output_matches_duckdb(
     assert normal(outputs[spark_config]) == normal(outputs[local_config]) == normal(expected)
 
 
-def test_an_unknown_qualified_table_is_a_one_line_error_naming_it(
-    run: Run, spark_config: str, orders_csv: Dataset
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("SELECT no_such_column FROM sales", "no_such_column"),
+        ("SELECT * FROM shop.missing", "missing"),
+    ],
+)
+def test_query_errors_are_one_line_naming_what_is_wrong(
+    run: Run, spark_config: str, orders_csv: Dataset, query: str, named: str
 ) -> None:
     run("table", "infer", config_id=spark_config, storage_path=str(orders_csv.path),
         database_name="shop", table_name="sales")  # fmt: skip
 
     response = mason.run(
-        "table", "query", config_id=spark_config, database_name="shop",
-        query_string="SELECT * FROM shop.missing",
-    )  # fmt: skip
+        "table", "query", config_id=spark_config, database_name="shop", query_string=query
+    )
 
     assert response.exit_code == 1
-    assert "missing" in response.errors[0]
+    assert named in response.errors[0]
     assert "\n" not in response.errors[0]

@@ -10,8 +10,7 @@ from mason_core.models import DedupeJob
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.guard import check_output
 from mason_spark.jobs.read import read_table
-from mason_spark.jobs.values import columns_of
-from mason_spark.jobs.write import check_columns, preview_output, write_output
+from mason_spark.jobs.write import check_columns, write_output, written_result
 from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
@@ -31,13 +30,13 @@ def run_dedupe(spark: SparkSession, job: DedupeJob, preview_rows: int) -> JobRes
     deduped = counted.dropDuplicates(job.keys) if job.keys else counted.dropDuplicates()
     written = write_output(spark, deduped, job.output_path, job.format, [], job.overwrite)
     rows_in = int(incoming.get.get("rows", 0))
-    return JobResult(
-        status="succeeded",
-        result_location=written.location,
-        columns=columns_of(frame.schema),
-        preview=preview_output(spark, written, job.format, preview_rows),
-        row_count=written.rows,
-        metrics={
+    return written_result(
+        spark,
+        written,
+        frame.schema,
+        job.format,
+        preview_rows,
+        {
             "rows_in": rows_in,
             "rows_removed": rows_in - written.rows,
             "keys": ", ".join(job.keys) if job.keys else "(whole row)",

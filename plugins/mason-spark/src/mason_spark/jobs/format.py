@@ -8,8 +8,7 @@ from mason_core.models import FormatJob
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.guard import check_output
 from mason_spark.jobs.read import read_table
-from mason_spark.jobs.values import columns_of
-from mason_spark.jobs.write import preview_output, write_output
+from mason_spark.jobs.write import write_output, written_result
 from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
@@ -23,11 +22,11 @@ def run_format(spark: SparkSession, job: FormatJob, preview_rows: int) -> JobRes
     written = write_output(
         spark, frame, job.output_path, job.format, job.partition_by, job.overwrite
     )
-    return JobResult(
-        status="succeeded",
-        result_location=written.location,
-        columns=columns_of(frame.schema),
-        preview=preview_output(spark, written, job.format, preview_rows),
-        row_count=written.rows,
-        metrics={"format": job.format, "partition_by": ", ".join(job.partition_by)},
+    return written_result(
+        spark,
+        written,
+        frame.schema,
+        job.format,
+        preview_rows,
+        {"format": job.format, "partition_by": ", ".join(job.partition_by)},
     )

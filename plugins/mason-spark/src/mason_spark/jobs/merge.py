@@ -9,8 +9,7 @@ from mason_core.models import MergeJob
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.guard import check_output
 from mason_spark.jobs.read import read_path
-from mason_spark.jobs.values import columns_of
-from mason_spark.jobs.write import check_columns, preview_output, write_output
+from mason_spark.jobs.write import check_columns, write_output, written_result
 from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
@@ -25,13 +24,13 @@ def run_merge(spark: SparkSession, job: MergeJob, preview_rows: int) -> JobResul
     written = write_output(
         spark, source.frame, job.output_path, job.format, job.repartition_keys, job.overwrite
     )
-    return JobResult(
-        status="succeeded",
-        result_location=written.location,
-        columns=columns_of(source.frame.schema),
-        preview=preview_output(spark, written, job.format, preview_rows),
-        row_count=written.rows,
-        metrics={
+    return written_result(
+        spark,
+        written,
+        source.frame.schema,
+        job.format,
+        preview_rows,
+        {
             "files": len(source.files),
             "bytes": sum(f.size for f in source.files),
             "skipped_files": len(source.skipped),

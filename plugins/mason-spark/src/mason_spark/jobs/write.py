@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from mason_core.errors import MasonUsageError
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.staging import staged_output
-from mason_spark.jobs.values import rows_of
+from mason_spark.jobs.values import columns_of, rows_of
+from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "parquet": (".parquet", ".pq"),
@@ -94,10 +96,24 @@ def read_back(spark: SparkSession, written: Written, fmt: str) -> DataFrame:
     return reader.load(written.location)
 
 
-def preview_output(
-    spark: SparkSession, written: Written, fmt: str, limit: int
-) -> list[dict[str, Any]]:
-    """The first ``limit`` rows read back from the committed output."""
-    if not written.rows or limit <= 0:
-        return []
-    return rows_of(read_back(spark, written, fmt).limit(limit).collect())
+def written_result(
+    spark: SparkSession,
+    written: Written,
+    schema: StructType,
+    fmt: str,
+    preview_rows: int,
+    metrics: dict[str, int | float | str],
+) -> JobResult:
+    """A job's success: its committed output, with the first ``preview_rows``
+    rows read back from it."""
+    preview = []
+    if written.rows and preview_rows > 0:
+        preview = rows_of(read_back(spark, written, fmt).limit(preview_rows).collect())
+    return JobResult(
+        status="succeeded",
+        result_location=written.location,
+        columns=columns_of(schema),
+        preview=preview,
+        row_count=written.rows,
+        metrics=metrics,
+    )

@@ -223,6 +223,24 @@ class Registry:
     def operator_namespaces(self) -> list[str]:
         return sorted({ns for ns, _ in self.operators})
 
+    def client_verbs(self) -> list[dict[str, Any]]:
+        """Per client and engine, the verbs its implementation serves.
+
+        Implementation modules are imported (they must be light); one that fails
+        to import is reported instead of its verbs.
+        """
+        rows: list[dict[str, Any]] = []
+        for name, spec in sorted(self.clients.items()):
+            for engine in sorted(spec.engines):
+                try:
+                    verbs = ", ".join(spec.implementation(engine).served_verbs()) or "(none)"
+                except Exception as exc:
+                    verbs = f"UNAVAILABLE: {exc}"
+                rows.append(
+                    {"client": name, "engine": engine, "verbs": verbs, "plugin": spec.plugin}
+                )
+        return rows
+
 
 S = TypeVar("S", "OperatorSpec", "WorkflowSpec")
 

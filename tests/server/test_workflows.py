@@ -57,7 +57,7 @@ def test_run_in_the_background_and_poll(live: Live) -> None:
     started = live.post(f"{BASE}/run?async=true", {"parameters": PARAMS, "parallel": 2})
     assert started.status_code == 202, started.text
     run = started.json()["Data"][0]
-    assert run["href"] == f"/api/workflows/runs/{run['run_id']}"
+    assert started.headers["Location"] == run["href"] == f"/api/workflows/runs/{run['run_id']}"
     done = live.wait_for(run["href"], lambda r: r["status"] not in ("running",))
     assert done["status"] == "succeeded" and done["parallel"] == 2
 

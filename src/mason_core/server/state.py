@@ -6,12 +6,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse
 
 from mason_core.errors import ParameterError
+from mason_core.server.envelope import Envelope, envelope, reply
 from mason_core.server.session import ServerSession
 from mason_core.server.settings import ServerSettings
-from mason_core.server.tasks import TaskRunner
+from mason_core.server.tasks import Task, TaskRunner
+
+#: the ``?async=true`` flag of every run operation.
+ASYNC = Query(False, alias="async", description="Start the run and answer 202 with its run id.")
+#: the OpenAPI entry of a run operation's 202 answer.
+STARTED_RESPONSES: dict[int | str, dict[str, object]] = {
+    202: {"model": Envelope, "description": "Started; poll the run id."}
+}
 
 
 @dataclass
@@ -56,3 +65,9 @@ async def read_body(request: Request, allowed: dict[str, tuple[type, ...]]) -> d
 def config_id_of(body: dict[str, Any]) -> str | None:
     value = body.get("config_id")
     return None if value is None else str(value)
+
+
+def started_reply(request: Request, task: Task, status_route: str, info: str) -> JSONResponse:
+    """202 for a background run, pointing (``Location`` and ``href``) at its status route."""
+    href = str(request.url_for(status_route, run_id=task.id).path)
+    return reply(envelope([{**task.to_data(), "href": href}], info=[info]), 202, {"Location": href})

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mason_core.engines import SchedulerEngine
-from mason_core.models import Dag, Schedule
+from mason_core.models import Dag
 from mason_core.operators.context import EngineSet
 from mason_core.runtime import Session, default_session
 from mason_core.workflows.inprocess import InProcessScheduler
@@ -141,8 +141,7 @@ def deploy_workflow(
 def deploy_validated(plan: WorkflowPlan) -> Dag:
     dag = plan.to_dag()
     with _Scheduler(plan) as scheduler:
-        schedule = Schedule(name=dag.name, expression=plan.schedule) if plan.schedule else None
-        return scheduler.register_dag(dag, schedule)
+        return scheduler.register_dag(dag, dag.schedule)
 
 
 def list_runs(

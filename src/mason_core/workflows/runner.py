@@ -32,7 +32,14 @@ from mason_core.workflows.definition import (
     WorkflowDefinition,
 )
 from mason_core.workflows.plan import WorkflowPlan, scrub_value
-from mason_core.workflows.records import RunRecord, RunStore, StepRecord, new_run_id, utcnow
+from mason_core.workflows.records import (
+    RunRecord,
+    RunStore,
+    StepRecord,
+    StepStatus,
+    new_run_id,
+    utcnow,
+)
 
 DEFAULT_PARALLEL = 4
 PARALLEL_ENV = "MASON_WORKFLOW_PARALLEL"
@@ -332,16 +339,7 @@ class WorkflowRunner:
             self._failed(sid, outcome, failure)
             return
         self.outputs[sid] = outcome.output
-        self._set(
-            sid,
-            status="succeeded",
-            error=None,
-            output=outcome.output,
-            attempts=outcome.attempts,
-            started_at=outcome.started_at,
-            finished_at=outcome.finished_at,
-            duration_seconds=_seconds(outcome),
-        )
+        self._ended(sid, outcome, "succeeded", None)
         for child, decision in decisions.items():
             if isinstance(decision, SkippedStep):
                 self._skip_from(
@@ -356,18 +354,20 @@ class WorkflowRunner:
                 progress.ready.append(child)
 
     def _failed(self, sid: str, outcome: _Outcome, reason: str | None = None) -> None:
-        error = scrub(reason or outcome.error or "failed")
+        self._ended(sid, outcome, "failed", scrub(reason or outcome.error or "failed"))
+        self._skip_from(sid, None, f"dependency '{sid}' failed")
+
+    def _ended(self, sid: str, outcome: _Outcome, status: StepStatus, error: str | None) -> None:
         self._set(
             sid,
-            status="failed",
+            status=status,
             error=error,
             output=outcome.output,
             attempts=outcome.attempts,
             started_at=outcome.started_at,
             finished_at=outcome.finished_at,
-            duration_seconds=_seconds(outcome),
+            duration_seconds=round((outcome.finished_at - outcome.started_at).total_seconds(), 6),
         )
-        self._skip_from(sid, None, f"dependency '{sid}' failed")
 
     def _finish(self) -> RunRecord:
         with self._lock:
@@ -403,10 +403,6 @@ def _decide(
 def _envelope(response: Response) -> dict[str, Any]:
     out: dict[str, Any] = scrub_value(response.envelope())
     return out
-
-
-def _seconds(outcome: _Outcome) -> float:
-    return round((outcome.finished_at - outcome.started_at).total_seconds(), 6)
 
 
 def _text(exc: BaseException) -> str:

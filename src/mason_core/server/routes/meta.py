@@ -41,8 +41,6 @@ def router() -> APIRouter:
 
     @api.get("/plugins", response_model=Envelope, summary="Installed plugins", tags=["server"])
     async def plugins(request: Request) -> JSONResponse:
-        from mason_core.cli.plugins import client_verbs
-
         registry = state(request).session.registry
         rows = [
             {
@@ -58,7 +56,7 @@ def router() -> APIRouter:
             }
             for p in registry.plugins
         ]
-        verbs = await run_in_threadpool(client_verbs, registry)
+        verbs = await run_in_threadpool(registry.client_verbs)
         return reply(envelope([{"plugins": rows, "clients": verbs}]))
 
     @api.get("/configs", response_model=Envelope, summary="Configurations", tags=["configs"])

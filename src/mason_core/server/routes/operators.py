@@ -28,11 +28,18 @@ from mason_core.server.envelope import (
 )
 from mason_core.server.openapi import json_body, operator_body_schema, operator_example
 from mason_core.server.paths import check_paths
-from mason_core.server.state import ServerState, config_id_of, read_body, state
+from mason_core.server.state import (
+    ASYNC,
+    STARTED_RESPONSES,
+    ServerState,
+    config_id_of,
+    read_body,
+    started_reply,
+    state,
+)
 from mason_core.server.tasks import Outcome
 
 BODY_KEYS: dict[str, tuple[type, ...]] = {"parameters": (dict,), "config_id": (str, int)}
-ASYNC = Query(False, alias="async", description="Start the run and answer 202 with its run id.")
 
 
 def operator_data(spec: OperatorSpec) -> dict[str, Any]:
@@ -85,12 +92,7 @@ async def run_operator(
         return Outcome(response_status(response), response.envelope())
 
     task = s.tasks.submit("operator", prepared.spec.name, work)
-    href = str(request.url_for("get_run", run_id=task.id).path)
-    return reply(
-        envelope([{**task.to_data(), "href": href}], info=[f"started run {task.id}"]),
-        202,
-        {"Location": href},
-    )
+    return started_reply(request, task, "get_run", f"started run {task.id}")
 
 
 def router(specs: list[OperatorSpec]) -> APIRouter:
@@ -101,12 +103,8 @@ def router(specs: list[OperatorSpec]) -> APIRouter:
         request: Request,
         namespace: str | None = Query(None, description="Only this namespace."),
     ) -> JSONResponse:
-        registry = state(request).session.registry
-        found = sorted(
-            (o for o in registry.operators.values() if namespace in (None, o.namespace)),
-            key=lambda o: (o.namespace, o.command),
-        )
-        return reply(envelope(operator_data(o) for o in found))
+        specs = state(request).session.registry.operator_specs(namespace)
+        return reply(envelope(operator_data(o) for o in specs))
 
     @api.get(
         "/{namespace}/{command}",
@@ -149,26 +147,26 @@ def _add_operator_routes(api: APIRouter, spec: OperatorSpec) -> None:
     async def run(request: Request, run_async: bool = ASYNC) -> JSONResponse:
         return await run_operator(request, ns, cmd, run_async)
 
+    common: dict[str, Any] = {
+        "methods": ["POST"],
+        "response_model": Envelope,
+        "tags": tags,
+        "openapi_extra": body,
+    }
     api.add_api_route(
         f"/{ns}/{cmd}/validate",
         validate,
-        methods=["POST"],
-        response_model=Envelope,
         summary=f"Validate {ns} {cmd}",
         description=f"Check parameters and configuration without running. {spec.description}",
         operation_id=f"validate_{ident}",
-        tags=tags,
-        openapi_extra=body,
+        **common,
     )
     api.add_api_route(
         f"/{ns}/{cmd}/run",
         run,
-        methods=["POST"],
-        response_model=Envelope,
         summary=f"Run {ns} {cmd}",
         description=spec.description,
         operation_id=f"run_{ident}",
-        tags=tags,
-        openapi_extra=body,
-        responses={202: {"model": Envelope, "description": "Started; poll the run id."}},
+        responses=STARTED_RESPONSES,
+        **common,
     )

@@ -18,7 +18,15 @@ from mason_core.errors import MasonUsageError, NotFoundError
 from mason_core.operators.spec import OperatorSpec
 from mason_core.server.envelope import COMMON_RESPONSES, Envelope, envelope, reply
 from mason_core.server.openapi import json_body, workflow_body_schema
-from mason_core.server.state import ServerState, config_id_of, read_body, state
+from mason_core.server.state import (
+    ASYNC,
+    STARTED_RESPONSES,
+    ServerState,
+    config_id_of,
+    read_body,
+    started_reply,
+    state,
+)
 from mason_core.server.tasks import Outcome
 from mason_core.workflows.api import deploy_validated, run_validated, validate_workflow
 from mason_core.workflows.plan import WorkflowPlan
@@ -36,7 +44,6 @@ RUN_KEYS: dict[str, tuple[type, ...]] = {
     "config_id": (str, int),
     "parallel": (int,),
 }
-ASYNC = Query(False, alias="async", description="Start the run and answer 202 with its run id.")
 
 
 def workflow_data(spec: WorkflowSpec) -> dict[str, Any]:
@@ -83,9 +90,8 @@ def router(specs: list[WorkflowSpec], operators: dict[tuple[str, str], OperatorS
 
     @api.get("", response_model=Envelope, summary="List workflows", tags=["workflows"])
     async def list_workflows(request: Request) -> JSONResponse:
-        registry = state(request).session.registry
-        found = sorted(registry.workflows.values(), key=lambda w: (w.namespace, w.command))
-        return reply(envelope(workflow_data(w) for w in found))
+        specs = state(request).session.registry.workflow_specs()
+        return reply(envelope(workflow_data(w) for w in specs))
 
     @api.get("/runs", response_model=Envelope, summary="List workflow runs", tags=["workflows"])
     async def list_workflow_runs(
@@ -179,12 +185,7 @@ async def run_action(
         outcome = await run_in_threadpool(work)
         return reply(outcome.body, outcome.status)
     task = s.tasks.submit("workflow", plan.spec.full_name, work, task_id=run_id)
-    href = str(request.url_for("get_workflow_run", run_id=run_id).path)
-    return reply(
-        envelope([{**task.to_data(), "href": href}], info=[f"started workflow run {run_id}"]),
-        202,
-        {"Location": href},
-    )
+    return started_reply(request, task, "get_workflow_run", f"started workflow run {run_id}")
 
 
 _ACTIONS = {"validate": validate_action, "deploy": deploy_action, "run": run_action}
@@ -231,6 +232,6 @@ def _add_workflow_routes(
         summary=f"Run workflow {ns} {cmd}",
         operation_id=f"run_workflow_{ident}",
         openapi_extra=run_body,
-        responses={202: {"model": Envelope, "description": "Started; poll the run id."}},
+        responses=STARTED_RESPONSES,
         **common,
     )

@@ -111,6 +111,18 @@ class JobStatus(str, Enum):
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+class JobOutcome(CanonicalModel):
+    """What a job produced, as every execution client's runner reports it; the
+    engine adds id, status and timings to make the :class:`ExecutedJob`."""
+
+    result_location: str | None = None
+    columns: list[Column] = Field(default_factory=list)
+    preview: list[dict[str, Any]] = Field(default_factory=list)
+    row_count: int | None = None
+    metrics: dict[str, int | float | str] = Field(default_factory=dict)
+    summary: TableSummary | None = None
+
+
 class ExecutedJob(CanonicalModel):
     """A job's record: what ran, where, how it ended and where its result is."""
 

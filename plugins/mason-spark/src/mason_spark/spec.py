@@ -9,11 +9,11 @@ module cross the boundary, so a driver needs nothing else from the caller.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mason_core.models import Column, Job, TableSummary
+from mason_core.models import Job, JobOutcome
 
 #: job kinds the entry script runs, each in ``mason_spark.jobs.<kind>``.
 SPARK_JOB_KINDS: tuple[str, ...] = ("query", "merge", "format", "summarize", "dedupe")
@@ -32,22 +32,14 @@ class JobSpec(BaseModel):
     result_location: str | None = None
 
 
-class JobResult(BaseModel):
+class JobResult(JobOutcome):
     """What the entry script reports: its state, then the outcome or the error."""
-
-    model_config = ConfigDict(extra="forbid")
 
     status: Literal["running", "succeeded", "failed"]
     application_id: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
     error: str | None = None
-    result_location: str | None = None
-    columns: list[Column] = Field(default_factory=list)
-    preview: list[dict[str, Any]] = Field(default_factory=list)
-    row_count: int | None = None
-    metrics: dict[str, int | float | str] = Field(default_factory=dict)
-    summary: TableSummary | None = None
 
 
 def utc_now() -> datetime:

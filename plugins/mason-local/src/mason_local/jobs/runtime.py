@@ -12,10 +12,12 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from mason_core.models import Column, TableSummary
+from mason_core.models import JobOutcome
 from mason_core.progress import NO_PROGRESS, Progress
+
+__all__ = ["JobOutcome", "JobRun"]  # JobOutcome: the core model runners return
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,15 +58,3 @@ def confine(con: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:
     con.execute("SET allowed_directories = ?", [allowed])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
-
-
-@dataclass
-class JobOutcome:
-    """A successful runner's result; the execution engine turns it into the record."""
-
-    result_location: str | None = None
-    columns: list[Column] = field(default_factory=list)
-    preview: list[dict[str, Any]] = field(default_factory=list)
-    row_count: int | None = None
-    metrics: dict[str, int | float | str] = field(default_factory=dict)
-    summary: TableSummary | None = None

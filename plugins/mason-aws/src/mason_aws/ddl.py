@@ -1,12 +1,12 @@
 """``CREATE EXTERNAL TABLE`` for a canonical table, as Athena runs it: the
-shared Hive DDL of :mod:`mason_core.tabular.hive`, created only if missing,
+shared Hive DDL of :mod:`mason.sdk.tabular`, created only if missing,
 for tables Athena can read (a location and a format it knows)."""
 
 from __future__ import annotations
 
-from mason_core.errors import MasonUsageError
-from mason_core.models import Table
-from mason_core.tabular.hive import external_table_ddl
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.models import Table
+from mason.sdk.tabular import external_table_ddl
 
 #: the formats Athena's DDL has a storage clause for.
 DDL_FORMATS = ("parquet", "csv", "jsonl")

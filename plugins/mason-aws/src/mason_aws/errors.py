@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mason_core.errors import (
+from mason.sdk.errors import (
     AlreadyExistsError,
     ConfigurationError,
     MasonError,
@@ -17,7 +17,7 @@ from mason_core.errors import (
     MasonUsageError,
     NotFoundError,
 )
-from mason_core.secrets import scrub
+from mason.sdk.secrets import scrub
 
 _NOT_FOUND = {
     "NoSuchBucket",

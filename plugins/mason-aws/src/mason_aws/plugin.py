@@ -8,7 +8,7 @@ from mason import hookimpl
 from mason_aws.config import AthenaClientConfig, GlueClientConfig, S3ClientConfig
 
 if TYPE_CHECKING:
-    from mason_core.registry import RegisterClient
+    from mason.sdk.plugin import RegisterClient
 
 
 @hookimpl

@@ -24,9 +24,9 @@ from botocore.credentials import CredentialProvider, CredentialResolver, Refresh
 from botocore.session import Session as BotocoreSession
 from botocore.utils import parse_timestamp
 
+from mason.sdk.secrets import remember
 from mason_aws.config import AwsClientConfig
 from mason_aws.errors import aws_errors
-from mason_core.secrets import remember
 
 Clock = Callable[[], datetime]
 

@@ -21,11 +21,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from mason.sdk.errors import ConfigurationError
+from mason.sdk.models import Credentials
+from mason.sdk.secrets import remember
 from mason_aws import retries
 from mason_aws.config import AwsClientConfig
-from mason_core.errors import ConfigurationError
-from mason_core.models import Credentials
-from mason_core.secrets import remember
 
 if TYPE_CHECKING:
     import boto3

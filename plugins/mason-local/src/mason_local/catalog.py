@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mason_core.errors import AlreadyExistsError, MasonUsageError, NotFoundError
-from mason_core.models import Column, Database, Partition, Schema, Table
+from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
+from mason.sdk.models import Column, Database, Partition, Schema, Table
 from mason_local.sqlite import Database as SqliteFile
 
 CATALOG_FILE = "catalog.sqlite"

@@ -12,11 +12,11 @@ import importlib.util
 from functools import cached_property
 from typing import ClassVar
 
-from mason_core.engines import EngineContext, ExecutionEngine
-from mason_core.errors import MasonError, UnsupportedConfigurationError
-from mason_core.imports import import_object
-from mason_core.models import ExecutedJob, Job, JobStatus
-from mason_core.secrets import scrub
+from mason.sdk.engines import EngineContext, ExecutionEngine
+from mason.sdk.errors import MasonError, UnsupportedConfigurationError
+from mason.sdk.models import ExecutedJob, Job, JobStatus
+from mason.sdk.plugin import import_object
+from mason.sdk.secrets import scrub
 from mason_local.config import LocalClientConfig
 from mason_local.jobs import RUNNERS
 from mason_local.jobs.runtime import JobOutcome, JobRun

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mason_core.errors import NotFoundError
-from mason_core.models import Column, ExecutedJob, JobStatus, TableSummary
+from mason.sdk.errors import NotFoundError
+from mason.sdk.models import Column, ExecutedJob, JobStatus, TableSummary
 from mason_local.sqlite import Database as SqliteFile
 
 if TYPE_CHECKING:

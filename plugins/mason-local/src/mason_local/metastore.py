@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from mason_core.engines import EngineContext, MetastoreEngine
-from mason_core.errors import MasonRuntimeError
-from mason_core.models import Database, Table
+from mason.sdk.engines import EngineContext, MetastoreEngine
+from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.models import Database, Table
 from mason_local.catalog import CATALOG_FILE, Catalog
 from mason_local.config import LocalClientConfig
 
@@ -58,7 +58,7 @@ class LocalMetastore(MetastoreEngine):
         return self.catalog.delete_table(database_name, table_name)
 
     def generate_ddl(self, table: Table) -> str:
-        from mason_core.tabular.hive import external_table_ddl
+        from mason.sdk.tabular import external_table_ddl
 
         return external_table_ddl(table)
 

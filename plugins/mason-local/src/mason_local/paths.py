@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from mason_core.errors import MasonUsageError, NotFoundError
+from mason.sdk.errors import MasonUsageError, NotFoundError
 
 #: names that are never data: markers and metadata written by Spark, Hive, Mason.
 _IGNORED_NAMES = frozenset({"_SUCCESS", "_metadata", "_common_metadata", "_committed", "_started"})

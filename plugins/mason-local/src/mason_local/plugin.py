@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from mason_core.hookspecs import hookimpl
-from mason_core.registry import RegisterClient
+from mason.sdk.plugin import RegisterClient, hookimpl
 from mason_local.config import LocalClientConfig
 
 ENGINES = {

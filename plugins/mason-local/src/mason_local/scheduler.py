@@ -12,15 +12,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mason_core.engines import SchedulerEngine
-from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.home import StateFileError, atomic_write_json, iter_json_models, read_json_model
-from mason_core.models import Dag, Schedule
+from mason.sdk.engines import SchedulerEngine
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import Dag, Schedule
+from mason.sdk.state import StateFileError, atomic_write_json, iter_json_models, read_json_model
 
 if TYPE_CHECKING:
-    from mason_core.workflows.plan import WorkflowPlan
-    from mason_core.workflows.records import RunRecord
-    from mason_core.workflows.runner import RunOptions
+    from mason.sdk.workflows import RunOptions, RunRecord, WorkflowPlan
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 
@@ -65,20 +63,19 @@ class LocalScheduler(SchedulerEngine):
         return list(iter_json_models(self.dags_dir, Dag, skipped=skipped))
 
     def validate_schedule(self, expression: str) -> None:
-        from mason_core.workflows.cron import parse_cron
+        from mason.sdk.workflows import parse_cron
 
         parse_cron(expression)
 
     def trigger_dag(self, dag_name: str) -> dict[str, Any]:
         """Run a registered DAG now, here; returns its run record."""
-        from mason_core.workflows.inprocess import plan_from_dag, session_for
-        from mason_core.workflows.runner import RunOptions
+        from mason.sdk.workflows import RunOptions, plan_from_dag, session_for
 
         session = session_for(self.context.home)
         plan = plan_from_dag(session, self._load(dag_name))
         return self.run_plan(plan, RunOptions()).to_json()
 
     def run_plan(self, plan: WorkflowPlan, options: RunOptions) -> RunRecord:
-        from mason_core.workflows.runner import run_plan
+        from mason.sdk.workflows import run_plan
 
         return run_plan(plan, options)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mason_core.errors import AlreadyExistsError
+from mason.sdk.errors import AlreadyExistsError
 
 STAGING_PREFIX = ".mason-staging-"
 

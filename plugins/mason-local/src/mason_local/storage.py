@@ -14,9 +14,9 @@ import uuid
 from pathlib import Path
 from typing import IO
 
-from mason_core.engines import EngineContext, StorageEngine
-from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.models import InferredTable, StoragePath
+from mason.sdk.engines import EngineContext, StorageEngine
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import InferredTable, StoragePath
 from mason_local.config import LocalClientConfig
 from mason_local.paths import confinement_root, data_files, resolve_local
 from mason_local.staging import check_target, staged_output

@@ -1,9 +1,9 @@
 """The catalog's arrow type names in DuckDB's spelling (Hive's spelling, for
-DDL, is :mod:`mason_core.tabular.hive`'s, shared with every metastore)."""
+DDL, is :mod:`mason.sdk.tabular`'s, shared with every metastore)."""
 
 from __future__ import annotations
 
-from mason_core.tabular.hive import decimal_parts
+from mason.sdk.tabular import decimal_parts
 
 _DUCKDB = {
     "bool": "BOOLEAN",

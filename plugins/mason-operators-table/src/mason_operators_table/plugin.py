@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from mason import hookimpl
 
 if TYPE_CHECKING:
-    from mason_core.registry import RegisterOperators, RegisterWorkflows
+    from mason.sdk.plugin import RegisterOperators, RegisterWorkflows
 
 _HERE = Path(__file__).parent
 

@@ -38,8 +38,8 @@ RESULT_MARKER = "MASON_RESULT "
 def error_text(exc: BaseException) -> str:
     """One readable line: a Mason error's message, else the exception's first line
     (a JVM stack trace follows the first line of every Spark error)."""
-    from mason_core.errors import MasonError
-    from mason_core.secrets import scrub
+    from mason.sdk.errors import MasonError
+    from mason.sdk.secrets import scrub
 
     if isinstance(exc, MasonError):
         return scrub(exc.message)
@@ -50,7 +50,7 @@ def error_text(exc: BaseException) -> str:
 
 def run_spec(spark: SparkSession, spec: JobSpec) -> JobResult:
     """Run one job; a failure becomes a ``failed`` result, never an exception."""
-    from mason_core.imports import import_object
+    from mason.sdk.plugin import import_object
     from mason_spark.jobs import JOB_RUNNERS
     from mason_spark.spec import JobResult, utc_now
 
@@ -72,7 +72,7 @@ def run_spec(spark: SparkSession, spec: JobSpec) -> JobResult:
 
 def write_result(path: Path, result: JobResult) -> None:
     """Replace ``path`` atomically, so a reader never sees half a result."""
-    from mason_core.home import atomic_write_text
+    from mason.sdk.state import atomic_write_text
 
     atomic_write_text(path, result.model_dump_json())
 

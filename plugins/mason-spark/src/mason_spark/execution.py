@@ -16,10 +16,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
-from mason_core.engines import EngineContext, ExecutionEngine
-from mason_core.errors import MasonError, MasonUsageError, UnsupportedConfigurationError
-from mason_core.home import atomic_write_text
-from mason_core.models import (
+from mason.sdk.engines import EngineContext, ExecutionEngine
+from mason.sdk.errors import MasonError, MasonUsageError, UnsupportedConfigurationError
+from mason.sdk.models import (
     DedupeJob,
     ExecutedJob,
     FormatJob,
@@ -30,7 +29,8 @@ from mason_core.models import (
     SummarizeJob,
     Table,
 )
-from mason_core.secrets import scrub
+from mason.sdk.secrets import scrub
+from mason.sdk.state import atomic_write_text
 from mason_spark.config import KubernetesRunner, LocalRunner, SparkClientConfig, StandaloneRunner
 from mason_spark.records import JobRecord, RecordStore, new_job_id
 from mason_spark.runners import SparkRunner, load_runner, unfinished

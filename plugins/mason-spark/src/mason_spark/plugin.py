@@ -12,7 +12,7 @@ from mason import hookimpl
 from mason_spark.config import SparkClientConfig
 
 if TYPE_CHECKING:
-    from mason_core.registry import RegisterClient
+    from mason.sdk.plugin import RegisterClient
 
 
 @hookimpl

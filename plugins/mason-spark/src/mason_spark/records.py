@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mason_core.errors import NotFoundError
-from mason_core.home import atomic_write_text
-from mason_core.models import ExecutedJob, JobStatus
+from mason.sdk.errors import NotFoundError
+from mason.sdk.models import ExecutedJob, JobStatus
+from mason.sdk.state import atomic_write_text
 from mason_spark.spec import JobResult
 
 

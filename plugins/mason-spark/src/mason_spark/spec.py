@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mason_core.models import Job, JobOutcome
+from mason.sdk.models import Job, JobOutcome
 
 #: job kinds the entry script runs, each in ``mason_spark.jobs.<kind>``.
 SPARK_JOB_KINDS: tuple[str, ...] = ("query", "merge", "format", "summarize", "dedupe")

@@ -13,15 +13,15 @@ from __future__ import annotations
 from functools import cached_property
 from typing import ClassVar
 
+from mason.sdk.engines import EngineContext, ExecutionEngine
+from mason.sdk.errors import UnsupportedConfigurationError
+from mason.sdk.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
+from mason.sdk.tabular import hive_ident
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
 from mason_aws.s3.paths import parse_s3
 from mason_aws.s3.staging import staged_prefix
 from mason_aws.session import AwsSession
-from mason_core.engines import EngineContext, ExecutionEngine
-from mason_core.errors import UnsupportedConfigurationError
-from mason_core.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
-from mason_core.tabular.hive import hive_ident
 
 _UNLOAD_FORMATS = {"parquet": "PARQUET", "json": "JSON"}
 _STAGING = ".mason-staging"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from mason.sdk.engines import EngineContext
+from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.models import JobStatus
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
 from mason_aws.glue.metastore import GlueMetastore
-from mason_core.engines import EngineContext
-from mason_core.errors import MasonRuntimeError
-from mason_core.models import JobStatus
 
 
 class AthenaMetastore(GlueMetastore):

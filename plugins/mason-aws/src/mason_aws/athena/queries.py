@@ -11,13 +11,13 @@ import time
 from datetime import datetime
 from typing import Any
 
+from mason.sdk.errors import NotFoundError
+from mason.sdk.models import Column, ExecutedJob, JobStatus
+from mason.sdk.secrets import scrub
+from mason.sdk.tabular import arrow_type
 from mason_aws.config import AthenaClientConfig
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.session import AwsSession
-from mason_core.errors import NotFoundError
-from mason_core.models import Column, ExecutedJob, JobStatus
-from mason_core.secrets import scrub
-from mason_core.tabular.hive import arrow_type
 
 _STATES = {
     "QUEUED": JobStatus.QUEUED,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from mason_core.errors import MasonUsageError
-from mason_core.workflows.cron import parse_cron
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.workflows import parse_cron
 
 _NUMBER = re.compile(r"(?<![/\d])(\d+)")
 

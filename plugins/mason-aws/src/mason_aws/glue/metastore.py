@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from mason.sdk.engines import EngineContext, MetastoreEngine
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.models import Credentials, Database, Table
 from mason_aws.config import AwsClientConfig
 from mason_aws.ddl import create_table_ddl
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.glue.tables import from_glue, partition_input, table_input
 from mason_aws.session import AwsSession
-from mason_core.engines import EngineContext, MetastoreEngine
-from mason_core.errors import MasonUsageError
-from mason_core.models import Credentials, Database, Table
 
 _PARTITION_BATCH = 100  # BatchCreatePartition / BatchDeletePartition limit
 

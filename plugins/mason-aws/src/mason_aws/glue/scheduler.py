@@ -13,14 +13,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from mason.sdk.engines import EngineContext, SchedulerEngine
+from mason.sdk.errors import ConfigurationError, MasonUsageError, NotFoundError
+from mason.sdk.models import Dag, DagStep, Schedule, Table
 from mason_aws.config import GlueClientConfig
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.glue.cron import glue_cron
 from mason_aws.s3.paths import parse_s3
 from mason_aws.session import AwsSession
-from mason_core.engines import EngineContext, SchedulerEngine
-from mason_core.errors import ConfigurationError, MasonUsageError, NotFoundError
-from mason_core.models import Dag, DagStep, Schedule, Table
 
 _TAG_NAMESPACE = "mason:namespace"
 _TAG_COMMAND = "mason:command"

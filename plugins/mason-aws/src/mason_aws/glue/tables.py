@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mason_core.models import Column, Partition, Schema, Table
-from mason_core.tabular.hive import arrow_type, hive_type
+from mason.sdk.models import Column, Partition, Schema, Table
+from mason.sdk.tabular import arrow_type, hive_type
 
 _TEXT_IN = "org.apache.hadoop.mapred.TextInputFormat"
 _TEXT_OUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"

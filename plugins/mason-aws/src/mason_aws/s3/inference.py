@@ -2,7 +2,7 @@
 
 One listing (paged) gives the objects; their schemas are read here (footers
 of parquet, samples of CSV and JSON lines), and the table is assembled by
-:mod:`mason_core.tabular.infer` exactly as for local files: the most common
+:mod:`mason.sdk.tabular` exactly as for local files: the most common
 format and ``key=value`` layout make the table, other objects are skipped and
 reported, and columns whose types differ are widened or reported as conflicts.
 """
@@ -12,15 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from mason.sdk.errors import NotFoundError
+from mason.sdk.models import InferredTable
+from mason.sdk.tabular import DataFile, FileSchema, format_from_name, infer_table, sample_schema
 from mason_aws.s3.listing import S3Object, data_objects
 from mason_aws.s3.paths import S3Location
 from mason_aws.s3.readers import read_parquet_schema, read_sample
-from mason_core.errors import NotFoundError
-from mason_core.models import InferredTable
-from mason_core.tabular.formats import format_from_name
-from mason_core.tabular.infer import DataFile, infer_table
-from mason_core.tabular.sampling import sample_schema
-from mason_core.tabular.schema import FileSchema
 
 if TYPE_CHECKING:
     from mason_aws.s3.storage import S3Storage

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from mason.sdk.engines import EngineContext, MetastoreEngine
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import Credentials, Database, Table
+from mason.sdk.tabular import format_from_name
 from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors
 from mason_aws.s3.listing import children, under
 from mason_aws.s3.paths import S3Location, is_data_key, parse_s3
 from mason_aws.s3.storage import S3Storage
-from mason_core.engines import EngineContext, MetastoreEngine
-from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.models import Credentials, Database, Table
-from mason_core.tabular.formats import format_from_name
 
 
 class S3Metastore(MetastoreEngine):

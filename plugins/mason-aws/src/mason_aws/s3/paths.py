@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mason_core.errors import MasonUsageError
+from mason.sdk.errors import MasonUsageError
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 #: names that are never data: markers and metadata written by Spark, Hive, Mason.

@@ -4,16 +4,20 @@ Parquet: one suffix-range GET of the object's tail holds the footer, which
 arrow parses; data pages are never read. CSV and JSON lines: one ranged
 GET of the first ``sample_bytes`` through s3fs (a compressed object is read
 as a decompressed stream), cut at the last full line. What the bytes mean is
-decided by :mod:`mason_core.tabular.sampling`, as for local files.
+decided by :mod:`mason.sdk.tabular`, as for local files.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mason_core.tabular.formats import PARQUET_MAGIC, is_compressed
-from mason_core.tabular.sampling import cut_at_last_line, footer_schema
-from mason_core.tabular.schema import FileSchema
+from mason.sdk.tabular import (
+    PARQUET_MAGIC,
+    FileSchema,
+    cut_at_last_line,
+    footer_schema,
+    is_compressed,
+)
 
 if TYPE_CHECKING:
     import s3fs

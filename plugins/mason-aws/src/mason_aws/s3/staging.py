@@ -31,10 +31,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError
 from mason_aws.errors import aws_errors
 from mason_aws.s3.listing import S3Object, objects, under
 from mason_aws.s3.paths import S3Location
-from mason_core.errors import AlreadyExistsError, MasonRuntimeError
 
 
 def check_target(s3: Any, client: str, target: S3Location, overwrite: bool) -> list[S3Object]:

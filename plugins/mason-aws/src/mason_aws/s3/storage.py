@@ -12,15 +12,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from mason.sdk.engines import EngineContext, StorageEngine
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import InferredTable, StoragePath
 from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.s3.listing import children, data_objects, head, under
 from mason_aws.s3.paths import S3Location, parse_s3
 from mason_aws.s3.staging import check_target, delete_keys, staged_prefix, upload_tree
 from mason_aws.session import AwsSession
-from mason_core.engines import EngineContext, StorageEngine
-from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.models import InferredTable, StoragePath
 
 
 class S3Storage(StorageEngine):

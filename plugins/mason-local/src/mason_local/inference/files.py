@@ -2,17 +2,22 @@
 and their schema (a parquet footer, a bounded sample of text).
 
 How files are read is all that is local here; what their bytes mean is
-decided by :mod:`mason_core.tabular`, the same for every storage client.
+decided by :mod:`mason.sdk.tabular`, the same for every storage client.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mason_core.tabular.formats import format_from_head, format_from_name
-from mason_core.tabular.infer import DataFile
-from mason_core.tabular.sampling import cut_at_last_line, footer_schema, sample_schema
-from mason_core.tabular.schema import FileSchema
+from mason.sdk.tabular import (
+    DataFile,
+    FileSchema,
+    cut_at_last_line,
+    footer_schema,
+    format_from_head,
+    format_from_name,
+    sample_schema,
+)
 
 
 def detect_format(path: Path) -> str | None:

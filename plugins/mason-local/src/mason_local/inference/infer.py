@@ -1,14 +1,14 @@
 """Inferring one table from the local files at a location: the files are
-listed and read here, the table is assembled by :mod:`mason_core.tabular.infer`."""
+listed and read here, the table is assembled by :mod:`mason.sdk.tabular`."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from mason_core.errors import NotFoundError
-from mason_core.models import InferredTable
-from mason_core.tabular.infer import DataFile, infer_table
+from mason.sdk.errors import NotFoundError
+from mason.sdk.models import InferredTable
+from mason.sdk.tabular import DataFile, infer_table
 from mason_local.config import LocalClientConfig
 from mason_local.inference.files import detect_format, read_schema
 from mason_local.paths import data_files

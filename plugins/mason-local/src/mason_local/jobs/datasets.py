@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mason_core.errors import MasonUsageError
-from mason_core.models import Column, OutputFormat, Table
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.models import Column, OutputFormat, Table
 from mason_local.jobs.progress import statement_progress
 from mason_local.jobs.results import (
     EXTENSIONS,

@@ -8,7 +8,7 @@ hash aggregates that spill to disk rather than outgrow the memory limit.
 
 from __future__ import annotations
 
-from mason_core.models import DedupeJob
+from mason.sdk.models import DedupeJob
 from mason_local.jobs.datasets import (
     check_columns,
     source_columns,

@@ -3,7 +3,7 @@ optionally hive-partitioned, committed only once completely written."""
 
 from __future__ import annotations
 
-from mason_core.models import FormatJob
+from mason.sdk.models import FormatJob
 from mason_local.jobs.datasets import (
     check_columns,
     source_columns,

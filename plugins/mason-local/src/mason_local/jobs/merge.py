@@ -10,7 +10,7 @@ last group is written.
 
 from __future__ import annotations
 
-from mason_core.models import MergeJob
+from mason.sdk.models import MergeJob
 from mason_local.jobs.datasets import (
     DatasetWriter,
     Output,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mason_core.models import PreviewJob
+from mason.sdk.models import PreviewJob
 from mason_local.jobs.results import arrow_table, columns_of, rows_of
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobs.sql import ident, query_error

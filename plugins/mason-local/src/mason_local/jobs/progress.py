@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from mason_core.progress import NO_PROGRESS, Progress
+from mason.sdk.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     import duckdb

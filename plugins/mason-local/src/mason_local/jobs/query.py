@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mason_core.models import QueryJob
+from mason.sdk.models import QueryJob
 from mason_local.jobs.results import (
     arrow_reader,
     arrow_table,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mason_core.models import Column, OutputFormat
+from mason.sdk.models import Column, OutputFormat
 from mason_local.jobs.sql import literal, strip_statement
 from mason_local.staging import staged_output
 

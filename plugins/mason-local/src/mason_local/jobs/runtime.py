@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason_core.models import JobOutcome
-from mason_core.progress import NO_PROGRESS, Progress
+from mason.sdk.models import JobOutcome
+from mason.sdk.progress import NO_PROGRESS, Progress
 
 __all__ = ["JobOutcome", "JobRun"]  # JobOutcome: the core model runners return
 

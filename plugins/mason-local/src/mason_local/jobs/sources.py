@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.tabular.partitions import partition_values
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.tabular import partition_values
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal_list, query_error
 from mason_local.paths import data_files, is_data_name

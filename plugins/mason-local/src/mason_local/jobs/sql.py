@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mason_core.errors import MasonRuntimeError
+from mason.sdk.errors import MasonRuntimeError
 
 
 def ident(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mason_core.models import ColumnSummary, SummarizeJob, TableSummary, ValueCount
+from mason.sdk.models import ColumnSummary, SummarizeJob, TableSummary, ValueCount
 from mason_local.jobs.datasets import source_columns
 from mason_local.jobs.results import json_safe
 from mason_local.jobs.runtime import JobOutcome, JobRun

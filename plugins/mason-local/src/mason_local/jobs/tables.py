@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason_core.errors import MasonRuntimeError, NotFoundError
-from mason_core.models import Table
+from mason.sdk.errors import MasonRuntimeError, NotFoundError
+from mason.sdk.models import Table
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
 from mason_local.paths import data_files, resolve_local

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mason_core.models import DedupeJob
+from mason.sdk.models import DedupeJob
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.guard import check_output
 from mason_spark.jobs.read import read_table

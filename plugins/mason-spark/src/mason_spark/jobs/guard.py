@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mason_core.errors import MasonUsageError
+from mason.sdk.errors import MasonUsageError
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.staging import check_target
 

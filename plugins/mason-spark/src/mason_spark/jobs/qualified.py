@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mason_core.models import Table
+from mason.sdk.models import Table
 
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _SPACE = re.compile(r"\s+")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mason_core.errors import MasonUsageError
-from mason_core.models import QueryJob
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.models import QueryJob
 from mason_spark.jobs.qualified import qualify_views, view_names
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import columns_of, rows_of

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mason_core.errors import MasonRuntimeError, MasonUsageError, NotFoundError
-from mason_core.models import Table
+from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.models import Table
 from mason_spark.jobs.fs import FileInfo, HadoopFS
 from mason_spark.typenames import wider_type
 

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mason_core.errors import AlreadyExistsError
+from mason.sdk.errors import AlreadyExistsError
 from mason_spark.jobs.fs import HadoopFS
 
 STAGING_PREFIX = ".mason-staging-"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mason_core.models import ColumnSummary, SummarizeJob, TableSummary, ValueCount
+from mason.sdk.models import ColumnSummary, SummarizeJob, TableSummary, ValueCount
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import json_safe
 from mason_spark.spec import JobResult

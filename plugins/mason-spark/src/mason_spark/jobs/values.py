@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from mason_core.models import Column
+from mason.sdk.models import Column
 from mason_spark.typenames import arrow_type_name
 
 if TYPE_CHECKING:

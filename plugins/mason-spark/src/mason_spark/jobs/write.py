@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mason_core.errors import MasonUsageError
+from mason.sdk.errors import MasonUsageError
 from mason_spark.jobs.fs import HadoopFS
 from mason_spark.jobs.staging import staged_output
 from mason_spark.jobs.values import columns_of, rows_of

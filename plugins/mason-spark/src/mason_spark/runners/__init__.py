@@ -10,9 +10,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from mason_core.errors import MasonRuntimeError
-from mason_core.imports import import_object
-from mason_core.models import JobStatus
+from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.models import JobStatus
+from mason.sdk.plugin import import_object
 
 if TYPE_CHECKING:
     from mason_spark.records import JobRecord, RecordStore

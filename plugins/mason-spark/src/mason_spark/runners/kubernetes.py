@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from mason_core.errors import ConfigurationError, MasonRuntimeError
-from mason_core.models import JobStatus
+from mason.sdk.errors import ConfigurationError, MasonRuntimeError
+from mason.sdk.models import JobStatus
 from mason_spark.config import KubernetesRunner
 from mason_spark.runners import SparkRunner, unfinished
 from mason_spark.runners.manifest import GROUP, PLURAL, VERSION, spark_application

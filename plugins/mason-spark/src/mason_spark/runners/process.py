@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from importlib.util import find_spec
 from pathlib import Path
 
-from mason_core.errors import MasonRuntimeError
-from mason_core.models import JobStatus
+from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.models import JobStatus
 from mason_spark.records import JobRecord, RecordStore
 
 

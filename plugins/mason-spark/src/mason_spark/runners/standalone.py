@@ -14,7 +14,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason_core.errors import ConfigurationError
+from mason.sdk.errors import ConfigurationError
 from mason_spark.config import StandaloneRunner
 from mason_spark.defaults import spark_conf
 from mason_spark.runners import SparkRunner

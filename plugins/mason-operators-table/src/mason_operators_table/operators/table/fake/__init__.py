@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from mason import MasonUsageError, OperatorContext, OperatorDefinition, models
-from mason_core.errors import AlreadyExistsError
+from mason.sdk.errors import AlreadyExistsError
 from mason_operators_table.catalog import describe_table, is_registered
 from mason_operators_table.fake import DEFAULT_COLUMNS, parse_columns, write_fake
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mason_core.workflows.definition import (
+from mason.sdk.workflows import (
     Decision,
     ExecutedStep,
     PlannedStep,

@@ -1,0 +1,22 @@
+"""Engine base classes. A client implements one subclass per engine it serves and
+overrides the verbs it serves; every other verb raises ``VerbNotServedError``."""
+
+from mason_core.engines import (
+    BUILTIN_ENGINES,
+    Engine,
+    EngineContext,
+    ExecutionEngine,
+    MetastoreEngine,
+    SchedulerEngine,
+    StorageEngine,
+)
+
+__all__ = [
+    "BUILTIN_ENGINES",
+    "Engine",
+    "EngineContext",
+    "ExecutionEngine",
+    "MetastoreEngine",
+    "SchedulerEngine",
+    "StorageEngine",
+]

@@ -1,0 +1,45 @@
+"""Tables made of files, whatever stores them: format detection, hive partitions,
+sampled and footer schemas, unification into one table, Hive type mapping and DDL.
+
+A storage client lists its files as :class:`DataFile` objects with a reader for
+each, and :func:`infer_table` does the rest; see mason-local and mason-aws."""
+
+from mason_core.tabular.formats import (
+    PARQUET_MAGIC,
+    TABLE_FORMATS,
+    format_from_head,
+    format_from_name,
+    is_compressed,
+)
+from mason_core.tabular.hive import (
+    arrow_type,
+    decimal_parts,
+    external_table_ddl,
+    hive_ident,
+    hive_type,
+)
+from mason_core.tabular.infer import DataFile, InferenceReport, infer_table
+from mason_core.tabular.partitions import partition_values
+from mason_core.tabular.sampling import cut_at_last_line, footer_schema, sample_schema
+from mason_core.tabular.schema import FileSchema
+
+__all__ = [
+    "PARQUET_MAGIC",
+    "TABLE_FORMATS",
+    "DataFile",
+    "FileSchema",
+    "InferenceReport",
+    "arrow_type",
+    "cut_at_last_line",
+    "decimal_parts",
+    "external_table_ddl",
+    "footer_schema",
+    "format_from_head",
+    "format_from_name",
+    "hive_ident",
+    "hive_type",
+    "infer_table",
+    "is_compressed",
+    "partition_values",
+    "sample_schema",
+]

@@ -1,0 +1,37 @@
+"""For scheduler clients and workflow authors: the step hook
+(:class:`WorkflowDefinition`), a validated :class:`WorkflowPlan`, running it
+(:func:`run_plan`), run records, and cron parsing."""
+
+from mason_core.workflows.cron import Cron, CronError, parse_cron
+from mason_core.workflows.definition import (
+    Decision,
+    ExecutedStep,
+    FailedStep,
+    PlannedStep,
+    SkippedStep,
+    WorkflowDefinition,
+)
+from mason_core.workflows.inprocess import plan_from_dag, session_for
+from mason_core.workflows.plan import StepPlan, WorkflowPlan
+from mason_core.workflows.records import RunRecord, StepRecord
+from mason_core.workflows.runner import RunOptions, run_plan
+
+__all__ = [
+    "Cron",
+    "CronError",
+    "Decision",
+    "ExecutedStep",
+    "FailedStep",
+    "PlannedStep",
+    "RunOptions",
+    "RunRecord",
+    "SkippedStep",
+    "StepPlan",
+    "StepRecord",
+    "WorkflowDefinition",
+    "WorkflowPlan",
+    "parse_cron",
+    "plan_from_dag",
+    "run_plan",
+    "session_for",
+]

@@ -16,26 +16,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from mason_core.errors import DefinitionError, PluginLoadError
-
-#: libyaml's loader when PyYAML was built with it: listing operators parses every
-#: operator.yaml, and the pure-Python loader dominated ``mason op``'s start-up.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from mason_core.safe_yaml import read_yaml_file
 
 
 def read_yaml(path: Path) -> Any:
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LOADER)
-    except FileNotFoundError:
-        raise DefinitionError(f"{path}: no such file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise DefinitionError(f"{path}: not valid YAML{where}") from None
+    """A definition (or parameter) file, through the one limited YAML loader."""
+    return read_yaml_file(path, DefinitionError)
 
 
 def find_definition_files(root: Path, filename: str) -> Iterator[Path]:

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mason_core.config.interpolate import environment
 from mason_core.config.model import ValidConfig, parse_config
 from mason_core.errors import ConfigurationError, MasonError
 from mason_core.home import MasonHome, atomic_write_text
 from mason_core.registry import Registry
+from mason_core.safe_yaml import read_yaml_file
 
 BUILTIN_ID = "default"
 
@@ -41,12 +40,7 @@ class ConfigStore:
     # -- reading ------------------------------------------------------------------------
 
     def read_file(self, path: Path) -> ValidConfig:
-        try:
-            raw = yaml.safe_load(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigurationError(f"{path}: no such file") from None
-        except yaml.YAMLError:
-            raise ConfigurationError(f"{path}: not valid YAML") from None
+        raw = read_yaml_file(path, ConfigurationError)
         return parse_config(raw, self.registry, self._env(), source=path)
 
     def read_path(self, path: Path) -> list[ValidConfig]:

@@ -70,6 +70,18 @@ def _default(row: dict[str, Any]) -> str:
     return f"`{shown}`"
 
 
+def _bounds(row: dict[str, Any]) -> str:
+    """The declared range of a numeric parameter, as a sentence."""
+    low, high = row.get("minimum"), row.get("maximum")
+    if low is not None and high is not None:
+        return f"From `{low}` to `{high}`."
+    if low is not None:
+        return f"At least `{low}`."
+    if high is not None:
+        return f"At most `{high}`."
+    return ""
+
+
 def render_operator(op: dict[str, Any]) -> str:
     lines = []
     rows = parameter_rows(op)
@@ -83,6 +95,9 @@ def render_operator(op: dict[str, Any]) -> str:
             if row.get("choices"):
                 choices = ", ".join(f"`{c}`" for c in row["choices"])
                 description = f"{description} One of {choices}.".strip()
+            bounds = _bounds(row)
+            if bounds:
+                description = f"{description} {bounds}".strip()
             lines.append(
                 f"| `{row['name']}` | {row.get('type', 'string')} | "
                 f"{'yes' if row['required'] else 'no'} | {_default(row)} | {description} |"

@@ -4,6 +4,7 @@ validation that reports every problem at once."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
 from mason_core.operators.spec import ParameterSpec
+from mason_core.secrets import remember
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
@@ -92,17 +94,22 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
     elif kind == "integer":
         if isinstance(value, bool):
             raise ValueError("expected an integer")
+        text = str(value).strip()
+        if len(text) > 40:  # int() of a huge digit string is slow; none is in range
+            raise ValueError(f"expected an integer, got {len(text)} characters")
         try:
-            out = int(str(value).strip())
+            out = int(text)
         except ValueError:
-            raise ValueError(f"expected an integer, got '{value}'") from None
+            raise ValueError(f"expected an integer, got '{_quoted(value)}'") from None
     elif kind == "number":
         if isinstance(value, bool):
             raise ValueError("expected a number")
         try:
             out = float(str(value).strip())
         except ValueError:
-            raise ValueError(f"expected a number, got '{value}'") from None
+            raise ValueError(f"expected a number, got '{_quoted(value)}'") from None
+        if not math.isfinite(out):
+            raise ValueError("expected a finite number")
     elif kind == "boolean":
         if isinstance(value, bool):
             out = value
@@ -111,7 +118,7 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
         elif str(value).strip().lower() in _FALSE:
             out = False
         else:
-            raise ValueError(f"expected true or false, got '{value}'")
+            raise ValueError(f"expected true or false, got '{_quoted(value)}'")
     elif kind == "list":
         if isinstance(value, str):
             # inside -p, a list is separated by ';' or given quoted with commas
@@ -133,8 +140,21 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
     else:  # pragma: no cover - ParameterType is closed
         raise ValueError(f"unknown type {kind}")
     if spec.choices is not None and out not in spec.choices:
-        raise ValueError(f"must be one of {', '.join(map(str, spec.choices))}, got '{out}'")
+        raise ValueError(
+            f"must be one of {', '.join(map(str, spec.choices))}, got '{_quoted(out)}'"
+        )
+    low, high = spec.bounds()
+    if low is not None and out < low:
+        raise ValueError(f"must be at least {low}, got {_quoted(out)}")
+    if high is not None and out > high:
+        raise ValueError(f"must be at most {high}, got {_quoted(out)}")
     return out
+
+
+def _quoted(value: Any, limit: int = 60) -> str:
+    """``value`` as shown in an error: one line, at most ``limit`` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def validate_parameters(
@@ -164,13 +184,27 @@ def validate_parameters(
             continue
         if spec.required and _blank(given[spec.name]):
             continue
+        value = given[spec.name]
+        if spec.secret:
+            _remember_secret(value)
         try:
-            out[spec.name] = coerce(spec, given[spec.name])
+            out[spec.name] = coerce(spec, value)
         except ValueError as exc:
-            problems.append(f"parameter '{spec.name}': {exc}")
+            # a secret's value is never quoted back, even in a type error
+            reason = f"not a valid {spec.type}" if spec.secret else str(exc)
+            problems.append(f"parameter '{spec.name}': {reason}")
     if problems:
         raise ParameterError([f"{operator_name}: {p}" for p in problems])
     return out
+
+
+def _remember_secret(value: Any) -> None:
+    """Scrub a secret parameter's value (or each of its items) from all output."""
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    for item in value if isinstance(value, (list, tuple)) else [value]:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            remember(str(item))
 
 
 def _blank(value: Any) -> bool:

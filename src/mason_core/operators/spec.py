@@ -17,6 +17,11 @@ from mason_core.errors import PluginLoadError
 
 ParameterType = Literal["string", "integer", "number", "boolean", "list", "path", "mapping"]
 
+#: bounds of an integer parameter that declares none: what a 64-bit signed integer
+#: holds, so every engine (DuckDB, Arrow, Spark, SQLite) can take the value.
+INTEGER_FLOOR = -(2**63)
+INTEGER_CEILING = 2**63 - 1
+
 
 class ParameterSpec(BaseModel):
     """One parameter. The original Mason had names only; a type, default and
@@ -33,6 +38,30 @@ class ParameterSpec(BaseModel):
     #: allowed values, when the parameter is a choice.
     choices: list[Any] | None = None
     secret: bool = False
+    #: inclusive bounds of an ``integer`` or ``number`` parameter; an integer with
+    #: none declared is held to a 64-bit signed range.
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ParameterSpec:
+        if self.minimum is None and self.maximum is None:
+            return self
+        if self.type not in ("integer", "number"):
+            raise ValueError(
+                f"parameter '{self.name}': minimum/maximum need type integer or number"
+            )
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"parameter '{self.name}': minimum is above maximum")
+        return self
+
+    def bounds(self) -> tuple[int | float | None, int | float | None]:
+        """The inclusive (low, high) range a value must fall in; None is unbounded."""
+        if self.type == "integer":
+            low = INTEGER_FLOOR if self.minimum is None else self.minimum
+            high = INTEGER_CEILING if self.maximum is None else self.maximum
+            return low, high
+        return self.minimum, self.maximum
 
 
 class _ParameterLists(BaseModel):

@@ -22,9 +22,7 @@ _EXTENSIONS = {"parquet": (".parquet", ".pq"), "csv": (".csv",)}
 class TableFake(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.StoragePath | models.Table:
         p = ctx.params
-        rows: int = p["rows"]
-        if rows < 0:
-            raise MasonUsageError("parameter 'rows': must be 0 or more")
+        rows: int = p["rows"]  # operator.yaml bounds it to 0..100,000,000
         columns = parse_columns(p["columns"] or DEFAULT_COLUMNS)
         fmt: str = p["format"]
         output: str = p["output_path"]

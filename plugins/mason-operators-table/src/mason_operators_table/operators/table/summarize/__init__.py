@@ -6,7 +6,7 @@ columns as a table; the job record (``job get``) keeps it too.
 
 from __future__ import annotations
 
-from mason import MasonRuntimeError, OperatorContext, OperatorDefinition, ParameterError, models
+from mason import MasonRuntimeError, OperatorContext, OperatorDefinition, models
 from mason_operators_table.catalog import qualified_name
 from mason_operators_table.jobs import job_outcome
 
@@ -14,8 +14,6 @@ from mason_operators_table.jobs import job_outcome
 class TableSummarize(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.TableSummary:
         p = ctx.params
-        if p["top_values"] < 0:
-            raise ParameterError(["parameter 'top_values': must be 0 or more"])
         table = ctx.metastore.get_table(p["database_name"], p["table_name"])
         job = models.SummarizeJob(table=table, top_values=p["top_values"])
         done = job_outcome(ctx, ctx.execution.run_job(job))

@@ -13,13 +13,34 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mason_core.errors import MasonUsageError
+
 DEFAULT_HOME = "~/.mason"
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
-class StateFileError(ValueError):
-    """A state file that is not the JSON of the model it should hold."""
+class StateFileError(MasonUsageError, ValueError):
+    """A state file that is not the JSON of the model it should hold: one line
+    naming the file and what is wrong, exit 2 (never a traceback)."""
+
+
+def read_state_text(path: Path) -> str | None:
+    """The UTF-8 text of a state file; ``None`` when there is none."""
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise StateFileError(
+            f"{path} is unreadable: not UTF-8 text (invalid byte at offset {exc.start})"
+        ) from None
+    except IsADirectoryError:
+        raise StateFileError(f"{path} is unreadable: a directory, not a file") from None
+    except OSError as exc:
+        raise StateFileError(
+            f"{path} is unreadable: {exc.strerror or type(exc).__name__}"
+        ) from None
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -50,14 +71,15 @@ def atomic_write_json(path: Path, data: Any, mode: int = 0o644) -> None:
 def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
     """The ``model`` stored at ``path`` as JSON; ``None`` when there is no such
     file, :class:`StateFileError` when it does not hold one."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
+    text = read_state_text(path)
+    if text is None:
         return None
     try:
         return model.model_validate(json.loads(text))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
-        raise StateFileError(f"{path} is unreadable") from exc
+    except json.JSONDecodeError as exc:
+        raise StateFileError(f"{path} is unreadable: not JSON (line {exc.lineno})") from exc
+    except ValidationError as exc:
+        raise StateFileError(f"{path} is unreadable: not a {model.__name__}") from exc
 
 
 def iter_json_models(
@@ -101,7 +123,13 @@ class MasonHome:
     @classmethod
     def from_env(cls, override: str | Path | None = None) -> MasonHome:
         raw = override or os.environ.get("MASON_HOME") or DEFAULT_HOME
-        return cls(Path(raw).expanduser().resolve())
+        try:
+            path = Path(raw).expanduser().resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop, an unknown ~user
+            raise MasonUsageError(f"MASON_HOME {raw}: cannot be resolved ({exc})") from None
+        if path.exists() and not path.is_dir():
+            raise MasonUsageError(f"MASON_HOME {path}: is a file, not a folder")
+        return cls(path)
 
     @property
     def configurations(self) -> Path:
@@ -140,9 +168,13 @@ class MasonHome:
             d.mkdir(parents=True, exist_ok=True)
 
     def read_state(self) -> dict[str, Any]:
+        """``state.json``; empty when missing or not JSON (it is rewritten whole)."""
+        text = read_state_text(self.state_file)
+        if text is None:
+            return {}
         try:
-            data = json.loads(self.state_file.read_text("utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+            data = json.loads(text)
+        except json.JSONDecodeError:
             return {}
         return data if isinstance(data, dict) else {}
 

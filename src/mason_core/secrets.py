@@ -88,6 +88,14 @@ def remember_model(model: BaseModel) -> None:
             remember(value)
 
 
+class ScrubbingFormatter(logging.Formatter):
+    """A formatter whose whole output, traceback included, is scrubbed: a
+    filter only sees the message, not the exception text ``--debug`` prints."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
 class ScrubbingFilter(logging.Filter):
     """A logging filter that scrubs known secrets from every record."""
 

@@ -48,11 +48,11 @@ def _root(
 
 
 def _configure_logging(debug: bool) -> None:
-    from mason_core.secrets import ScrubbingFilter
+    from mason_core.secrets import ScrubbingFilter, ScrubbingFormatter
 
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ScrubbingFilter())
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("mason")
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
@@ -101,6 +101,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("error: interrupted", err=True)
         raise SystemExit(130) from None
+    except Exception as exc:  # a bug: one scrubbed line, the traceback only with --debug
+        from mason_core.cli.output import debug_enabled, fail
+
+        if debug_enabled():
+            logging.getLogger("mason").error("unexpected error", exc_info=True)
+        raise SystemExit(
+            fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code
+        ) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

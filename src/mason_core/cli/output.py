@@ -84,12 +84,13 @@ def emit_response(response: Response, output: OutputFormat | None, title: str) -
         echo_json(response.envelope())
         return
     err = _console(stderr=True)
+    # soft_wrap: a message is one line whatever the terminal (or pipe) width
     for line in response.info:
-        err.print(f"[dim]{_escape(scrub(line))}[/dim]")
+        err.print(f"[dim]{_escape(one_line(line))}[/dim]", soft_wrap=True)
     for line in response.warnings:
-        err.print(f"[yellow]warning:[/yellow] {_escape(scrub(line))}")
+        err.print(f"[yellow]warning:[/yellow] {_escape(one_line(line))}", soft_wrap=True)
     for line in response.errors:
-        err.print(f"[red]error:[/red] {_escape(scrub(line))}")
+        err.print(f"[red]error:[/red] {_escape(one_line(line))}", soft_wrap=True)
     data = response.envelope()["Data"]
     if not data:
         return
@@ -104,9 +105,16 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def one_line(message: str) -> str:
+    """``message`` scrubbed of secrets, its lines joined: stderr messages are one
+    line. Bytes that were not UTF-8 (in a file name, say) show as escapes."""
+    text = scrub(message).encode("utf-8", "backslashreplace").decode("utf-8")
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
-    typer.echo(f"error: {scrub(message)}", err=True)
+    typer.echo(f"error: {one_line(message)}", err=True)
     return typer.Exit(code)
 
 

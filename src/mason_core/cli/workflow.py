@@ -23,6 +23,7 @@ from mason_core.cli.output import (
     echo_json,
     emit_table,
     fail,
+    one_line,
     resolve_output,
 )
 from mason_core.cli.session import current_session
@@ -103,7 +104,7 @@ class PlainLines:
         detail = f" (attempt {step.attempts})" if step.status == "running" else ""
         if step.status in ("failed", "retrying", "skipped") and step.error:
             detail = f": {step.error}"
-        typer.echo(scrub(f"{step.id} [{step.operator}] {step.status}{detail}"), err=True)
+        typer.echo(one_line(f"{step.id} [{step.operator}] {step.status}{detail}"), err=True)
 
 
 class LiveTable:
@@ -176,7 +177,7 @@ def _dry_run(plan: WorkflowPlan, out: OutputFormat) -> None:
         echo_json(response.envelope())
         return
     for line in response.info:
-        typer.echo(line, err=True)
+        typer.echo(one_line(line), err=True)
     emit_table(rows, PLAN_COLUMNS, f"Plan of {plan.spec.full_name}", out)
 
 
@@ -347,7 +348,9 @@ def scheduler_command(
     def report(event: Fired) -> None:
         stamp = datetime.now().isoformat(timespec="seconds")
         if event.error is not None:
-            typer.echo(scrub(f"{stamp} {event.dag_name}: could not run: {event.error}"), err=True)
+            typer.echo(
+                one_line(f"{stamp} {event.dag_name}: could not run: {event.error}"), err=True
+            )
             return
         record = event.record or {}
         typer.echo(f"{stamp} {event.dag_name}: run {record.get('run_id')} {record.get('status')}")

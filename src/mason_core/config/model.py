@@ -35,6 +35,15 @@ class ValidConfig:
     #: the file's content before ``{{VAR}}`` interpolation, which is what is saved.
     raw: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # ``raw`` and the client models may hold secrets written literally in the file
+        return (
+            f"ValidConfig(id={self.id!r}, engines={self.engines!r}, "
+            f"clients={self.redacted()!r}, source={self.source!r}, builtin={self.builtin!r})"
+        )
+
+    __str__ = __repr__
+
     def clients_for(self, engine: str) -> list[str]:
         return list(self.engines.get(engine, []))
 

@@ -107,9 +107,12 @@ def _escape(text: str) -> str:
 
 def one_line(message: str) -> str:
     """``message`` scrubbed of secrets, its lines joined: stderr messages are one
-    line. Bytes that were not UTF-8 (in a file name, say) show as escapes."""
+    line. Bytes that were not UTF-8 (in a file name, say) and control characters
+    show as escapes."""
     text = scrub(message).encode("utf-8", "backslashreplace").decode("utf-8")
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+    text = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    # control characters (a quoted line of a binary file) would drive the terminal
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -127,8 +127,10 @@ class MasonHome:
             path = Path(raw).expanduser().resolve()
         except (OSError, RuntimeError) as exc:  # a symlink loop, an unknown ~user
             raise MasonUsageError(f"MASON_HOME {raw}: cannot be resolved ({exc})") from None
-        if path.exists() and not path.is_dir():
-            raise MasonUsageError(f"MASON_HOME {path}: is a file, not a folder")
+        existing = next((p for p in (path, *path.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            where = "" if existing == path else f"{existing} "
+            raise MasonUsageError(f"MASON_HOME {path}: {where}is a file, not a folder")
         return cls(path)
 
     @property

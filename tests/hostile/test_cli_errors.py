@@ -124,13 +124,33 @@ def test_a_run_record_that_is_not_utf8(isolated_mason_home: Path) -> None:
     assert listed.code == 0 and json.loads(listed.out) == []
 
 
-def test_mason_home_that_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "home"
-    home.write_text("not a folder")
+@pytest.mark.parametrize("below", [False, True])
+def test_mason_home_that_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, below: bool
+) -> None:
+    file = tmp_path / "home"
+    file.write_text("not a folder")
+    home = file / "sub" if below else file
     monkeypatch.setenv("MASON_HOME", str(home))
+    where = f"{file} " if below else ""
     for args in (("op", "vault", "open"), ("config",), ("wf", "runs")):
         line = assert_one_line_error(cli(*args))
-        assert line == f"error: MASON_HOME {home}: is a file, not a folder"
+        assert line == f"error: MASON_HOME {home}: {where}is a file, not a folder"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"), [(b"KEY=caf\xe9\n", "not UTF-8 text"), (None, "symbolic links")]
+)
+def test_a_dotenv_that_cannot_be_read(
+    isolated_mason_home: Path, content: bytes | None, problem: str
+) -> None:
+    dotenv = isolated_mason_home / ".env"
+    if content is None:
+        dotenv.symlink_to(dotenv)
+    else:
+        dotenv.write_bytes(content)
+    line = assert_one_line_error(cli("op", "vault", "open", "-p", OK))
+    assert str(dotenv) in line and problem in line
 
 
 def test_an_error_holding_newlines_is_one_line() -> None:

@@ -22,6 +22,12 @@ def read_dotenv(path: Path) -> dict[str, str]:
         text = path.read_text("utf-8")
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         return values
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"{path}: not UTF-8 text (invalid byte at offset {exc.start})"
+        ) from None
+    except OSError as exc:  # a symlink loop, an I/O error
+        raise ConfigurationError(f"{path}: cannot be read ({exc.strerror})") from None
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:

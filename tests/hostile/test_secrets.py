@@ -74,11 +74,12 @@ def test_workflow_debug_output_and_run_records_hold_no_secret(
     )
     assert cli("register", str(flow)).code == 0
     params = tmp_path / "p.yaml"
-    params.write_text(yaml.safe_dump({"a": {"parameters": {"token": SECRET, "mode": "refused"}}}))
-    for output in ("json", "table"):
-        result = cli("--debug", "wf", "vaults", "open", "-f", str(params), "-r", "-o", output)
-        assert result.code == 1, result
-        assert SECRET not in result.everything
+    for mode in ("refused", "crash"):
+        params.write_text(yaml.safe_dump({"a": {"parameters": {"token": SECRET, "mode": mode}}}))
+        for output in ("json", "table"):
+            result = cli("--debug", "wf", "vaults", "open", "-f", str(params), "-r", "-o", output)
+            assert result.code == 1, result
+            assert "Traceback" in result.err and SECRET not in result.everything
     dry = cli("wf", "vaults", "open", "-f", str(params), "-o", "json")
     assert dry.code == 0 and SECRET not in dry.everything
     assert list(isolated_mason_home.joinpath("runs").glob("*.json"))

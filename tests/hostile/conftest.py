@@ -50,6 +50,9 @@ parameters:
       type: mapping
     - name: note
       description: appended to the refusal, to make long errors
+    - name: pin
+      type: integer
+      secret: true
 """
 
 VAULT_PY = """\
@@ -66,7 +69,7 @@ class VaultOpen(OperatorDefinition):
             raise MasonRuntimeError(f"token {token} was refused by the vault{note}")
         if ctx.params["mode"] == "crash":
             raise ValueError(f"cannot open the vault with {token}")
-        return {k: v for k, v in ctx.params.items() if k != "token"}
+        return {k: v for k, v in ctx.params.items() if k not in ("token", "pin")}
 """
 
 

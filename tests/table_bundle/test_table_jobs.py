@@ -238,7 +238,9 @@ def test_summarize_is_kept_in_the_job_record(
 
 
 def test_summarize_negative_top_values_is_bad_input(sales: mason.models.Table) -> None:
-    response = mason.run(
-        "table", "summarize", database_name="shop", table_name="sales", top_values=-1
-    )
-    assert response.exit_code == 2
+    # operator.yaml bounds top_values to 0..1000: refused before anything runs
+    for bad, bound in ((-1, "at least 0"), (1001, "at most 1000")):
+        with pytest.raises(mason.ParameterError, match=f"'top_values': must be {bound}"):
+            mason.run(
+                "table", "summarize", database_name="shop", table_name="sales", top_values=bad
+            )

@@ -182,3 +182,10 @@ def test_long_errors_do_not_wrap_off_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ")
     assert len(proc.stderr) > 300 and SECRET not in proc.stderr
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_deeply_nested_json_mapping_in_p_exits_2(depth: int) -> None:
+    deep = '{"a":' * depth + "1" + "}" * depth
+    line = assert_one_line_error(cli("op", "vault", "open", "-p", f"{OK},extra:'{deep}'"))
+    assert "parameter 'extra': nested deeper than" in line

@@ -12,6 +12,7 @@ from typing import Any
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
 from mason_core.operators.spec import ParameterSpec
+from mason_core.safe_yaml import MAX_DEPTH
 from mason_core.secrets import remember
 
 _TRUE = {"true", "yes", "y", "1", "on"}
@@ -125,6 +126,7 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
             sep = ";" if ";" in value else ","
             out = [v.strip() for v in value.split(sep) if v.strip()]
         elif isinstance(value, Sequence):
+            _check_depth(value)
             out = [str(v) for v in value]
         else:
             raise ValueError("expected a list")
@@ -134,8 +136,11 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
                 value = json.loads(value)
             except json.JSONDecodeError:
                 raise ValueError("expected a JSON object") from None
+            except RecursionError:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
         if not isinstance(value, Mapping):
             raise ValueError("expected a mapping")
+        _check_depth(value)
         out = dict(value)
     else:  # pragma: no cover - ParameterType is closed
         raise ValueError(f"unknown type {kind}")
@@ -149,6 +154,20 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
     if high is not None and out > high:
         raise ValueError(f"must be at most {high}, got {_quoted(out)}")
     return out
+
+
+def _check_depth(value: Any) -> None:
+    """Refuse containers nested deeper than YAML input may be: what would
+    otherwise overflow the stack of whoever walks the value later."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, Mapping):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
 
 
 def _quoted(value: Any, limit: int = 60) -> str:

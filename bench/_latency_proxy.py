@@ -8,7 +8,7 @@ filled the cache, a request costs an ``asyncio.sleep`` and a socket write, so
 the measured runs see S3-like latency and the client's own CPU alone.
 
 Run as ``python _latency_proxy.py LISTEN_PORT UPSTREAM_PORT DELAY_MS``. Only
-GET responses are cached (keyed by path, query and Range); the bench's
+GET and HEAD responses are cached (keyed by method, path, query and Range); the bench's
 objects do not change while it runs. Not a benchmark (no ``bench_`` prefix).
 """
 
@@ -46,10 +46,13 @@ async def _upstream(port: int, request_line: str, headers: list[bytes], body: by
     writer.close()
     head, _, payload = raw.partition(b"\r\n\r\n")
     status, *lines = head.split(b"\r\n")
-    skip = {b"connection", b"content-length", b"transfer-encoding", b"keep-alive"}
+    skip = {b"connection", b"transfer-encoding", b"keep-alive"}
+    if method != "HEAD":  # a HEAD's Content-Length is the object's, not the (empty) body's
+        skip.add(b"content-length")
     out = [status.replace(b"HTTP/1.0", b"HTTP/1.1", 1)]
     out += [h for h in lines if h.split(b":", 1)[0].strip().lower() not in skip]
-    out.append(b"Content-Length: " + str(len(payload)).encode())
+    if method != "HEAD":
+        out.append(b"Content-Length: " + str(len(payload)).encode())
     return b"\r\n".join(out) + b"\r\n\r\n" + payload
 
 
@@ -67,11 +70,11 @@ def _serve(upstream: int, delay: float):  # type: ignore[no-untyped-def]
                      if h.lower().startswith(b"range:")),
                     "",
                 )  # fmt: skip
-                key = (target, byte_range)
-                response = _cache.get(key) if method == "GET" else None
+                key = (f"{method} {target}", byte_range)
+                response = _cache.get(key) if method in ("GET", "HEAD") else None
                 if response is None:
                     response = await _upstream(upstream, request_line, headers, body)
-                    if method == "GET" and (b" 200 " in response[:16] or b" 206 " in response[:16]):
+                    if method in ("GET", "HEAD") and (b" 200 " in response[:16] or b" 206 " in response[:16]):
                         _cache[key] = response
                 await asyncio.sleep(delay)
                 writer.write(response)

@@ -101,15 +101,22 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
 
 
 def print_comparison(
-    title: str, vs: str, baseline: tuple[str, float, float], mason: tuple[str, float, float]
+    title: str,
+    vs: str,
+    baseline: tuple[str, float, float],
+    mason: tuple[str, float, float],
+    target: float | None = None,
 ) -> None:
     """A two-row table of (label, median s, min s): the baseline, then mason with
-    its ratio to the baseline's median in a ``vs <vs>`` column."""
-    print_table(
-        title,
-        ["what", "median s", "min s", f"vs {vs}"],
-        [(*baseline, "1.00x"), (*mason, ratio(mason[1], baseline[1]))],
-    )
+    its ratio to the baseline's median in a ``vs <vs>`` column; with ``target``
+    (the highest acceptable ratio), a column saying whether it was met."""
+    header = ["what", "median s", "min s", f"vs {vs}"]
+    rows: list[tuple[object, ...]] = [(*baseline, "1.00x"), (*mason, ratio(mason[1], baseline[1]))]
+    if target is not None:
+        header.append("target")
+        met = baseline[1] > 0 and mason[1] / baseline[1] <= target
+        rows = [(*rows[0], ""), (*rows[1], f"<= {target:.2f}x {'met' if met else 'MISSED'}")]
+    print_table(title, header, rows)
 
 
 def _fmt(value: object) -> str:

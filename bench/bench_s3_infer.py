@@ -6,10 +6,18 @@ table through the s3 client's storage engine one object at a time
 (``infer_workers=1``) and concurrently, and prints both times and the ratio;
 both runs must agree on the table.
 
-It does so twice: as moto answers on loopback, where a request costs only the
-server's CPU (two cores shared by client and server bound the gain), and with
-a fixed delay added to every request to stand in for S3's network round trip,
-which is what concurrent footer reads exist to hide.
+It does so three times:
+
+1. as moto answers on loopback, where a request costs only the server's CPU
+   (two cores shared by client and server bound the gain);
+2. with a fixed delay added inside moto to every request, standing in for S3's
+   round trip, which is what concurrent footer reads exist to hide; moto's own
+   CPU per request still competes with the client's;
+3. with the same delay added by ``_latency_proxy`` in front of moto, which
+   answers repeated GETs from memory after an unmeasured warm-up pass: the
+   server side costs no CPU, so the ratio shows what the client's concurrency
+   achieves against a real S3, bounded only by the client's own CPU per object
+   (printed beside it).
 """
 
 from __future__ import annotations
@@ -24,11 +32,17 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+
+from _common import print_table
 
 OBJECTS = int(os.environ.get("MASON_BENCH_OBJECTS", "5000"))
 BUCKET = "mason-bench"
 #: added to every request in the second round, standing in for S3's round trip.
 LATENCY_MS = float(os.environ.get("MASON_BENCH_S3_LATENCY_MS", "5"))
+#: issue 14's target for concurrent over one-at-a-time reads with the added delay.
+TARGET = 8.0
+PROXY = Path(__file__).with_name("_latency_proxy.py")
 
 #: moto's WSGI app behind a per-request delay, served by werkzeug in a child process.
 _SERVER = """
@@ -45,6 +59,10 @@ def delayed(environ, start_response):
         delays["on"] = True
         start_response("200 OK", [("Content-Length", "0")])
         return [b""]
+    if environ.get("PATH_INFO") == "/__bench_latency/off":
+        delays["on"] = False
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
     if delays["on"]:
         time.sleep(delay)
     return app(environ, start_response)
@@ -53,9 +71,16 @@ run_simple("127.0.0.1", port, delayed, threaded=True)
 """
 
 
-def _start_server(port: int) -> subprocess.Popen[bytes]:
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _start_server(port: int, *args: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, str(port), str(LATENCY_MS)],
+        [sys.executable, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -76,23 +101,31 @@ def main() -> int:
     from mason_aws.config import S3ClientConfig
     from mason_aws.s3.storage import S3Storage
 
-    from mason_core.engines import EngineContext
+    from mason.sdk.engines import EngineContext
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port, proxy_port = _free_port(), _free_port()
     url = f"http://127.0.0.1:{port}"
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "bench",
             "AWS_SECRET_ACCESS_KEY": "bench-secret",
-            "AWS_ENDPOINT_URL": url,
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_CONFIG_FILE": "/nonexistent",
             "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
         }
     )
-    server = _start_server(port)
+    server = _start_server(port, "-c", _SERVER, str(port), str(LATENCY_MS))
+    proxy = _start_server(proxy_port, str(PROXY), str(proxy_port), str(port), str(LATENCY_MS))
+    home = Path(tempfile.mkdtemp(prefix="mason-bench-"))
+
+    def infer(endpoint: str, workers: int) -> tuple[float, float, Any]:
+        """(wall s, client CPU s, table) of one inference of the whole prefix."""
+        config = S3ClientConfig(infer_workers=workers, endpoint_url=endpoint)
+        storage = S3Storage(config, EngineContext(client="s3", home=home))
+        wall, cpu = time.perf_counter(), time.process_time()
+        inferred = storage.infer_table(f"s3://{BUCKET}/sales/", "bench")
+        return time.perf_counter() - wall, time.process_time() - cpu, inferred.table
+
     try:
         s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1")
         s3.create_bucket(Bucket=BUCKET)
@@ -108,31 +141,54 @@ def main() -> int:
             list(pool.map(put, range(OBJECTS)))
         print(f"wrote {OBJECTS} objects in {time.perf_counter() - started:.1f}s")
 
-        home = Path(tempfile.mkdtemp(prefix="mason-bench-"))
-        for round_label in ("loopback", f"+{LATENCY_MS:g} ms per request"):
-            if round_label != "loopback":
+        proxy_url = f"http://127.0.0.1:{proxy_port}"
+        rounds = (
+            ("moto on loopback", url, None),
+            (f"+{LATENCY_MS:g} ms inside moto", url, "delay"),
+            (f"+{LATENCY_MS:g} ms in a caching proxy", proxy_url, "warm"),
+        )
+        rows = []
+        for label, endpoint, setup in rounds:
+            if setup == "delay":
                 urllib.request.urlopen(f"{url}/__bench_latency/on").close()
-            results = {}
-            for label, workers in (("one at a time", 1), ("concurrent", 32)):
-                config = S3ClientConfig(infer_workers=workers)
-                storage = S3Storage(config, EngineContext(client="s3", home=home))
-                started = time.perf_counter()
-                inferred = storage.infer_table(f"s3://{BUCKET}/sales/", "bench")
-                elapsed = time.perf_counter() - started
-                results[label] = (elapsed, inferred.table)
-                print(
-                    f"{round_label:>22} {label:>14}: {elapsed:6.2f}s "
-                    f"({inferred.table.file_count} objects)"
-                )
-            (serial, t1), (concurrent, t2) = results["one at a time"], results["concurrent"]
+            elif setup == "warm":
+                urllib.request.urlopen(f"{url}/__bench_latency/off").close()
+                infer(endpoint, 32)  # fills the proxy's cache; not measured
+            serial, _, t1 = infer(endpoint, 1)
+            concurrent, concurrent_cpu, t2 = infer(endpoint, 32)
             if t1 != t2 or t1.file_count != OBJECTS:
-                print("the two runs disagree on the table", file=sys.stderr)
+                print(f"{label}: the two runs disagree on the table", file=sys.stderr)
                 return 1
-            print(f"{round_label:>22} concurrent vs one at a time: {serial / concurrent:.1f}x")
+            speedup = serial / concurrent
+            rows.append(
+                (
+                    label,
+                    serial,
+                    concurrent,
+                    f"{speedup:.1f}x",
+                    f"{concurrent_cpu / OBJECTS * 1000:.2f}",
+                    ""
+                    if setup is None
+                    else f">= {TARGET:g}x {'met' if speedup >= TARGET else 'MISSED'}",
+                )
+            )
+        print_table(
+            f"table infer over {OBJECTS} S3 objects: one at a time vs 32 concurrent readers",
+            [
+                "round",
+                "one at a time s",
+                "concurrent s",
+                "speed-up",
+                "client CPU ms/object",
+                "target",
+            ],
+            rows,
+        )
         return 0
     finally:
-        server.kill()
-        server.wait()
+        for proc in (proxy, server):
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":

@@ -219,7 +219,8 @@ def test_table_whose_files_are_gone_fails_clearly(
     engines: LocalEngines, shop: list[Table], tmp_path: Path
 ) -> None:
     (tmp_path / "data" / "visits" / "v.jsonl").unlink()
-    done = query(engines, shop, "SELECT 1")
+    assert query(engines, shop, "SELECT 1").status == JobStatus.SUCCEEDED
+    done = query(engines, shop, "SELECT count(*) FROM visits")
     assert done.status == JobStatus.FAILED
     assert done.error is not None and "'shop.visits' has no jsonl files" in done.error
 

@@ -155,3 +155,38 @@ def test_query_on_database_without_tables_fails(run: Run) -> None:
 
     assert response.exit_code == 1
     assert "void" in response.errors[0]
+
+
+def test_a_broken_table_fails_only_the_queries_that_read_it(
+    run: Run, lake: Dataset, events_parquet: Dataset
+) -> None:
+    """Each query binds only the tables it names: a vanished table's folder
+    fails a query over it, naming the table, and nothing else in the database."""
+    run("table", "infer", storage_path=str(events_parquet.path), database_name="lake")
+    for file in events_parquet.path.iterdir():
+        file.unlink()
+    events_parquet.path.rmdir()
+
+    healthy = run("table", "query", database_name="lake", query_string=BY_REGION)
+    assert normalised(healthy.data[0].preview) == by_region(lake.rows)
+
+    broken = mason.run(
+        "table", "query", database_name="lake", query_string="SELECT count(*) FROM events"
+    )
+    assert not broken.ok and broken.exit_code == 1
+    assert any("lake.events" in error for error in broken.errors), broken.errors
+
+
+def test_a_truncated_file_fails_only_queries_over_its_table(
+    run: Run, lake: Dataset, events_parquet: Dataset
+) -> None:
+    run("table", "infer", storage_path=str(events_parquet.path), database_name="lake")
+    victim = sorted(events_parquet.path.glob("*.parquet"))[0]
+    victim.write_bytes(victim.read_bytes()[:40])
+
+    assert run("table", "query", database_name="lake", query_string=BY_REGION).ok
+    broken = mason.run(
+        "table", "query", database_name="lake", query_string="SELECT * FROM lake.events"
+    )
+    assert not broken.ok and broken.exit_code == 1
+    assert any("events" in error for error in broken.errors), broken.errors

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mason_spark.jobs.qualified import qualify_views, view_names
+from mason_spark.jobs.qualified import mentioned, qualify_views, view_names
 
 import mason
 from mason_core.models import Table
@@ -38,6 +38,20 @@ def test_views_of_the_jobs_database_keep_their_table_names() -> None:
 )  # fmt: skip
 def test_database_qualified_names_become_views(sql: str, expected: str) -> None:
     assert qualify_views(sql, VIEWS) == expected
+
+
+@pytest.mark.parametrize(
+    ("sql", "bound"),
+    [
+        ("SELECT * FROM sales", ["sales"]),
+        ("SELECT * FROM shop.sales JOIN `Items` USING (id)", ["sales", "Items"]),
+        ("SELECT 'items' FROM sales -- items", ["sales"]),
+        ("SELECT 1", []),
+    ],
+)
+def test_a_query_binds_only_the_tables_it_names(sql: str, bound: list[str]) -> None:
+    tables = [Table(name="sales", database="shop"), Table(name="Items", database="shop")]
+    assert [t.name for t in mentioned(tables, sql)] == bound
 
 
 @pytest.mark.parametrize(
@@ -177,3 +191,21 @@ def test_query_errors_are_one_line_naming_what_is_wrong(
     assert response.exit_code == 1
     assert named in response.errors[0]
     assert "\n" not in response.errors[0]
+
+
+def test_a_vanished_table_fails_only_queries_that_read_it(
+    run: Run, spark_config: str, orders_csv: Dataset, customers_csv: Path
+) -> None:
+    for table, path in (("sales", orders_csv.path), ("customers", customers_csv)):
+        run("table", "infer", config_id=spark_config, storage_path=str(path),
+            database_name="shop", table_name=table)  # fmt: skip
+    for file in sorted(customers_csv.rglob("*"), reverse=True):
+        file.unlink() if file.is_file() else file.rmdir()
+    customers_csv.rmdir()
+
+    ok = run("table", "query", config_id=spark_config, database_name="shop",
+             query_string="SELECT count(*) AS n FROM sales")  # fmt: skip
+    assert ok.data[0].preview == [{"n": len(orders_csv.rows)}]
+    broken = mason.run("table", "query", config_id=spark_config, database_name="shop",
+                       query_string="SELECT * FROM customers")  # fmt: skip
+    assert broken.exit_code == 1 and "customers" in broken.errors[0]

@@ -7,6 +7,7 @@ decided by :mod:`mason.sdk.tabular`, the same for every storage client.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mason.sdk.tabular import (
@@ -46,10 +47,10 @@ def read_sample(path: Path, limit: int) -> bytes:
 
 def read_schema(file: DataFile, sample_bytes: int) -> FileSchema:
     """One file's schema: parquet from its footer alone, text from a sample."""
-    path = Path(file.location)
-    size = path.stat().st_size
+    size = os.stat(file.location).st_size
     if file.format == "parquet":
         import pyarrow.parquet as pq
 
-        return footer_schema(file.location, pq.read_metadata(str(path)), size)
-    return sample_schema(file.format or "", file.location, read_sample(path, sample_bytes), size)
+        return footer_schema(file.location, pq.read_metadata(file.location), size)
+    sample = read_sample(Path(file.location), sample_bytes)
+    return sample_schema(file.format or "", file.location, sample, size)

@@ -3,6 +3,7 @@ listed and read here, the table is assembled by :mod:`mason.sdk.tabular`."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -32,15 +33,22 @@ def infer_location(
     if not files:
         raise NotFoundError(f"no data files under {location}")
     base = location if location.is_dir() else location.parent
-    listed = [
-        DataFile(
-            location=str(path),
-            folder=path.parent.relative_to(base).parts,
-            folder_location=str(path.parent),
-            format=detect_format(path),
+    # string slicing, not Path.relative_to: per-file Python cost is what
+    # inference over thousands of small files spends its time on
+    prefix = str(base).rstrip(os.sep) + os.sep
+    listed = []
+    for path in files:
+        text = str(path)
+        parent = os.path.dirname(text)
+        inner = parent[len(prefix) :] if parent.startswith(prefix) else ""
+        listed.append(
+            DataFile(
+                location=text,
+                folder=tuple(inner.split(os.sep)) if inner else (),
+                folder_location=parent,
+                format=detect_format(path),
+            )
         )
-        for path in files
-    ]
     return infer_table(
         listed,
         lambda file: read_schema(file, config.csv_sample_bytes),

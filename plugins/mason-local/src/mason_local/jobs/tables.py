@@ -28,6 +28,11 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
+    if not location.exists():
+        raise NotFoundError(
+            f"table '{table.database}.{table.name}' cannot be read: "
+            f"its location {location} no longer exists"
+        )
     files = [p for p in data_files(location) if detect_format(p) == table.format]
     if not files:
         raise NotFoundError(
@@ -86,17 +91,28 @@ def register_tables(
     tables: list[Table],
     config: LocalClientConfig,
     default_database: str,
+    query: str | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
-    the current schema so unqualified names resolve in it."""
+    the current schema so unqualified names resolve in it.
+
+    With ``query``, only the tables it names are bound: a query pays for listing
+    and reading the footers of its own tables, not the whole database's, and a
+    broken table elsewhere in the database cannot fail it. A table that cannot
+    be bound fails with its own name in the error."""
     import duckdb
 
+    if query is not None:
+        tables = referenced_tables(con, tables, query)
     schemas = {t.database or default_database for t in tables} | {default_database}
     try:
         for schema in sorted(schemas):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
-        for table in tables:
-            schema = table.database or default_database
+    except duckdb.Error as exc:
+        raise query_error(exc, "cannot create the catalog's schemas") from exc
+    for table in tables:
+        schema = table.database or default_database
+        try:
             source = (
                 _arrow_source(con, table, schema)
                 if "://" in (table.location or "")
@@ -106,9 +122,24 @@ def register_tables(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
                 f"SELECT * FROM {source}"
             )
-        con.execute(f"USE memory.{ident(default_database)}")
-    except duckdb.Error as exc:
-        raise query_error(exc, "cannot read the catalog's tables") from exc
+        except duckdb.Error as exc:
+            raise query_error(exc, f"cannot read table '{schema}.{table.name}'") from exc
+    con.execute(f"USE memory.{ident(default_database)}")
+
+
+def referenced_tables(
+    con: duckdb.DuckDBPyConnection, tables: list[Table], query: str
+) -> list[Table]:
+    """The catalog tables whose names ``query`` mentions (DuckDB's parser says
+    which; names compare case-insensitively, as DuckDB's do). A query DuckDB
+    cannot parse binds every table, and reports its own syntax error later."""
+    import duckdb
+
+    try:
+        named = {name.lower() for name in con.get_table_names(query)}
+    except duckdb.Error:
+        return tables
+    return [t for t in tables if t.name.lower() in named]
 
 
 def _arrow_source(con: duckdb.DuckDBPyConnection, table: Table, schema: str) -> str:

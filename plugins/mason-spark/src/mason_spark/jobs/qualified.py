@@ -128,6 +128,15 @@ def tokens(sql: str) -> list[_Token]:
     return out
 
 
+def mentioned(tables: Iterable[Table], sql: str) -> list[Table]:
+    """The tables whose names appear as a name token in ``sql`` (outside strings
+    and comments): a query reads only its own tables, so a broken table
+    elsewhere in the database cannot fail it. A false positive (a column named
+    like a table) only binds a table the query does not need."""
+    names = {token.value for token in tokens(sql) if token.kind == "name"}
+    return [table for table in tables if table.name.lower() in names]
+
+
 def qualify_views(sql: str, views: dict[tuple[str, str], str]) -> str:
     """``sql`` with each ``database.table`` of ``views`` replaced by its view."""
     found = tokens(sql)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from mason.sdk.errors import MasonUsageError
 from mason.sdk.models import QueryJob
-from mason_spark.jobs.qualified import qualify_views, view_names
+from mason_spark.jobs.qualified import mentioned, qualify_views, view_names
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import columns_of, rows_of
 from mason_spark.jobs.write import write_output
@@ -30,7 +30,7 @@ def run_query(spark: SparkSession, job: QueryJob, preview_rows: int) -> JobResul
     names = view_names(job.tables, job.database_name)
     views: list[str] = []
     try:
-        for table in job.tables:
+        for table in mentioned(job.tables, job.query_string):
             view = names[((table.database or job.database_name).lower(), table.name.lower())]
             read_table(spark, table).createOrReplaceTempView(view)
             views.append(view)

@@ -74,7 +74,9 @@ def _serve(upstream: int, delay: float):  # type: ignore[no-untyped-def]
                 response = _cache.get(key) if method in ("GET", "HEAD") else None
                 if response is None:
                     response = await _upstream(upstream, request_line, headers, body)
-                    if method in ("GET", "HEAD") and (b" 200 " in response[:16] or b" 206 " in response[:16]):
+                    if method in ("GET", "HEAD") and (
+                        b" 200 " in response[:16] or b" 206 " in response[:16]
+                    ):
                         _cache[key] = response
                 await asyncio.sleep(delay)
                 writer.write(response)

@@ -54,9 +54,13 @@ def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as exc:
+        raise StateFileError(f"{path} is unreadable (not UTF-8)") from exc
+    except OSError as exc:  # a folder, no permission, an I/O error
+        raise StateFileError(f"{path} is unreadable ({exc.strerror or exc})") from exc
     try:
         return model.model_validate(json.loads(text))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+    except (json.JSONDecodeError, RecursionError, ValidationError) as exc:
         raise StateFileError(f"{path} is unreadable") from exc
 
 

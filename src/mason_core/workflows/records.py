@@ -144,8 +144,8 @@ class RunStore:
         path = self.path(run_id)
         try:
             record = read_json_model(path, RunRecord)
-        except StateFileError:
-            raise MasonUsageError(f"run record {path} is unreadable") from None
+        except StateFileError as exc:
+            raise MasonUsageError(f"run record {exc}") from None
         if record is None:
             raise MasonUsageError(
                 f"unknown run id '{run_id}' (see 'mason wf runs' for recorded runs)"

@@ -203,30 +203,3 @@ def test_a_damaged_run_record_names_its_file(live: Live, content: bytes, problem
     assert line == f"run record {record} {problem}"
     listed = live.get("/api/workflows/runs")  # passed over in the list
     assert listed.status_code == 200 and listed.json()["Data"] == []
-
-
-# -- configurations: the same store as the CLI -----------------------------------------
-
-
-def test_configs_list_the_builtin_beside_saved_and_broken_ones(live: Live) -> None:
-    saved = live.home / "configurations"
-    saved.mkdir(exist_ok=True)
-    (saved / "config_mine.yaml").write_text(
-        "type: config\nid: mine\nmetastore_engine: local\nstorage_engine: local\n"
-    )
-    (saved / "config_broken.yaml").write_text("type: config\nid: broken\nmetastore_engine: nope\n")
-    answer = live.get("/api/configs")
-    assert answer.status_code == 200
-    body = answer.json()
-    ids = [c["Id"] for c in body["Data"]]
-    assert ids == ["broken", "mine", "default"]  # as 'mason config' lists them
-    broken, mine, default = body["Data"]
-    assert "nope" in broken["Error"] and broken["Current"] is True
-    assert mine["Engines"]["metastore"]["local"]["root"] == str(live.root)
-    assert default["Builtin"] is True
-    assert len(body["Warnings"]) == 1 and body["Warnings"][0].startswith("configuration 'broken'")
-    one = live.get("/api/configs/default")
-    assert one.status_code == 200 and one.json()["Data"][0]["Builtin"] is True
-    assert error_of(live.get("/api/configs/other"), 404) == (
-        "no configuration 'other' (known: broken, mine, default)"
-    )

@@ -111,5 +111,6 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Envelope, "description": "Bad input: parameters, configuration, names."},
     401: {"model": Envelope, "description": "Missing or wrong bearer token."},
     404: {"model": Envelope, "description": "No such operator, workflow, job or run."},
+    413: {"model": Envelope, "description": "Request body over the server's limit."},
     500: {"model": Envelope, "description": "The work ran and failed inside a client."},
 }

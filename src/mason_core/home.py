@@ -78,6 +78,8 @@ def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
         return model.model_validate(json.loads(text))
     except json.JSONDecodeError as exc:
         raise StateFileError(f"{path} is unreadable: not JSON (line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise StateFileError(f"{path} is unreadable: JSON nested too deep") from exc
     except ValidationError as exc:
         raise StateFileError(f"{path} is unreadable: not a {model.__name__}") from exc
 

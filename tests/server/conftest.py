@@ -3,7 +3,7 @@ the real local client, with a small CSV dataset inside the server's root."""
 
 from __future__ import annotations
 
-import socket
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -67,9 +67,7 @@ def write_sales(root: Path) -> Path:
 @contextmanager
 def serve(settings: ServerSettings) -> Iterator[str]:
     """Run the app under uvicorn in a thread, on a socket bound to a free port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock = dataclasses.replace(settings, host="127.0.0.1", port=0).listen()
     port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

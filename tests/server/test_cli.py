@@ -7,14 +7,17 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import httpx
 import typer
 from typer.testing import CliRunner
 
 from mason_core.cli import server
+from mason_core.server.body import size_text
+from mason_core.server.settings import parse_size
+from tests.server.process import mason, mason_server
 
 
 def cli() -> typer.Typer:
@@ -76,39 +79,12 @@ def test_the_command_module_does_not_import_fastapi() -> None:
     assert done.stdout.split() == ["False", "False"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_mason_server_serves(tmp_path: Path, isolated_mason_home: Path) -> None:
     root = tmp_path / "root"
     (root / "data").mkdir(parents=True)
-    port = free_port()
-    code = (
-        "import typer; from mason_core.cli import server; app = typer.Typer(); "
-        "app.callback()(lambda: None); server.register(app); app()"
-    )
-    args = ["server", "--port", str(port), "--root", str(root), "--token", "cli-token-1234"]
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+    args = ["--root", str(root), "--token", "cli-token-1234"]
+    with mason_server(tmp_path / "logs", *args) as served:
+        url = served.url
         assert httpx.get(f"{url}/api/configs").status_code == 401
         answer = httpx.post(
             f"{url}/api/operators/table/infer/validate",
@@ -117,8 +93,75 @@ def test_mason_server_serves(tmp_path: Path, isolated_mason_home: Path) -> None:
         )
         assert answer.status_code == 400
         assert f"outside the local root {root}" in answer.json()["Errors"][0]
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=20)
+    output = served.log()
     assert f"root: {root}" in output and "token: required" in output
+    assert "max body: 1 MiB" in output
     assert "cli-token-1234" not in output
+
+
+def one_line_exit_2(result: CompletedProcess[str]) -> str:
+    """The single stderr line of a refused start; nothing else printed."""
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr and "uvicorn" not in result.stderr.lower()
+    return lines[0]
+
+
+def test_a_port_in_use_is_one_line_exit_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_line_exit_2(mason("server", "--port", str(port)))
+    assert line == f"error: cannot listen on 127.0.0.1 port {port}: the port is in use"
+
+
+def test_a_host_that_does_not_resolve_is_one_line_exit_2() -> None:
+    line = one_line_exit_2(mason("server", "--host", "no-such-host.invalid", "--token", "t0ken-x"))
+    assert line.startswith("error: cannot listen on 'no-such-host.invalid': ")
+    assert "t0ken-x" not in line
+
+
+def test_an_address_not_on_this_machine_is_one_line_exit_2() -> None:
+    # TEST-NET-1 (RFC 5737): never assigned to a local interface
+    line = one_line_exit_2(mason("server", "--host", "192.0.2.1", "--token", "t0ken-x"))
+    assert line.startswith("error: cannot listen on 192.0.2.1 port 5000: ")
+
+
+def test_a_bad_body_limit_exits_2() -> None:
+    for bad in ("12X", "0", "-5", "1.5M", ""):
+        result = CliRunner().invoke(cli(), ["server", "--max-body", bad])
+        assert result.exit_code == 2, result.output
+        assert "is not a size" in result.output or "at least 1 byte" in result.output
+    env = {**os.environ, "MASON_API_MAX_BODY": "lots"}
+    result = CliRunner().invoke(cli(), ["server"], env=env)
+    assert result.exit_code == 2 and "'lots' is not a size" in result.output
+
+
+def test_body_limit_sizes() -> None:
+    assert parse_size("1048576") == 2**20
+    assert parse_size("512K") == parse_size("512kib") == 512 * 1024
+    assert parse_size(" 2M ") == parse_size("2MB") == 2 * 2**20
+    assert parse_size("1G") == 2**30
+    assert size_text(2**20) == "1 MiB" and size_text(1500) == "1500 bytes"
+
+
+def test_the_body_limit_comes_from_the_environment(
+    tmp_path: Path, isolated_mason_home: Path
+) -> None:
+    env = {**os.environ, "MASON_API_MAX_BODY": "1K"}
+    with mason_server(tmp_path / "logs", "--root", str(tmp_path), env=env) as served:
+        small = httpx.post(f"{served.url}/api/operators/table/list/validate", json={})
+        big = httpx.post(
+            f"{served.url}/api/operators/table/list/validate",
+            json={"parameters": {"database_name": "x" * 2000}},
+        )
+    assert small.status_code == 400  # missing database_name: read and validated
+    assert big.status_code == 413
+    assert big.json()["Errors"] == [
+        "request body is larger than the server's limit of 1 KiB (mason server --max-body)"
+    ]
+    assert "max body: 1 KiB" in served.log()

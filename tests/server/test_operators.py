@@ -168,3 +168,27 @@ def test_plugins_and_configurations(live: Live) -> None:
     missing = live.get("/api/configs/nope")
     assert missing.status_code == 404
     assert "no configuration 'nope'" in missing.json()["Errors"][0]
+
+
+def test_configs_list_the_builtin_beside_saved_and_broken_ones(live: Live) -> None:
+    saved = live.home / "configurations"
+    saved.mkdir(exist_ok=True)
+    (saved / "config_mine.yaml").write_text(
+        "type: config\nid: mine\nmetastore_engine: local\nstorage_engine: local\n"
+    )
+    (saved / "config_broken.yaml").write_text("type: config\nid: broken\nmetastore_engine: nope\n")
+    answer = live.get("/api/configs")
+    assert answer.status_code == 200
+    body = answer.json()
+    ids = [c["Id"] for c in body["Data"]]
+    assert ids == ["broken", "mine", "default"]  # as 'mason config' lists them
+    broken, mine, default = body["Data"]
+    assert "nope" in broken["Error"] and broken["Current"] is True
+    assert mine["Engines"]["metastore"]["local"]["root"] == str(live.root)
+    assert default["Builtin"] is True
+    assert len(body["Warnings"]) == 1 and body["Warnings"][0].startswith("configuration 'broken'")
+    one = live.get("/api/configs/default")
+    assert one.status_code == 200 and one.json()["Data"][0]["Builtin"] is True
+    other = live.get("/api/configs/other")
+    assert other.status_code == 404
+    assert other.json()["Errors"] == ["no configuration 'other' (known: broken, mine, default)"]

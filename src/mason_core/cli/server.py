@@ -12,7 +12,13 @@ from pathlib import Path
 
 import typer
 
-from mason_core.server.settings import DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV
+from mason_core.server.settings import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY,
+    DEFAULT_PORT,
+    MAX_BODY_ENV,
+    TOKEN_ENV,
+)
 
 INSTALL_HINT = "the server needs its extra: pip install 'mason-core[server]'"
 
@@ -34,10 +40,16 @@ def server(
         show_default=False,
     ),
     workers: int = typer.Option(4, "--workers", help="Background runs (?async=true) at once."),
+    max_body: str | None = typer.Option(
+        None,
+        "--max-body",
+        help="Largest request body accepted, in bytes or with K, M or G; larger is a 413 "
+        f"(default: ${MAX_BODY_ENV}, else {DEFAULT_MAX_BODY // 2**20}M).",
+        show_default=False,
+    ),
 ) -> None:
     """Serve operators, workflows and configurations over HTTP, with Swagger UI at /api/ui."""
     from mason_core.errors import MasonUsageError
-    from mason_core.secrets import remember
     from mason_core.server.settings import ServerSettings
 
     try:
@@ -47,27 +59,34 @@ def server(
         typer.echo(f"error: {INSTALL_HINT} ({exc})", err=True)
         raise typer.Exit(2) from None
     try:
-        settings = ServerSettings.from_options(host, port, token, root, workers=workers)
+        settings = ServerSettings.from_options(
+            host, port, token, root, workers=workers, max_body=max_body
+        )
+        sock = settings.listen()  # a bad host or a port in use: one line, exit 2
     except MasonUsageError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
-    if settings.token:
-        remember(settings.token)
 
     from mason_core.server import create_app
+    from mason_core.server.body import size_text
+    from mason_core.server.logs import log_config
 
     try:
         app = create_app(settings)
     except MasonUsageError as exc:
+        sock.close()
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    port = sock.getsockname()[1]
     typer.echo(
-        f"Mason API on http://{shown}:{settings.port}/api (UI: /api/ui, root: {settings.root}, "
-        f"token: {'required' if settings.token else 'none'})",
+        f"Mason API on http://{shown}:{port}/api (UI: /api/ui, root: {settings.root}, "
+        f"token: {'required' if settings.token else 'none'}, "
+        f"max body: {size_text(settings.max_body)})",
         err=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    config = uvicorn.Config(app, log_config=log_config(), lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,9 @@ from starlette.exceptions import HTTPException
 
 from mason_core.__about__ import __version__
 from mason_core.errors import MasonError
+from mason_core.secrets import remember
 from mason_core.server.auth import NoTracebacks, TokenAuth
+from mason_core.server.body import BodyLimit
 from mason_core.server.envelope import error_reply, error_status
 from mason_core.server.openapi import parameters_schema, schema_name
 from mason_core.server.routes import jobs, meta, operators, workflows
@@ -35,6 +37,8 @@ def create_app(
     settings: ServerSettings | None = None, session: ServerSession | None = None
 ) -> FastAPI:
     settings = settings or ServerSettings()
+    if settings.token:
+        remember(settings.token)  # scrubbed from every answer and log line
     if session is None:
         session = ServerSession(settings.home, settings.root)
     registry = session.registry  # load plugins once, before serving
@@ -86,6 +90,8 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign, unused-ignore]
+    # outermost last: no traceback escapes, then the token, then the body limit
+    app.add_middleware(BodyLimit, max_body=settings.max_body)
     app.add_middleware(TokenAuth, token=settings.token)
     app.add_middleware(NoTracebacks)
     return app

@@ -84,8 +84,13 @@ class NoTracebacks:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
             line = one_line(f"{type(exc).__name__}: {exc}")
-            log.error("%s %s failed: %s", scope.get("method"), scope.get("path"), line)
-            if os.environ.get("MASON_DEBUG"):
-                log.debug("traceback", exc_info=True)
+            # the handler's formatter scrubs the traceback (server/logs.py)
+            log.error(
+                "%s %s failed: %s",
+                scope.get("method"),
+                scope.get("path"),
+                line,
+                exc_info=bool(os.environ.get("MASON_DEBUG")),
+            )
             if not started:
                 await error_reply(500, f"internal error: {line}")(scope, receive, send)

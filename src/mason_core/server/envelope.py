@@ -49,8 +49,19 @@ def envelope(
     }
 
 
+#: the longest error line an answer carries: an error quoting a large input
+#: (a parameter value, an unknown key) never echoes it whole.
+MAX_ERROR_CHARS = 1000
+
+
 def one_line(message: str) -> str:
-    return scrub(" ".join(part.strip() for part in str(message).splitlines() if part.strip()))
+    """``message`` on one line, scrubbed of secrets (before it is cut, so no
+    partial secret survives), at most :data:`MAX_ERROR_CHARS` long."""
+    line = scrub(" ".join(part.strip() for part in str(message).splitlines() if part.strip()))
+    if len(line) > MAX_ERROR_CHARS:
+        cut = len(line) - MAX_ERROR_CHARS
+        line = f"{line[:MAX_ERROR_CHARS]}... ({cut} more characters)"
+    return line
 
 
 def reply(
@@ -74,10 +85,15 @@ def response_status(response: Response) -> int:
     return 400 if response.exit_code == 2 else 500
 
 
-def response_reply(response: Response) -> JSONResponse:
+def response_body(response: Response) -> dict[str, Any]:
+    """An operator's envelope, its errors one line each, as every answer's are."""
     body = response.envelope()
     body["Errors"] = [one_line(e) for e in body["Errors"]]
-    return reply(body, response_status(response))
+    return body
+
+
+def response_reply(response: Response) -> JSONResponse:
+    return reply(response_body(response), response_status(response))
 
 
 def error_status(exc: MasonError) -> int:
@@ -95,5 +111,6 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Envelope, "description": "Bad input: parameters, configuration, names."},
     401: {"model": Envelope, "description": "Missing or wrong bearer token."},
     404: {"model": Envelope, "description": "No such operator, workflow, job or run."},
+    413: {"model": Envelope, "description": "Request body over the server's limit."},
     500: {"model": Envelope, "description": "The work ran and failed inside a client."},
 }

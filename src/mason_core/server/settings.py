@@ -1,4 +1,5 @@
-"""How a server is started: address, token and root, checked before binding.
+"""How a server is started: address, token, root and body limit, checked
+before binding, and the listening socket bound before uvicorn starts.
 
 Kept free of FastAPI imports so the CLI can refuse a bad address without the
 server extra installed.
@@ -6,8 +7,11 @@ server extra installed.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
+import re
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +20,23 @@ from mason_core.errors import MasonUsageError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 TOKEN_ENV = "MASON_API_TOKEN"
+#: request bodies larger than this are refused with 413.
+DEFAULT_MAX_BODY = 2**20
+MAX_BODY_ENV = "MASON_API_MAX_BODY"
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)(i?b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """A byte count: ``1048576``, ``512K``, ``1M``, ``1MiB`` (units are powers of 1024)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise MasonUsageError(f"'{text[:40]}' is not a size (bytes, or a number with K, M or G)")
+    size = int(match.group(1)) * _UNITS[match.group(2).lower()]
+    if size < 1:
+        raise MasonUsageError("the request body limit must be at least 1 byte")
+    return size
 
 
 def is_loopback(host: str) -> bool:
@@ -40,6 +61,8 @@ class ServerSettings:
     home: Path | None = None
     #: background runs at once (``?async=true``).
     workers: int = 4
+    #: request bodies over this many bytes are refused (413).
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
     def from_options(
@@ -50,10 +73,13 @@ class ServerSettings:
         root: Path | str | None = None,
         home: Path | str | None = None,
         workers: int = 4,
+        max_body: str | None = None,
     ) -> ServerSettings:
         """Settings from CLI-style options: the token falls back to
-        ``MASON_API_TOKEN``; every problem is a usage error."""
+        ``MASON_API_TOKEN``, the body limit to ``MASON_API_MAX_BODY``; every
+        problem is a usage error."""
         token = token if token is not None else os.environ.get(TOKEN_ENV)
+        max_body = max_body if max_body is not None else os.environ.get(MAX_BODY_ENV)
         token = token.strip() if token and token.strip() else None
         resolved = Path(root).expanduser().resolve() if root is not None else Path.cwd().resolve()
         if not resolved.is_dir():
@@ -69,6 +95,7 @@ class ServerSettings:
             root=resolved,
             home=Path(home).expanduser() if home is not None else None,
             workers=workers,
+            max_body=parse_size(max_body) if max_body is not None else DEFAULT_MAX_BODY,
         )
         settings.check_bind()
         return settings
@@ -80,3 +107,32 @@ class ServerSettings:
                 f"refusing to listen on {self.host} without a token: anyone who can reach it "
                 f"could run operators. Set {TOKEN_ENV} or pass --token, or listen on 127.0.0.1"
             )
+
+    def listen(self) -> socket.socket:
+        """The bound socket uvicorn will serve on. Binding here, before uvicorn
+        starts, makes a host that does not resolve or a port in use one line
+        (a usage error) instead of uvicorn's start-and-shut-down log."""
+        try:
+            found = socket.getaddrinfo(
+                self.host.strip().strip("[]"),
+                self.port,
+                type=socket.SOCK_STREAM,
+                flags=socket.AI_PASSIVE,
+            )
+        except (socket.gaierror, UnicodeError) as exc:
+            reason = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
+            raise MasonUsageError(f"cannot listen on '{self.host}': {reason}") from None
+        family, kind, proto, _, address = found[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            sock.close()
+            reason = (
+                "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+            )
+            raise MasonUsageError(
+                f"cannot listen on {self.host} port {self.port}: {reason}"
+            ) from None
+        return sock

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +9,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from mason_core.errors import ParameterError
+from mason_core.server.body import parse_json_body, shown_key
 from mason_core.server.envelope import Envelope, envelope, reply
 from mason_core.server.session import ServerSession
 from mason_core.server.settings import ServerSettings
@@ -41,14 +41,11 @@ async def read_body(request: Request, allowed: dict[str, tuple[type, ...]]) -> d
     raw = await request.body()
     if not raw.strip():
         return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ParameterError(["request body is not valid JSON"]) from None
+    data = parse_json_body(raw)
     if not isinstance(data, dict):
         raise ParameterError(["request body must be a JSON object"])
     problems: list[str] = []
-    unknown = sorted(k for k in data if k not in allowed)
+    unknown = sorted(shown_key(k) for k in data if k not in allowed)
     if unknown:
         problems.append(f"unknown body keys {', '.join(unknown)} (accepted: {', '.join(allowed)})")
     for key, kinds in allowed.items():

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from mason_core.__about__ import __version__
 from mason_core.config.model import ValidConfig
-from mason_core.errors import MasonError, NotFoundError
+from mason_core.config.store import BUILTIN_ID, InvalidConfig
+from mason_core.errors import NotFoundError
 from mason_core.server.envelope import COMMON_RESPONSES, Envelope, envelope, reply
 from mason_core.server.state import state
 
@@ -24,6 +25,16 @@ def config_data(config: ValidConfig, current: str | None) -> dict[str, Any]:
         "Description": config.description,
         "Engines": config.redacted(),
     }
+
+
+def entry_data(entry: ValidConfig | InvalidConfig, current: str | None) -> dict[str, Any]:
+    if isinstance(entry, InvalidConfig):
+        return {"Id": entry.id, "Current": entry.id == current, "Error": entry.problem}
+    return config_data(entry, current)
+
+
+def _invalid(entries: list[ValidConfig | InvalidConfig]) -> list[InvalidConfig]:
+    return [e for e in entries if isinstance(e, InvalidConfig)]
 
 
 def router() -> APIRouter:
@@ -65,19 +76,9 @@ def router() -> APIRouter:
 
         def work() -> dict[str, Any]:
             current = store.current_id()
-            items: list[dict[str, Any]] = []
-            errors: list[str] = []
-            saved = store.saved_files()
-            for config_id, path in saved.items():
-                try:
-                    items.append(config_data(store.read_file(path), current))
-                except MasonError as exc:
-                    errors.append(exc.message)
-                    items.append({"Id": config_id, "Current": config_id == current})
-            builtin = None if saved else store.builtin()
-            if builtin is not None:
-                items.append(config_data(builtin, current))
-            return envelope(items, warnings=errors)
+            entries = store.entries()  # what 'mason config' lists: saved, then the built-in
+            problems = [f"configuration '{c.id}': {c.problem}" for c in _invalid(entries)]
+            return envelope([entry_data(c, current) for c in entries], warnings=problems)
 
         return reply(await run_in_threadpool(work))
 
@@ -91,12 +92,9 @@ def router() -> APIRouter:
         store = state(request).session.configs
 
         def work() -> dict[str, Any]:
-            known = set(store.saved_files())
-            builtin = None if known else store.builtin()
-            if builtin is not None:
-                known.add(builtin.id)
+            known = dict.fromkeys([*store.saved_files(), BUILTIN_ID])  # the built-in: always
             if config_id not in known:
-                listed = ", ".join(sorted(known)) or "none"
+                listed = ", ".join(known)
                 raise NotFoundError(f"no configuration '{config_id}' (known: {listed})")
             return envelope([config_data(store.get(config_id), store.current_id())])
 

@@ -23,6 +23,7 @@ from mason_core.server.envelope import (
     Envelope,
     envelope,
     reply,
+    response_body,
     response_reply,
     response_status,
 )
@@ -89,7 +90,7 @@ async def run_operator(
 
     def work() -> Outcome:
         response = s.session.run_prepared(prepared)
-        return Outcome(response_status(response), response.envelope())
+        return Outcome(response_status(response), response_body(response))
 
     task = s.tasks.submit("operator", prepared.spec.name, work)
     return started_reply(request, task, "get_run", f"started run {task.id}")

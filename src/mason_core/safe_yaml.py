@@ -62,10 +62,14 @@ def load_yaml_text(text: str, source: str, error: type[MasonUsageError] = YamlIn
 
 def _read_text(path: Path, error: type[MasonUsageError]) -> str:
     try:
-        with path.open("rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fd).st_mode
             if stat.S_ISDIR(mode):
                 raise error(f"{path}: is a directory, not a YAML file")
+            if not stat.S_ISREG(mode):
+                raise error(f"{path}: not a regular file (a FIFO, device or socket)")
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise error(f"{path}: no such file") from None

@@ -23,6 +23,18 @@ def test_parameter_file_that_is_a_directory(tmp_path: Path) -> None:
     assert str(tmp_path) in line and "is a directory" in line
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_parameter_file_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    """A FIFO with no writer would block ``open``; /dev/zero never ends."""
+    if kind == "fifo":
+        path = tmp_path / "params.fifo"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    line = assert_one_line_error(cli("op", "vault", "open", "-f", str(path)))
+    assert str(path) in line and "not a regular file" in line
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [

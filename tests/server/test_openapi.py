@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import mason
 from mason_core.runtime import Session
 from tests.server.conftest import Live
 
@@ -82,3 +83,17 @@ def test_workflow_bodies_key_steps_to_their_operator_schemas(live: Live) -> None
 def test_no_token_no_security_scheme(live: Live) -> None:
     spec = live.get("/openapi.json").json()
     assert "security" not in spec
+
+
+def test_numeric_bounds_from_operator_yaml_reach_the_schema(live: Live) -> None:
+    """``table fake``'s rows carries its operator.yaml range; an integer without
+    one carries the 64-bit range the validator enforces."""
+    spec = live.get("/openapi.json").json()
+    rows = spec["components"]["schemas"]["params.table.fake"]["properties"]["rows"]
+    typed = rows["anyOf"][0] if "anyOf" in rows else rows
+    fake = next(op for op in mason.operators("table") if op.command == "fake")
+    parameter = fake.parameter("rows")
+    assert parameter is not None
+    low, high = parameter.bounds()
+    assert (typed["minimum"], typed["maximum"]) == (low, high)
+    assert high is not None and high < 2**63 - 1

@@ -38,6 +38,12 @@ def parameter_schema(parameter: ParameterSpec) -> dict[str, Any]:
         schema["enum"] = list(parameter.choices)
     if parameter.default is not None:
         schema["default"] = parameter.default
+    if parameter.type in ("integer", "number"):
+        low, high = parameter.bounds()
+        if low is not None:
+            schema["minimum"] = low
+        if high is not None:
+            schema["maximum"] = high
     if parameter.secret:
         schema["writeOnly"] = True
         if schema["type"] == "string":

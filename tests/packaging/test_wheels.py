@@ -229,7 +229,7 @@ def test_plugins_lists_every_installed_distribution(venv: Venv, tmp_path: Path) 
     assert sorted(acme["operators"]) == ["acme catalog", "acme describe"]
     for name in ("local", "operators-table"):
         assert plugins[name]["status"] == "ok", plugins[name]
-        assert plugins[name]["version"] == "0.1.0"
+        assert plugins[name]["version"] == "0.2.0"
     served = {(c["client"], c["engine"]): c["verbs"] for c in data["Clients"]}
     verbs = served[("acme", "metastore")]
     assert "list_databases" in verbs and "get_table" in verbs

@@ -9,13 +9,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # imported where a model is read: listing paths stay light
+    from pydantic import BaseModel
 
 DEFAULT_HOME = "~/.mason"
 
-_Model = TypeVar("_Model", bound=BaseModel)
+_Model = TypeVar("_Model", bound="BaseModel")
 
 
 class StateFileError(ValueError):
@@ -50,6 +51,8 @@ def atomic_write_json(path: Path, data: Any, mode: int = 0o644) -> None:
 def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
     """The ``model`` stored at ``path`` as JSON; ``None`` when there is no such
     file, :class:`StateFileError` when it does not hold one."""
+    from pydantic import ValidationError
+
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mason_core.__about__ import __version__
-from mason_core.home import MasonHome, atomic_write_json
+from mason_core.home import MasonHome, atomic_write_text
 
 if TYPE_CHECKING:
     from mason_core.registry import Registry
@@ -171,8 +171,9 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Atomically; an index that cannot be written only costs the next start-up."""
+    """Atomically; an index that cannot be written only costs the next start-up.
+    Keys keep their order: listings print as they were rendered."""
     try:
-        atomic_write_json(path, data)
+        atomic_write_text(path, json.dumps(data, default=str))
     except OSError as exc:
         log.debug("registry index not written: %s", exc)

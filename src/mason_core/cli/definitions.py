@@ -23,6 +23,7 @@ def register_cmd(
     path: Path = typer.Argument(..., help="A folder (or file) of operator.yaml / workflow.yaml."),
 ) -> None:
     """Register folder operators and workflows into MASON_HOME."""
+    from mason_core.cli.operators import operator_index
     from mason_core.register import register_path
 
     with cli_errors():
@@ -30,6 +31,7 @@ def register_cmd(
         done = register_path(session.home, path)
         session.reload()
         registry = session.registry
+        operator_index()  # refreshed now, from the registry just built
         for item in done:
             replaced = registry.overridden(item.kind, item.namespace, item.command)
             note = f" (overrides the {item.kind} from {replaced})" if replaced else ""

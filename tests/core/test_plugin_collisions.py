@@ -194,3 +194,22 @@ def test_python_api_plugins_carry_the_distribution() -> None:
     assert found["local"].distribution == "mason-local"
     assert found["local"].version == "0.2.0"
     assert found["local"].label == "mason-local 0.2.0"
+
+
+def test_registered_workflow_overrides_a_plugin_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "wf" / "infer"
+    folder.mkdir(parents=True)
+    (folder / "workflow.yaml").write_text(
+        "type: workflow\nnamespace: table\ncommand: infer\ndescription: my infer\n"
+        "dag:\n  - id: only\n    type: operator\n    namespace: table\n    command: infer\n"
+        "supported_schedulers: [local]\n"
+    )
+    code, out, err = invoke("register", str(folder))
+    assert code == 0, err
+    assert "(overrides the workflow from mason-operators-table 0.2.0)" in out
+    code, out, err = invoke("wf", "--output", "json")
+    assert code == 0, err
+    rows = {r["command"]: r for r in json.loads(out) if r["namespace"] == "table"}
+    assert rows["infer"]["description"] == "my infer"
+    assert rows["infer"]["plugin"] == "registered (overrides mason-operators-table 0.2.0)"
+    assert rows["export"]["plugin"] == "operators-table"

@@ -15,7 +15,9 @@ answers "what is installed" from metadata: it is keyed by
 
 When any of these differ the registry is built again (through the usual
 plugin and definition loading) and the index rewritten atomically. An index
-that cannot be read is rebuilt without a word.
+that cannot be read is rebuilt without a word, and one built while a plugin
+failed to load is never reused (installing its missing dependency or editing
+its code must be seen).
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def load_index(
             "environment": _environment(),
             "plugins": _installed(),
             "watch": _watch(home, registry.sources),
+            # a plugin that failed may be fixed by anything (a dependency
+            # installed, its code edited): such a registry is never reused
+            "complete": all(p.error is None for p in registry.plugins),
             "content": content,
         },
     )
@@ -114,6 +119,8 @@ def _freshness(stored: dict[str, Any], home: MasonHome) -> str:
     """``fresh``, ``moved`` (sys.path times changed but not the plugins) or ``stale``."""
     try:
         if stored.get("format") != INDEX_FORMAT or not isinstance(stored.get("content"), dict):
+            return "stale"
+        if stored.get("complete") is not True:
             return "stale"
         env = stored["environment"]
         now = _environment()

@@ -191,3 +191,20 @@ def test_an_index_from_another_home_is_not_trusted(home: MasonHome, tmp_path: Pa
     builds = Builds(home)
     builds.load()
     assert builds.count == 1
+
+
+def test_an_index_with_a_failed_plugin_is_never_reused(home: MasonHome, site: Path) -> None:
+    package = install(site, "mason-acme", "1.0.0", "acme", operators=(("acme", "catalog"),))
+    init = package / "__init__.py"
+    working = init.read_text()
+    init.write_text("import acme_sdk_not_installed\n")
+    builds = Builds(home)
+    assert "acme catalog" not in builds.commands()
+    # fixed without any change to the installed distributions (its dependency
+    # installed elsewhere, or its code edited in an editable install)
+    init.write_text(working)
+    sys.modules.pop("mason_acme", None)
+    assert "acme catalog" in builds.commands()
+    assert builds.count == 2
+    builds.commands()
+    assert builds.count == 2  # healthy again: reused

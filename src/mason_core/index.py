@@ -22,11 +22,11 @@ its code must be seen).
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
-import logging
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +37,6 @@ from mason_core.home import MasonHome, atomic_write_text
 if TYPE_CHECKING:
     from mason_core.registry import Registry
 
-log = logging.getLogger("mason")
-
 #: bumped whenever the stored layout changes: an older index is rebuilt.
 INDEX_FORMAT = 1
 _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
@@ -46,8 +44,8 @@ _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
 
 def index_path(home: MasonHome) -> Path:
     """One index per interpreter, so virtualenvs sharing a home do not thrash it."""
-    env = hashlib.sha1(sys.executable.encode(), usedforsecurity=False).hexdigest()[:12]
-    return home.path / "cache" / f"registry-{env}.json"
+    env = zlib.crc32(sys.executable.encode())
+    return home.path / "cache" / f"registry-{env:08x}.json"
 
 
 def load_index(
@@ -146,15 +144,16 @@ def _mtime(path: str) -> int | None:
 
 
 def _state(path: Path) -> Any:
-    """A file's (mtime, size, inode); for a folder, a digest of that for the
-    folder and every sub-folder and definition file below it."""
+    """A file's (mtime, size, inode); for a folder, a checksum of that for the
+    folder and every sub-folder and definition file below it (zlib's, as
+    hashlib's import alone costs more than this whole check)."""
     try:
         st = path.stat()
     except OSError:
         return None
     if not path.is_dir():
         return [st.st_mtime_ns, st.st_size, st.st_ino]
-    digest = hashlib.sha1(usedforsecurity=False)
+    checksum, count = 0, 0
     for folder, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in [".", *sorted(f for f in files if f in _DEFINITION_FILES)]:
@@ -162,8 +161,10 @@ def _state(path: Path) -> Any:
                 s = os.stat(os.path.join(folder, name))
             except OSError:
                 continue
-            digest.update(f"{folder}/{name}:{s.st_mtime_ns}:{s.st_size}:{s.st_ino}\n".encode())
-    return digest.hexdigest()
+            entry = f"{folder}/{name}:{s.st_mtime_ns}:{s.st_size}:{s.st_ino}\n"
+            checksum = zlib.crc32(entry.encode(), checksum)
+            count += 1
+    return [count, checksum]
 
 
 # -- the file -----------------------------------------------------------------------------
@@ -178,9 +179,7 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    """Atomically; an index that cannot be written only costs the next start-up.
-    Keys keep their order: listings print as they were rendered."""
-    try:
+    """Atomically; an index that cannot be written (a read-only MASON_HOME) only
+    costs the next start-up. Keys keep their order: listings print as rendered."""
+    with contextlib.suppress(OSError):
         atomic_write_text(path, json.dumps(data, default=str))
-    except OSError as exc:
-        log.debug("registry index not written: %s", exc)

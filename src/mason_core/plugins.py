@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason_core.registry import REGISTERED, PluginInfo, Registry, call_safely, canonical_name
-
 CORE_PLUGIN = "mason-core"
 LOAD_PLUGINS_ENV = "MASON_LOAD_PLUGINS"
 
-if TYPE_CHECKING:  # pluggy and importlib.metadata load when plugins do, not before
+if TYPE_CHECKING:  # light at import: the registry index reads this module's names
     import pluggy
+
+    from mason_core.registry import Registry
 
 #: distributions released with Mason itself: they register before any other,
 #: so in a collision the first-party definition is the one kept.
@@ -49,6 +49,11 @@ _HOOKS = (
     ("mason_register_operators", "operator_registrar"),
     ("mason_register_workflows", "workflow_registrar"),
 )
+
+
+def canonical_name(name: str) -> str:
+    """A distribution or plugin name compared the way pip compares them."""
+    return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ def _load_entry_points(
 
     from mason_core import builtin, hookspecs
     from mason_core.__about__ import __version__
+    from mason_core.registry import PluginInfo
 
     pm.register(builtin, name=CORE_PLUGIN)
     core = PluginInfo(CORE_PLUGIN, __version__, builtin.__name__, distribution=CORE_PLUGIN)
@@ -167,6 +173,8 @@ def build_registry(registered_home: Path | None = None) -> Registry:
     ``registered_home`` is MASON_HOME: folder operators and workflows added with
     ``mason register`` are loaded from it after the plugins, and override them.
     """
+    from mason_core.registry import Registry, call_safely
+
     pm = _plugin_manager()
     registry = Registry()
     _load_entry_points(pm, registry, installed_plugins(), selected_plugins())
@@ -185,6 +193,8 @@ def build_registry(registered_home: Path | None = None) -> Registry:
 
 
 def _load_registered(registry: Registry, home: Path) -> None:
+    from mason_core.registry import REGISTERED, PluginInfo, call_safely
+
     info = PluginInfo(name=REGISTERED, version=None, module=str(home))
     registry.plugins.append(info)
     ops, wfs = home / "registered_operators", home / "registered_workflows"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from mason_core.errors import ConfigurationError, DefinitionError
 from mason_core.imports import import_object
+from mason_core.plugins import canonical_name
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -155,11 +156,6 @@ class PluginInfo:
             "warnings": self.warnings,
             "conflicts": self.conflicts,
         }
-
-
-def canonical_name(name: str) -> str:
-    """A distribution or plugin name compared the way pip compares them."""
-    return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
 @dataclass(frozen=True)

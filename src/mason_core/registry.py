@@ -149,6 +149,7 @@ class PluginInfo:
             "distribution": self.distribution or "",
             "version": self.version or "",
             "status": self.status,
+            "module": self.module or "",
             "clients": self.clients,
             "engines": self.engines,
             "operators": self.operators,
@@ -214,6 +215,13 @@ class Registry:
         self.conflicts.append(conflict)
         kept.conflicts.append(conflict.message)
         ignored.conflicts.append(conflict.message)
+
+    def check_conflicts(self) -> None:
+        """Refuse (a usage error, exit code 2) while two plugins claim one name."""
+        if self.conflicts:
+            from mason_core.errors import MasonUsageError
+
+            raise MasonUsageError("; ".join(c.message for c in self.conflicts))
 
     def overridden(self, kind: str, namespace: str, command: str) -> str | None:
         """The plugin a registered operator or workflow replaced, if any."""

@@ -213,3 +213,13 @@ def test_registered_workflow_overrides_a_plugin_and_says_so(tmp_path: Path) -> N
     assert rows["infer"]["description"] == "my infer"
     assert rows["infer"]["plugin"] == "registered (overrides mason-operators-table 0.2.0)"
     assert rows["export"]["plugin"] == "operators-table"
+
+
+def test_python_api_validate_refuses_a_collision(site: Path) -> None:
+    import mason
+
+    install(site, "mason-zzz", "1.0.0", "zzz", clients=("local",))
+    with pytest.raises(mason.MasonUsageError) as caught:
+        mason.validate("table", "list", database_name="d")
+    assert "client 'local' is registered by both mason-local 0.2.0 (kept)" in str(caught.value)
+    assert caught.value.exit_code == 2

@@ -88,8 +88,7 @@ def validate(
     out = resolve_output(output)
     with cli_errors():
         session = current_session()
-        if session.registry.conflicts:
-            raise fail("; ".join(c.message for c in session.registry.conflicts))
+        session.registry.check_conflicts()
         path = Path(target)
         if command is None and path.exists():
             for line in validate_files(path):

@@ -205,9 +205,8 @@ class Registry:
         if owner == info.name:
             info.warnings.append(f"{kind} '{name}' registered twice; keeping the first")
             return
-        kept = self.plugin(owner)
-        if kept is not None:
-            self.record_conflict(kind, name, kept, info)
+        kept = self.plugin(owner) or PluginInfo(owner, None, None)
+        self.record_conflict(kind, name, kept, info)
 
     def record_conflict(self, kind: str, name: str, kept: PluginInfo, ignored: PluginInfo) -> None:
         """Both plugins claim ``name``: an error on each, naming both distributions."""

@@ -108,3 +108,38 @@ def test_probe_sees_heavy_imports_when_a_job_runs(tmp_path: Path) -> None:
     code, modules, output = probe([*query, "--output", "json"], home)
     assert code == 0, output
     assert "duckdb" in modules, sorted(modules)
+
+
+#: answered from the registry index once it is warm
+WARM = [["op"], ["--help"], ["op", "table"], ["op", "table", "infer", "--help"]]
+
+
+@pytest.mark.parametrize("args", WARM, ids=lambda a: "mason " + " ".join(a))
+def test_warm_index_listing_imports_no_pydantic_and_no_plugin(
+    args: list[str], tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    code, cold, cold_output = probe(args, home)  # builds the registry and the index
+    assert code == 0, cold_output
+    assert {"pydantic", *PLUGINS.values()} <= cold
+    code, warm, output = probe(args, home)
+    assert code == 0, output
+    assert output == cold_output  # the same answer from the index
+    assert sorted(warm & {"pydantic", "pluggy", *PLUGINS.values(), *HEAVY}) == []
+    assert "infer" in output
+
+
+def test_warm_index_is_refreshed_by_a_registered_definition(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    probe(["op"], home)
+    folder = tmp_path / "greet" / "hello"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    (folder / "operator.yaml").write_text(
+        "type: operator\nnamespace: greet\ncommand: hello\ndescription: say hello\n"
+    )
+    code, _, output = probe(["register", str(folder)], home)
+    assert code == 0, output
+    code, modules, output = probe(["op", "greet", "hello", "--help"], home)
+    assert code == 0 and "say hello" in output, output
+    assert "pydantic" not in modules  # 'register' left the index warm for the next command

@@ -196,6 +196,10 @@ def set_config(config_id: str) -> ValidConfig:
 
 
 def plugins() -> list[PluginInfo]:
+    """Installed plugins: entry-point ``name``, ``distribution`` and ``version``,
+    ``status`` (ok, FAILED, CONFLICT naming both distributions, or not loaded
+    under MASON_LOAD_PLUGINS) and what each registered; ``row()`` gives one as
+    ``mason plugins`` prints it."""
     return list(_session().registry.plugins)
 
 

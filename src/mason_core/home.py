@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # imported where a model is read: listing paths stay light
+    from pydantic import BaseModel
 
 from mason_core.errors import MasonUsageError
 
 DEFAULT_HOME = "~/.mason"
 
-_Model = TypeVar("_Model", bound=BaseModel)
+_Model = TypeVar("_Model", bound="BaseModel")
 
 
 class StateFileError(MasonUsageError, ValueError):
@@ -45,6 +45,8 @@ def read_state_text(path: Path) -> str | None:
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new, never half."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -71,6 +73,8 @@ def atomic_write_json(path: Path, data: Any, mode: int = 0o644) -> None:
 def read_json_model(path: Path, model: type[_Model]) -> _Model | None:
     """The ``model`` stored at ``path`` as JSON; ``None`` when there is no such
     file, :class:`StateFileError` when it does not hold one."""
+    from pydantic import ValidationError
+
     text = read_state_text(path)
     if text is None:
         return None

@@ -2,6 +2,15 @@
 
 The registry holds metadata only. Implementation classes are named by
 ``module:Class`` strings and imported when a job needs them.
+
+Collision policy (docs/plugins.md, "Collisions"): plugins register in a fixed
+order (first-party distributions first, then the others by distribution
+name), and the first to claim a client, engine, operator or workflow keeps it.
+A second plugin claiming the same name is a :class:`Conflict` that names both
+distributions: ``mason plugins`` shows it and ``mason validate`` refuses it.
+What a user registered with ``mason register`` is loaded last and overrides
+plugins' operators and workflows on purpose; each override is recorded so
+listings and ``mason register`` can say so.
 """
 
 from __future__ import annotations
@@ -11,13 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import BaseModel
-
 from mason_core.errors import ConfigurationError, DefinitionError
 from mason_core.imports import import_object
+from mason_core.plugins import canonical_name
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from mason_core.engines.base import Engine
+    from mason_core.errors import UnknownOperatorError
     from mason_core.operators.spec import OperatorSpec
     from mason_core.workflows.spec import WorkflowSpec
 
@@ -80,9 +91,14 @@ class RegisterWorkflows(Protocol):
     def __call__(self, path: str | Path) -> None: ...
 
 
+#: the pseudo-plugin holding what ``mason register`` copied into MASON_HOME.
+REGISTERED = "registered"
+
+
 @dataclass
 class PluginInfo:
-    """One plugin as ``mason plugins`` shows it."""
+    """One plugin as ``mason plugins`` shows it: the entry point (``name``) and
+    the distribution that declares it (``distribution``, ``version``)."""
 
     name: str
     version: str | None
@@ -93,10 +109,71 @@ class PluginInfo:
     operators: list[str] = field(default_factory=list)
     workflows: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the distribution to install or uninstall (``pip uninstall <distribution>``).
+    distribution: str | None = None
+    #: False when MASON_LOAD_PLUGINS leaves this plugin out: it was not imported.
+    loaded: bool = True
+    #: collisions with another plugin, each naming both distributions.
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def label(self) -> str:
+        """``mason-acme 0.3.1`` (or the entry-point name when no distribution is known)."""
+        if self.distribution is None:
+            return self.name
+        return f"{self.distribution} {self.version}" if self.version else self.distribution
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return f"FAILED: {self.error}"
+        if self.conflicts:
+            return "CONFLICT: " + "; ".join(self.conflicts)
+        if not self.loaded:
+            return "not loaded (MASON_LOAD_PLUGINS)"
+        return "ok"
+
+    def matches(self, name: str) -> bool:
+        """Whether ``name`` is this plugin's entry-point or distribution name."""
+        wanted = canonical_name(name)
+        return wanted in (canonical_name(self.name), canonical_name(self.distribution or ""))
+
+    def row(self) -> dict[str, Any]:
+        """The plugin as one listing row (``mason plugins``, ``mason.plugins()``)."""
+        return {
+            "plugin": self.name,
+            "distribution": self.distribution or "",
+            "version": self.version or "",
+            "status": self.status,
+            "module": self.module or "",
+            "clients": self.clients,
+            "engines": self.engines,
+            "operators": self.operators,
+            "workflows": self.workflows,
+            "warnings": self.warnings,
+            "conflicts": self.conflicts,
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two plugins claiming one name; ``kept`` won by the registration order."""
+
+    kind: str
+    name: str
+    kept: str
+    ignored: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.kind} '{self.name}' is registered by both {self.kept} (kept) and "
+            f"{self.ignored} (ignored); uninstall one, or leave one out with MASON_LOAD_PLUGINS"
+        )
 
 
 @dataclass
@@ -106,6 +183,48 @@ class Registry:
     operators: dict[tuple[str, str], OperatorSpec] = field(default_factory=dict)
     workflows: dict[tuple[str, str], WorkflowSpec] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: (kind, namespace, command) of a registered definition -> the plugin it overrides.
+    overrides: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: the plugin modules and definition folders this registry was built from
+    #: (the registry index watches them for changes).
+    sources: list[Path] = field(default_factory=list)
+
+    # -- collisions --------------------------------------------------------------------
+
+    def plugin(self, name: str) -> PluginInfo | None:
+        """The plugin with this entry-point name."""
+        return next((p for p in self.plugins if p.name == name), None)
+
+    def _label(self, plugin_name: str) -> str:
+        info = self.plugin(plugin_name)
+        return info.label if info is not None else plugin_name
+
+    def _claimed(self, info: PluginInfo, kind: str, name: str, owner: str) -> None:
+        """``info`` claims ``name``, already held by the plugin ``owner``."""
+        if owner == info.name:
+            info.warnings.append(f"{kind} '{name}' registered twice; keeping the first")
+            return
+        kept = self.plugin(owner) or PluginInfo(owner, None, None)
+        self.record_conflict(kind, name, kept, info)
+
+    def record_conflict(self, kind: str, name: str, kept: PluginInfo, ignored: PluginInfo) -> None:
+        """Both plugins claim ``name``: an error on each, naming both distributions."""
+        conflict = Conflict(kind, name, kept=kept.label, ignored=ignored.label)
+        self.conflicts.append(conflict)
+        kept.conflicts.append(conflict.message)
+        ignored.conflicts.append(conflict.message)
+
+    def check_conflicts(self) -> None:
+        """Refuse (a usage error, exit code 2) while two plugins claim one name."""
+        if self.conflicts:
+            from mason_core.errors import MasonUsageError
+
+            raise MasonUsageError("; ".join(c.message for c in self.conflicts))
+
+    def overridden(self, kind: str, namespace: str, command: str) -> str | None:
+        """The plugin a registered operator or workflow replaced, if any."""
+        return self.overrides.get((kind, namespace, command))
 
     # -- registrars bound to one plugin ------------------------------------------------
 
@@ -119,9 +238,7 @@ class Registry:
             embedded_default: bool = False,
         ) -> None:
             if name in self.clients:
-                info.warnings.append(
-                    f"client '{name}' already registered by '{self.clients[name].plugin}'"
-                )
+                self._claimed(info, "client", name, self.clients[name].plugin)
                 return
             self.clients[name] = ClientSpec(
                 name=name,
@@ -138,7 +255,7 @@ class Registry:
     def engine_registrar(self, info: PluginInfo) -> RegisterEngine:
         def register(name: str, *, interface: str, description: str = "") -> None:
             if name in self.engines:
-                info.warnings.append(f"engine '{name}' already registered")
+                self._claimed(info, "engine", name, self.engines[name].plugin)
                 return
             self.engines[name] = EngineSpec(name, interface, description, info.name)
             info.engines.append(name)
@@ -149,6 +266,7 @@ class Registry:
         from mason_core.operators.spec import load_operator_specs
 
         def register(path: str | Path) -> None:
+            self.sources.append(Path(path))
             self._add_definitions(info, load_operator_specs(Path(path), info.name), "operator")
 
         return register
@@ -157,6 +275,7 @@ class Registry:
         from mason_core.workflows.spec import load_workflow_specs
 
         def register(path: str | Path) -> None:
+            self.sources.append(Path(path))
             self._add_definitions(info, load_workflow_specs(Path(path), info.name), "workflow")
 
         return register
@@ -166,14 +285,24 @@ class Registry:
         names = info.operators if kind == "operator" else info.workflows
         for spec in specs:
             key = (spec.namespace, spec.command)
-            if key in table:
-                info.warnings.append(
-                    f"{kind} '{spec.namespace} {spec.command}' already registered by "
-                    f"'{table[key].plugin}'; keeping that one"
-                )
+            name = f"{spec.namespace} {spec.command}"
+            previous = table.get(key)
+            if previous is not None and info.name != REGISTERED:
+                self._claimed(info, kind, name, previous.plugin)
                 continue
+            if previous is not None and previous.plugin != REGISTERED:
+                # the user's own definition wins over a plugin's, and says so
+                replaced = self._label(previous.plugin)
+                self.overrides[(kind, spec.namespace, spec.command)] = replaced
+                info.warnings.append(f"{kind} '{name}' overrides the one from {replaced}")
+                owner = self.plugin(previous.plugin)
+                if owner is not None:
+                    owned = owner.operators if kind == "operator" else owner.workflows
+                    if name in owned:
+                        owned.remove(name)
+                    owner.warnings.append(f"{kind} '{name}' is overridden by a registered one")
             table[key] = spec
-            names.append(f"{spec.namespace} {spec.command}")
+            names.append(name)
 
     # -- lookups -----------------------------------------------------------------------
 
@@ -192,17 +321,9 @@ class Registry:
         return cls
 
     def operator(self, namespace: str, command: str) -> OperatorSpec:
-        from mason_core.errors import UnknownOperatorError
-
         spec = self.operators.get((namespace, command))
         if spec is None:
-            in_ns = sorted(c for (n, c) in self.operators if n == namespace)
-            hint = (
-                f"; '{namespace}' has: {', '.join(in_ns)}"
-                if in_ns
-                else f"; namespaces: {', '.join(self.operator_namespaces()) or 'none'}"
-            )
-            raise UnknownOperatorError(f"unknown operator '{namespace} {command}'{hint}")
+            raise unknown_operator(namespace, command, self.operators)
         return spec
 
     def workflow(self, namespace: str, command: str) -> WorkflowSpec:
@@ -240,6 +361,24 @@ class Registry:
                     {"client": name, "engine": engine, "verbs": verbs, "plugin": spec.plugin}
                 )
         return rows
+
+
+def unknown_operator(
+    namespace: str, command: str, known: Iterable[tuple[str, str]]
+) -> UnknownOperatorError:
+    """The error for an operator not among ``known`` (namespace, command) pairs,
+    with what the namespace does hold."""
+    from mason_core.errors import UnknownOperatorError
+
+    known = list(known)
+    in_ns = sorted(c for (n, c) in known if n == namespace)
+    namespaces = sorted({n for n, _ in known})
+    hint = (
+        f"; '{namespace}' has: {', '.join(in_ns)}"
+        if in_ns
+        else f"; namespaces: {', '.join(namespaces) or 'none'}"
+    )
+    return UnknownOperatorError(f"unknown operator '{namespace} {command}'{hint}")
 
 
 S = TypeVar("S", "OperatorSpec", "WorkflowSpec")

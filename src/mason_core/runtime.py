@@ -118,6 +118,7 @@ class Session:
         params: dict[str, Any] | None = None,
         config_id: str | None = None,
     ) -> Response:
+        self.registry.check_conflicts()  # validation vouches for the installation too
         prepared = self.prepare(namespace, command, params, config_id)
         response = Response()
         response.add_info(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, SecretBytes, SecretStr
+if TYPE_CHECKING:  # pydantic loads with the first model: scrubbing must stay light
+    from pydantic import BaseModel
 
 REDACTED = "REDACTED"
 
@@ -50,6 +51,8 @@ def is_secret_field(model: type[BaseModel], name: str) -> bool:
 
 def redacted_dump(model: BaseModel) -> dict[str, Any]:
     """The model as a plain dict with every secret field shown as ``REDACTED``."""
+    from pydantic import BaseModel
+
     out: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
@@ -65,6 +68,8 @@ def redacted_dump(model: BaseModel) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
+    from pydantic import BaseModel, SecretBytes, SecretStr
+
     if isinstance(value, (SecretStr, SecretBytes)):
         return REDACTED
     if isinstance(value, dict):
@@ -78,6 +83,8 @@ def _plain(value: Any) -> Any:
 
 def remember_model(model: BaseModel) -> None:
     """Remember every secret value held by ``model`` (recursively)."""
+    from pydantic import BaseModel, SecretStr
+
     for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, SecretStr):

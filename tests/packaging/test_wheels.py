@@ -229,7 +229,7 @@ def test_plugins_lists_every_installed_distribution(venv: Venv, tmp_path: Path) 
     assert sorted(acme["operators"]) == ["acme catalog", "acme describe"]
     for name in ("local", "operators-table"):
         assert plugins[name]["status"] == "ok", plugins[name]
-        assert plugins[name]["version"] == "0.1.0"
+        assert plugins[name]["version"] == "0.2.0"
     served = {(c["client"], c["engine"]): c["verbs"] for c in data["Clients"]}
     verbs = served[("acme", "metastore")]
     assert "list_databases" in verbs and "get_table" in verbs
@@ -385,3 +385,89 @@ def test_installed_wheels_run_the_main_job(venv: Venv, tmp_path: Path) -> None:
     (job,) = data["Data"]
     assert job["Status"] == "succeeded", job
     assert job["Preview"] == [{"n": 3}], job  # the sample's three regions
+
+
+# -- the registry index follows pip ---------------------------------------------------------
+# Last in this module: it uninstalls and upgrades mason-acme, and puts it back.
+
+
+def installer(venv: Venv, command: str, target: str | Path) -> None:
+    """``uv pip`` (or pip) ``install`` / ``uninstall`` / ``reinstall`` one
+    distribution in ``venv``; the wheel is given as a file, no index is asked."""
+    uv = shutil.which("uv")
+    if uv is not None:
+        flags = {"install": ["install"], "reinstall": ["install", "--reinstall", "--no-deps"]}
+        args = [uv, "pip", *flags.get(command, [command]), "--python", venv.python, target]
+    else:
+        flags = {
+            "install": ["install"],
+            "reinstall": ["install", "--force-reinstall", "--no-deps"],
+            "uninstall": ["uninstall", "-y"],
+        }
+        args = [venv.python, "-m", "pip", *flags[command], target]
+    check(run(args))
+
+
+def upgraded_acme_wheel(tmp_path: Path) -> Path:
+    """mason-acme 0.3.2: one more operator, and a 'table get' that collides
+    with mason-operators-table's."""
+    project = tmp_path / "mason-acme"
+    shutil.copytree(ACME, project, ignore=shutil.ignore_patterns("__pycache__", "build", "dist"))
+    toml = project / "pyproject.toml"
+    toml.write_text(toml.read_text().replace('version = "0.3.1"', 'version = "0.3.2"'))
+    operators = project / "src" / "mason_acme" / "operators"
+    for namespace, command in (("acme", "ping"), ("table", "get")):
+        folder = operators / namespace / command
+        folder.mkdir(parents=True)
+        (folder / "__init__.py").write_text("")
+        (folder / "operator.yaml").write_text(
+            f"type: operator\nnamespace: {namespace}\ncommand: {command}\n"
+            f"description: {command} from acme 0.3.2\n"
+        )
+    out = tmp_path / "dist"
+    check(
+        run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, project])
+    )
+    (wheel,) = out.glob("mason_acme-0.3.2-*.whl")
+    return wheel
+
+
+def test_registry_index_follows_uninstall_upgrade_and_reinstall(
+    venv: Venv, wheelhouse: dict[str, Path], tmp_path: Path
+) -> None:
+    env = clean_env(tmp_path / "home")
+
+    def listed() -> set[str]:
+        data, _ = mason_json(venv, ["op"], env)
+        return {f"{r['namespace']} {r['command']}" for r in data}
+
+    def index_files() -> list[Path]:
+        return sorted((tmp_path / "home" / "cache").glob("registry-*.json"))
+
+    assert "acme catalog" in listed()
+    (index,) = index_files()
+    warm = index.stat().st_mtime_ns
+    assert "acme catalog" in listed()
+    assert index.stat().st_mtime_ns == warm  # answered from the index, not rewritten
+
+    try:
+        installer(venv, "uninstall", "mason-acme")
+        assert not any(c.startswith("acme ") for c in listed())
+
+        installer(venv, "install", upgraded_acme_wheel(tmp_path))
+        assert {"acme catalog", "acme describe", "acme ping"} <= listed()
+        help_text = check(run([venv.mason, "op", "table", "get", "--help"], env=env)).stdout
+        assert "Defined by plugin 'operators-table'" in help_text  # first-party kept
+        data, _ = mason_json(venv, ["plugins"], env)
+        acme = next(p for p in data["Plugins"] if p["plugin"] == "acme")
+        assert acme["distribution"] == "mason-acme" and acme["version"] == "0.3.2"
+        assert (
+            "mason-operators-table 0.2.0 (kept) and mason-acme 0.3.2 (ignored)" in (acme["status"])
+        )
+        refused = check(run([venv.mason, "validate", "acme", "catalog"], env=env), 2)
+        assert "operator 'table get' is registered by both" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert "acme" in check(run([venv.mason, "get", "plugin", "mason-acme"], env=env)).stdout
+    finally:
+        installer(venv, "reinstall", wheelhouse["mason-acme"])
+    assert "acme ping" not in listed() and "acme catalog" in listed()

@@ -37,6 +37,7 @@ def test_wf_lists_workflows(make_workflow: MakeWorkflow) -> None:
                 "description": "one echo",
                 "steps": 1,
                 "schedulers": "any",
+                "plugin": "registered",
             }
         ]
 

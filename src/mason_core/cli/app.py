@@ -76,17 +76,18 @@ _mount()
 
 
 def _operator_epilog() -> str | None:
-    """Installed operator namespaces, shown under ``mason --help``."""
-    from mason_core.runtime import default_session
+    """Installed operator namespaces, shown under ``mason --help`` (from the
+    registry index, so a warm start imports no plugin)."""
+    from mason_core.cli.operators import operator_index
 
     try:
-        registry = default_session().registry
+        rows = operator_index()["operators"]
     except Exception:
         return None
-    parts = []
-    for ns in registry.operator_namespaces():
-        cmds = sorted(c for (n, c) in registry.operators if n == ns)
-        parts.append(f"{ns} ({', '.join(cmds)})")
+    commands: dict[str, list[str]] = {}
+    for row in rows:
+        commands.setdefault(row["namespace"], []).append(row["command"])
+    parts = [f"{ns} ({', '.join(sorted(cmds))})" for ns, cmds in sorted(commands.items())]
     if not parts:
         return "No operators installed: pip install mason-operators-table, or mason register PATH."
     return f"Operators: {'; '.join(parts)}. Run 'mason op NAMESPACE COMMAND --help' for one."
@@ -94,6 +95,12 @@ def _operator_epilog() -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    from mason_core.cli.operators import answer_listing, listing_request
+
+    listing = listing_request(args)
+    if listing is not None:  # answered from the registry index, before Typer
+        _configure_logging(debug=False)
+        raise SystemExit(answer_listing(listing))
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
     try:

@@ -23,16 +23,21 @@ def register_cmd(
     path: Path = typer.Argument(..., help="A folder (or file) of operator.yaml / workflow.yaml."),
 ) -> None:
     """Register folder operators and workflows into MASON_HOME."""
+    from mason_core.cli.operators import operator_index
     from mason_core.register import register_path
 
     with cli_errors():
         session = current_session()
         done = register_path(session.home, path)
         session.reload()
+        registry = session.registry
+        operator_index()  # refreshed now, from the registry just built
         for item in done:
+            replaced = registry.overridden(item.kind, item.namespace, item.command)
+            note = f" (overrides the {item.kind} from {replaced})" if replaced else ""
             typer.echo(
                 f"Valid {item.kind} definition. Registered {item.namespace} {item.command} "
-                f"from {item.source} to {item.target}"
+                f"from {item.source} to {item.target}{note}"
             )
 
 
@@ -56,10 +61,12 @@ def get(
             config = session.configs.get(names[0] if names else None)
             echo_json({"Id": config.id, "Builtin": config.builtin, "Engines": config.redacted()})
         elif kind == "plugin":
-            found = [p for p in session.registry.plugins if not names or p.name in names]
+            # an entry-point name (``acme``) or a distribution name (``mason-acme``)
+            plugins = session.registry.plugins
+            found = [p for p in plugins if not names or any(p.matches(n) for n in names)]
             if not found:
                 raise fail(f"unknown plugin '{' '.join(names)}'")
-            echo_json([p.__dict__ for p in found])
+            echo_json([p.row() for p in found])
         else:
             raise fail(f"unknown kind '{kind}' (operator, workflow, config, plugin)")
 
@@ -74,10 +81,14 @@ def validate(
     config_id: str | None = typer.Option(None, "-c", "--config"),
     output: OutputFormat | None = typer.Option(None, "--output", "-o"),
 ) -> None:
-    """Validate definition files, or an operator call, without running anything."""
+    """Validate definition files, or an operator call, without running anything.
+
+    Refused while two installed plugins claim the same name (see ``mason plugins``).
+    """
     out = resolve_output(output)
     with cli_errors():
         session = current_session()
+        session.registry.check_conflicts()
         path = Path(target)
         if command is None and path.exists():
             for line in validate_files(path):

@@ -43,9 +43,17 @@ def _console(stderr: bool = False) -> Any:
 
 
 def echo_json(data: Any) -> None:
+    typer.echo(scrub(json.dumps(_jsonable(data), indent=1, default=str)))
+
+
+def _jsonable(data: Any) -> Any:
+    """``data`` as JSON types. Only pydantic models need converting, and there
+    are none before pydantic is imported: the cached listings stay light."""
+    if "pydantic" not in sys.modules:
+        return data
     from mason_core.response import to_jsonable
 
-    typer.echo(scrub(json.dumps(to_jsonable(data), indent=1, default=str)))
+    return to_jsonable(data)
 
 
 def emit_table(
@@ -69,12 +77,10 @@ def emit_table(
 
 
 def _cell(value: Any) -> str:
-    from mason_core.response import to_jsonable
-
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(to_jsonable(value), default=str)
+        return json.dumps(_jsonable(value), default=str)
     return str(value)
 
 

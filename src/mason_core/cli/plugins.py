@@ -1,4 +1,5 @@
-"""``mason plugins``: what is installed and what each plugin registers."""
+"""``mason plugins``: what is installed, from which distribution, what each
+plugin registers, and any collision between plugins."""
 
 from __future__ import annotations
 
@@ -13,31 +14,22 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
     out = resolve_output(output)
     with cli_errors():
         registry = current_session().registry
-        rows = [
-            {
-                "plugin": p.name,
-                "version": p.version or "",
-                "status": "ok" if p.ok else f"FAILED: {p.error}",
-                "clients": p.clients,
-                "engines": p.engines,
-                "operators": p.operators,
-                "workflows": p.workflows,
-                "warnings": p.warnings,
-            }
-            for p in registry.plugins
-        ]
+        rows = [p.row() for p in registry.plugins]
         verbs = registry.client_verbs()
         if out is OutputFormat.json:
             echo_json({"Plugins": rows, "Clients": verbs})
             return
         emit_table(
             rows,
-            ["plugin", "version", "status", "clients", "operators", "workflows"],
+            ["plugin", "distribution", "version", "status", "clients", "operators", "workflows"],
             "Plugins",
             out,
         )
         if verbs:
             emit_table(verbs, ["client", "engine", "verbs", "plugin"], "Clients", out)
+        for p in registry.plugins:
+            for note in p.warnings:
+                typer.echo(f"note: {p.name}: {note}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,7 @@ from mason_core.cli.session import current_session
 from mason_core.secrets import scrub
 
 if TYPE_CHECKING:
+    from mason_core.registry import Registry
     from mason_core.workflows.loop import Fired
     from mason_core.workflows.plan import WorkflowPlan
     from mason_core.workflows.records import RunRecord, StepRecord
@@ -46,18 +47,22 @@ _RESERVED = ("runs", "status")
 # -- rows --------------------------------------------------------------------------------
 
 
-def workflow_rows(specs: list[WorkflowSpec]) -> list[dict[str, Any]]:
-    return [
-        {
-            "namespace": s.namespace,
-            "command": s.command,
-            "description": s.description,
-            "steps": len(s.dag),
-            "schedulers": ", ".join(s.supported_schedulers) or "any",
-            "plugin": s.plugin,
-        }
-        for s in specs
-    ]
+def workflow_rows(specs: list[WorkflowSpec], registry: Registry) -> list[dict[str, Any]]:
+    """One row per workflow; a registered one says which plugin's it overrides."""
+    rows = []
+    for s in specs:
+        replaced = registry.overridden("workflow", s.namespace, s.command)
+        rows.append(
+            {
+                "namespace": s.namespace,
+                "command": s.command,
+                "description": s.description,
+                "steps": len(s.dag),
+                "schedulers": ", ".join(s.supported_schedulers) or "any",
+                "plugin": f"{s.plugin} (overrides {replaced})" if replaced else s.plugin,
+            }
+        )
+    return rows
 
 
 def step_row(step: StepRecord) -> dict[str, Any]:
@@ -152,8 +157,8 @@ def _list(namespace: str | None, out: OutputFormat) -> None:
         return
     title = f"Available {namespace} workflows" if namespace else "Available workflows"
     emit_table(
-        workflow_rows(specs),
-        ["namespace", "command", "description", "steps", "schedulers"],
+        workflow_rows(specs, current_session().registry),
+        ["namespace", "command", "description", "steps", "schedulers", "plugin"],
         title,
         out,
     )

@@ -1,0 +1,185 @@
+"""The registry index: what listings and help print, cached in MASON_HOME.
+
+Building the registry imports every plugin, pydantic and every definition;
+``mason op``, ``mason --help`` and ``mason op NS CMD --help`` need none of
+that once the answer is known. Like Airflow's providers manager, the index
+answers "what is installed" from metadata: it is keyed by
+
+- the installed ``mason`` entry points (distribution, version, entry point)
+  and MASON_LOAD_PLUGINS, checked cheaply through the modification times of
+  the ``sys.path`` folders (installing, upgrading or uninstalling anything
+  changes them) and re-read from metadata only when one of those changed;
+- the state (mtime, size, inode) of every ``operator.yaml``/``workflow.yaml``
+  and folder the registry was built from, the plugin modules that registered
+  them, and the folders ``mason register`` fills in MASON_HOME.
+
+When any of these differ the registry is built again (through the usual
+plugin and definition loading) and the index rewritten atomically. An index
+that cannot be read is rebuilt without a word, and one built while a plugin
+failed to load is never reused (installing its missing dependency or editing
+its code must be seen).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mason_core.__about__ import __version__
+from mason_core.home import MasonHome, atomic_write_text
+
+if TYPE_CHECKING:
+    from mason_core.registry import Registry
+
+#: bumped whenever the stored layout changes: an older index is rebuilt.
+INDEX_FORMAT = 1
+_DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
+
+
+def index_path(home: MasonHome) -> Path:
+    """One index per interpreter, so virtualenvs sharing a home do not thrash it."""
+    env = zlib.crc32(sys.executable.encode())
+    return home.path / "cache" / f"registry-{env:08x}.json"
+
+
+def load_index(
+    home: MasonHome,
+    build: Callable[[], Registry],
+    render: Callable[[Registry], dict[str, Any]],
+) -> dict[str, Any]:
+    """``render(registry)`` as cached for the current installation; the registry
+    is built (with ``build``) only when the cached one is missing or stale."""
+    path = index_path(home)
+    stored = _read(path)
+    if stored is not None:
+        fresh = _freshness(stored, home)
+        if fresh == "fresh":
+            content: dict[str, Any] = stored["content"]
+            return content
+        if fresh == "moved":  # only folder times changed: same plugins, new times
+            stored["environment"] = _environment()
+            _write(path, stored)
+            content = stored["content"]
+            return content
+    registry = build()
+    content = render(registry)
+    _write(
+        path,
+        {
+            "format": INDEX_FORMAT,
+            "environment": _environment(),
+            "plugins": _installed(),
+            "watch": _watch(home, registry.sources),
+            # a plugin that failed may be fixed by anything (a dependency
+            # installed, its code edited): such a registry is never reused
+            "complete": all(p.error is None for p in registry.plugins),
+            "content": content,
+        },
+    )
+    return content
+
+
+# -- the key ------------------------------------------------------------------------------
+
+
+def _environment() -> dict[str, Any]:
+    """What is cheap to check: versions, the selection variable, sys.path times."""
+    from mason_core.plugins import LOAD_PLUGINS_ENV
+
+    return {
+        "mason": __version__,
+        "python": sys.executable,
+        "load_plugins": os.environ.get(LOAD_PLUGINS_ENV),
+        "sys_path": [[p, _mtime(p or ".")] for p in sys.path],
+    }
+
+
+def _installed() -> list[list[str | None]]:
+    """The installed entry points, read from distribution metadata (no import)."""
+    from mason_core.plugins import installed_plugins
+
+    return [[p.name, p.value, p.distribution, p.version, p.location] for p in installed_plugins()]
+
+
+def _watch(home: MasonHome, sources: Iterable[Path]) -> list[list[Any]]:
+    paths = {str(p) for p in sources}
+    paths.update(str(p) for p in (home.registered_operators, home.registered_workflows))
+    return [[p, _state(Path(p))] for p in sorted(paths)]
+
+
+def _freshness(stored: dict[str, Any], home: MasonHome) -> str:
+    """``fresh``, ``moved`` (sys.path times changed but not the plugins) or ``stale``."""
+    try:
+        if stored.get("format") != INDEX_FORMAT or not isinstance(stored.get("content"), dict):
+            return "stale"
+        if stored.get("complete") is not True:
+            return "stale"
+        env = stored["environment"]
+        now = _environment()
+        if any(env.get(k) != now[k] for k in ("mason", "python", "load_plugins")):
+            return "stale"
+        watched = {p for p, _ in stored["watch"]}
+        if not {str(home.registered_operators), str(home.registered_workflows)} <= watched:
+            return "stale"  # an index written for another MASON_HOME
+        if any(_state(Path(p)) != state for p, state in stored["watch"]):
+            return "stale"
+        if env.get("sys_path") == now["sys_path"]:
+            return "fresh"
+        return "moved" if stored["plugins"] == _installed() else "stale"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "stale"
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _state(path: Path) -> Any:
+    """A file's (mtime, size, inode); for a folder, a checksum of that for the
+    folder and every sub-folder and definition file below it (zlib's, as
+    hashlib's import alone costs more than this whole check)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not path.is_dir():
+        return [st.st_mtime_ns, st.st_size, st.st_ino]
+    checksum, count = 0, 0
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in [".", *sorted(f for f in files if f in _DEFINITION_FILES)]:
+            try:
+                s = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            entry = f"{folder}/{name}:{s.st_mtime_ns}:{s.st_size}:{s.st_ino}\n"
+            checksum = zlib.crc32(entry.encode(), checksum)
+            count += 1
+    return [count, checksum]
+
+
+# -- the file -----------------------------------------------------------------------------
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """Atomically; an index that cannot be written (a read-only MASON_HOME) only
+    costs the next start-up. Keys keep their order: listings print as rendered."""
+    with contextlib.suppress(OSError):
+        atomic_write_text(path, json.dumps(data, default=str))

@@ -20,6 +20,7 @@ from mason_core.cli.session import current_session
 
 if TYPE_CHECKING:
     from mason_core.operators.spec import OperatorSpec
+    from mason_core.registry import Registry
 
 
 def operator_rows(specs: list[OperatorSpec]) -> list[dict[str, object]]:
@@ -35,8 +36,10 @@ def operator_rows(specs: list[OperatorSpec]) -> list[dict[str, object]]:
     ]
 
 
-def describe_operator(spec: OperatorSpec) -> str:
-    """The help text of one operator, from its definition."""
+def describe_operator(spec: OperatorSpec, registry: Registry) -> str:
+    """The help text of one operator, from its definition and the installed clients."""
+    from mason_core.operators.support import capable_clients, describe_combination
+
     lines = [
         f'Usage: mason op {spec.namespace} {spec.command} [-p "k:v,..."] [-f FILE] '
         "[-c CONFIG_ID] [--output json|table] [--validate]",
@@ -56,11 +59,19 @@ def describe_operator(spec: OperatorSpec) -> str:
         lines.append(f"  {p.name:<22} {'; '.join(flags)}")
         if p.description:
             lines.append(f"  {'':<22} {p.description}")
-    lines += ["", "Supported configurations:"]
-    if not spec.supported_configurations:
-        lines.append("  any")
-    for entry in spec.supported_configurations:
-        lines.append("  " + ", ".join(f"{e}: {c}" for e, c in entry.items()))
+    if spec.requires:
+        lines += ["", "Requires (engine: verbs):"]
+        for engine, verbs in spec.requires.items():
+            lines.append(f"  {engine}: {', '.join(verbs) or 'any verb'}")
+    else:
+        lines += ["", "Supported configurations:"]
+        if not spec.supported_configurations:
+            lines.append("  any")
+        for entry in spec.supported_configurations:
+            lines.append("  " + ", ".join(f"{e}: {c}" for e, c in entry.items()))
+    lines += ["", "Installed clients that can run it:"]
+    capable = capable_clients(spec, registry)
+    lines += [f"  {describe_combination(c)}" for c in capable] or ["  none"]
     example = ",".join(f"{n}:<{n}>" for n in spec.required_names())
     if example:
         lines += ["", "Example:", f'  mason op {spec.namespace} {spec.command} -p "{example}"']
@@ -131,7 +142,7 @@ def op(
             return
         spec = registry.operator(namespace, command)
         if show_help:
-            typer.echo(describe_operator(spec))
+            typer.echo(describe_operator(spec, registry))
             raise typer.Exit()
         given = collect_parameters(params, param_file)
         if validate_only:

@@ -9,8 +9,9 @@ from pathlib import Path
 from mason.sdk.engines import ExecutionEngine, MetastoreEngine, SchedulerEngine, StorageEngine
 from mason.sdk.models import Dag, Job, Schedule
 
-#: a name no check expects to exist: databases, tables, paths, jobs and DAGs.
-MISSING = "mason_conformance_missing"
+#: a name no check expects to exist (databases, tables, paths, jobs, DAGs), valid
+#: as any of them everywhere: lowercase letters only, so a valid S3 bucket too.
+MISSING = "masonconformancemissing"
 #: the sample table's columns, in order.
 SAMPLE_COLUMNS = ("id", "name")
 SAMPLE_ROWS: tuple[tuple[int, str], ...] = ((1, "ada"), (2, "grace"), (3, "edsger"))

@@ -1,9 +1,11 @@
 """The test classes a plugin subclasses, one per engine.
 
 Parametrization happens at collection, from the implementation class alone:
-one test per contract check of a served verb, one per unserved verb. A suite
-with nothing to parametrize gets a case asserting why (every verb served, or no
-served verb with a contract check), so no test is ever skipped.
+one test per served verb, running that verb's contract checks in order on one
+seeded case (a failure names the check); one test for all unserved verbs; one
+for the class and its repr. Each test seeds once, which keeps a suite against
+a real service quick. A suite whose client serves no checked verb gets a case
+asserting exactly that, so no test is ever skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from mason.sdk.engines import (
 from mason.sdk.errors import VerbNotServedError
 from mason.testing.checks import CHECKS, Check, no_secret
 
-_ALL_SERVED = "(every verb is served)"
 _NO_CHECKED_VERB = "(no served verb has a contract check)"
 
 
@@ -43,57 +44,58 @@ class EngineConformance:
         impl = getattr(self, "implementation", None)
         if impl is None:
             raise TypeError(f"{type(self).__name__} must set 'implementation'")
-        served = impl.served_verbs()
-        if "check" in metafunc.fixturenames:
-            checks: list[Any] = [
-                c for c in CHECKS if c.engine == self.interface.engine_type and c.verb in served
-            ]
-            ids = [c.id for c in checks]
-            metafunc.parametrize("check", checks or [_NO_CHECKED_VERB], ids=ids or None)
-        if "unserved_verb" in metafunc.fixturenames:
-            unserved = [v for v in self.interface.VERBS if v not in served]
-            metafunc.parametrize("unserved_verb", unserved or [_ALL_SERVED])
+        if "served_verb" in metafunc.fixturenames:
+            checked = {c.verb for c in self._checks()}
+            verbs = [v for v in impl.served_verbs() if v in checked]
+            metafunc.parametrize("served_verb", verbs or [_NO_CHECKED_VERB])
+
+    @classmethod
+    def _checks(cls) -> list[Check]:
+        return [c for c in CHECKS if c.engine == cls.interface.engine_type]
 
     def test_implementation_fits_the_interface(self, conformance_case: Any) -> None:
         impl = type(self).implementation
         assert issubclass(impl, self.interface), f"{impl} is not a {self.interface.__name__}"
         assert isinstance(conformance_case.engine, impl)
         assert impl.interface() is self.interface
-
-    def test_served_verb_keeps_the_contract(self, conformance_case: Any, check: Any) -> None:
-        if check == _NO_CHECKED_VERB:
-            served = type(self).implementation.served_verbs()
-            checked = {c.verb for c in CHECKS if c.engine == self.interface.engine_type}
-            assert not set(served) & checked
-            return
-        assert isinstance(check, Check)
-        check.run(conformance_case)
-
-    def test_unserved_verb_raises_verb_not_served(
-        self, conformance_case: Any, unserved_verb: str
-    ) -> None:
-        engine = conformance_case.engine
-        if unserved_verb == _ALL_SERVED:
-            assert set(type(engine).served_verbs()) == set(self.interface.VERBS)
-            return
-        method = getattr(engine, unserved_verb)
-        # unserved verbs raise before looking at their arguments
-        args = [
-            None
-            for p in inspect.signature(method).parameters.values()
-            if p.default is inspect.Parameter.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        with pytest.raises(VerbNotServedError) as caught:
-            method(*args)
-        assert caught.value.verb == unserved_verb
-        assert caught.value.engine == self.interface.engine_type
-        assert caught.value.client == engine.client_name
-
-    def test_no_secret_in_repr(self, conformance_case: Any) -> None:
         engine = conformance_case.engine
         for text in (repr(engine), str(engine), repr(engine.config), str(engine.config)):
             no_secret(text, conformance_case.secrets)
+
+    def test_served_verb_keeps_the_contract(self, conformance_case: Any, served_verb: str) -> None:
+        """Every check of one served verb, in order, on one seeded case."""
+        if served_verb == _NO_CHECKED_VERB:
+            served = type(self).implementation.served_verbs()
+            assert not set(served) & {c.verb for c in self._checks()}
+            return
+        for check in self._checks():
+            if check.verb == served_verb:
+                try:
+                    check.run(conformance_case)
+                except AssertionError as exc:
+                    raise AssertionError(f"{check.id}: {exc}") from exc
+
+    def test_unserved_verbs_raise_verb_not_served(self, conformance_case: Any) -> None:
+        engine = conformance_case.engine
+        for verb in self.interface.VERBS:
+            if verb in type(engine).served_verbs():
+                continue
+            method = getattr(engine, verb)
+            # unserved verbs raise before looking at their arguments
+            args = [
+                None
+                for p in inspect.signature(method).parameters.values()
+                if p.default is inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+            with pytest.raises(VerbNotServedError) as caught:
+                method(*args)
+            assert (caught.value.client, caught.value.engine, caught.value.verb) == (
+                engine.client_name,
+                self.interface.engine_type,
+                verb,
+            ), f"{verb}: the error names the wrong client, engine or verb"
+            no_secret(str(caught.value), conformance_case.secrets)
 
 
 class MetastoreConformance(EngineConformance):

@@ -74,6 +74,8 @@ def raises(kind: type[MasonError], secrets: list[str]) -> Iterator[None]:
         message = str(exc)
         assert message and "\n" not in message.strip(), f"not one line: {message!r}"
         no_secret(message, secrets)
+    except Exception as exc:
+        raise AssertionError(f"expected {kind.__name__}, got {type(exc).__name__}") from exc
     else:
         raise AssertionError(f"expected {kind.__name__}")
 

@@ -40,6 +40,8 @@ class _Case:
 
 @dataclass
 class MetastoreCase(_Case):
+    """A metastore holding ``database`` with ``table`` (columns ``SAMPLE_COLUMNS``)."""
+
     engine: MetastoreEngine
     #: an existing database holding ``table``.
     database: str
@@ -49,6 +51,8 @@ class MetastoreCase(_Case):
 
 @dataclass
 class StorageCase(_Case):
+    """A storage with the sample files under ``root`` and an empty ``scratch``."""
+
     engine: StorageEngine
     #: a directory (or prefix) holding the sample files (``write_sample_files``).
     root: str
@@ -60,6 +64,8 @@ class StorageCase(_Case):
 
 @dataclass
 class ExecutionCase(_Case):
+    """An execution engine and a job it runs to success."""
+
     engine: ExecutionEngine
     #: a job this client runs to success.
     job: Job
@@ -67,6 +73,8 @@ class ExecutionCase(_Case):
 
 @dataclass
 class SchedulerCase(_Case):
+    """A scheduler and a DAG (with an optional schedule) it can register."""
+
     engine: SchedulerEngine
     #: a DAG this client can register.
     dag: Dag

@@ -132,3 +132,13 @@ def test_get_operator_and_help_show_the_installed_clients_that_can_run_it() -> N
     )
     paired = runner.invoke(app, ["op", "table", "infer", "--help"])
     assert "metastore: local + storage: local" in paired.output
+
+
+def test_plugins_lists_what_each_operator_needs_and_who_can_run_it() -> None:
+    shown = CliRunner().invoke(app, ["plugins", "--output", "json"])
+    assert shown.exit_code == 0, shown.output
+    rows = {r["operator"]: r for r in json.loads(shown.output)["Operators"]}
+    assert rows["table get"]["needs"] == "metastore: get_table"
+    assert rows["table get"]["runs_on"].startswith("metastore: athena | glue | local")
+    assert rows["table infer"]["needs"] == "named clients"
+    assert "metastore: local + storage: local" in rows["table infer"]["runs_on"]

@@ -27,8 +27,11 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
             for p in registry.plugins
         ]
         verbs = registry.client_verbs()
+        from mason_core.operators.support import operator_capabilities
+
+        runnable = operator_capabilities(registry)
         if out is OutputFormat.json:
-            echo_json({"Plugins": rows, "Clients": verbs})
+            echo_json({"Plugins": rows, "Clients": verbs, "Operators": runnable})
             return
         emit_table(
             rows,
@@ -38,6 +41,8 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
         )
         if verbs:
             emit_table(verbs, ["client", "engine", "verbs", "plugin"], "Clients", out)
+        if runnable:
+            emit_table(runnable, ["operator", "needs", "runs_on"], "Operators", out)
 
 
 def register(app: typer.Typer) -> None:

@@ -126,3 +126,17 @@ def describe_combination(combination: Combination) -> str:
         f"{engine}: {' | '.join(clients) if clients else '(no installed client)'}"
         for engine, clients in combination.items()
     )
+
+
+def operator_capabilities(registry: Registry) -> list[dict[str, str]]:
+    """Per installed operator, the installed clients that can run it (one line)."""
+    return [
+        {
+            "operator": spec.name,
+            "needs": "; ".join(f"{e}: {', '.join(v)}" for e, v in spec.requires.items())
+            or ("named clients" if spec.supported_configurations else "nothing"),
+            "runs_on": "; ".join(describe_combination(c) for c in capable_clients(spec, registry))
+            or "no installed client",
+        }
+        for spec in registry.operator_specs()
+    ]

@@ -117,3 +117,16 @@ def test_the_kit_passes_a_good_client_and_fails_a_bad_one_where_it_breaks(
     }
     assert "get_table-missing_table_is_not_found" in done.stdout
     assert "a secret value of the configuration appears in" in done.stdout
+
+
+def test_the_kit_is_public_and_stays_out_of_import_mason() -> None:
+    code = (
+        "import sys, mason, mason.sdk.engines\n"
+        "assert 'mason.testing' not in sys.modules and 'pytest' not in sys.modules\n"
+        "import mason.testing as kit\n"
+        "assert kit.__doc__ and all(getattr(kit, n) is not None for n in kit.__all__)\n"
+        "print(len(kit.__all__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 15

@@ -66,7 +66,7 @@ LINT_DEPS = ("ruff==0.17.6",)
 TYPECHECK_DEPS = ("mypy==2.4.1", "types-PyYAML")
 BENCH_DEPS = ("psutil", "tpchgen-cli", "moto[server]", "boto3", "s3fs")
 #: third-party example plugins type-checked alongside the first-party ones.
-EXTRA_TYPED_SOURCES = ("tests/packaging/mason-acme/src",)
+EXTRA_TYPED_SOURCES = ("tests/packaging/mason-acme/src", "tests/packaging/mason-tinydb/src")
 #: a per-test ceiling well above any real test, so a hang fails instead of eating CI time.
 TEST_TIMEOUT_SECONDS = "900"
 

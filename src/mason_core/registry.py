@@ -344,17 +344,27 @@ class Registry:
     def operator_namespaces(self) -> list[str]:
         return sorted({ns for ns, _ in self.operators})
 
+    def served_verbs(self, client: str, engine: str) -> list[str]:
+        """The verbs ``client`` serves as ``engine``; none when it does not serve it.
+
+        The implementation module is imported (it must be light); an import
+        failure propagates to the caller.
+        """
+        spec = self.client(client)
+        if engine not in spec.engines:
+            return []
+        return spec.implementation(engine).served_verbs()
+
     def client_verbs(self) -> list[dict[str, Any]]:
         """Per client and engine, the verbs its implementation serves.
 
-        Implementation modules are imported (they must be light); one that fails
-        to import is reported instead of its verbs.
+        One whose implementation fails to import is reported instead of its verbs.
         """
         rows: list[dict[str, Any]] = []
         for name, spec in sorted(self.clients.items()):
             for engine in sorted(spec.engines):
                 try:
-                    verbs = ", ".join(spec.implementation(engine).served_verbs()) or "(none)"
+                    verbs = ", ".join(self.served_verbs(name, engine)) or "(none)"
                 except Exception as exc:
                     verbs = f"UNAVAILABLE: {exc}"
                 rows.append(

@@ -70,7 +70,7 @@ class Session:
         spec = self.registry.operator(namespace, command)
         typed = validate_parameters(f"operator '{spec.name}'", spec.parameters, params or {})
         config = self.configs.get(config_id)
-        chosen = match_operator(spec, config)
+        chosen = match_operator(spec, config, self.registry)
         return PreparedRun(spec, typed, config, chosen)
 
     def run_prepared(self, prepared: PreparedRun, progress: Progress = NO_PROGRESS) -> Response:

@@ -33,9 +33,9 @@ def test_operators_needing_an_engine_are_refused_by_name(bare_store: ConfigStore
         namespace="t", command="get", supported_configurations=[{"metastore": "cloud"}]
     )
     with pytest.raises(UnsupportedConfigurationError, match="metastore needs client 'cloud'"):
-        match_operator(needs, bare_store.get())
+        match_operator(needs, bare_store.get(), bare_store.registry)
     free = OperatorSpec(namespace="t", command="echo")
-    assert match_operator(free, bare_store.get()) == {}
+    assert match_operator(free, bare_store.get(), bare_store.registry) == {}
 
 
 def test_it_stays_selectable_beside_saved_configurations(

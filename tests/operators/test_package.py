@@ -16,6 +16,7 @@ from mason_operators_table import plugin, samples
 import mason
 from mason import MasonUsageError, OperatorDefinition
 from mason_core.definitions import camel_name
+from mason_core.runtime import default_session
 
 Run = Callable[..., mason.Response]
 
@@ -41,6 +42,7 @@ def test_plugin_registers_every_operator() -> None:
 
 def test_operators_follow_the_conventions() -> None:
     specs = [s for s in mason.operators() if s.plugin == "operators-table"]
+    registry = default_session().registry
     assert {s.name for s in specs} >= OPERATORS
     for spec in specs:
         cls = spec.load_class()
@@ -48,9 +50,13 @@ def test_operators_follow_the_conventions() -> None:
         assert cls.__name__ == camel_name(spec.namespace, spec.command)
         assert spec.description
         assert all(p.description for p in spec.parameters), spec.name
-        assert spec.supported_configurations, spec.name
-        for entry in spec.supported_configurations:
+        # each says what it needs: verbs where any client will do, clients where
+        # the pairing matters
+        assert bool(spec.requires) != bool(spec.supported_configurations), spec.name
+        for entry in [spec.requires, *spec.supported_configurations]:
             assert set(entry) <= ENGINES
+        for engine, verbs in spec.requires.items():
+            assert verbs and set(verbs) <= set(registry.engine_interface(engine).VERBS)
 
 
 def test_listing_and_loading_operators_imports_no_heavy_library() -> None:

@@ -48,13 +48,20 @@ def test_unsupported_configuration_names_engine_and_client(tmp_path: Path) -> No
         "type: config\nid: no-metastore\nstorage_engine: local\nexecution_engine: local\n",
     )
 
+    # an operator naming its clients says which client the engine needs
     with pytest.raises(UnsupportedConfigurationError) as caught:
-        mason.run("table", "list", config_id="no-metastore", database_name="lake")
+        mason.run("table", "infer", config_id="no-metastore", storage_path="x", database_name="l")
 
     message = str(caught.value)
     assert "metastore needs client 'local'" in message
     assert "no-metastore" in message
     assert caught.value.exit_code == 2
+    # one requiring verbs says which engine and verbs it needs
+    with pytest.raises(UnsupportedConfigurationError) as caught:
+        mason.run("table", "list", config_id="no-metastore", database_name="lake")
+    message = str(caught.value)
+    assert "needs a metastore engine and the configuration assigns none" in message
+    assert "(requires metastore: list_tables)" in message
     # an operator that only needs execution runs on the same configuration
     assert mason.run("job", "get", config_id="no-metastore", job_id="x").exit_code == 1
 

@@ -30,6 +30,7 @@ def test_list_and_describe_operators(live: Live) -> None:
     assert one[0]["command"] == "list"
     assert [p["name"] for p in one[0]["parameters"]] == ["database_name"]
     assert "source_dir" not in one[0]  # server paths are not the client's business
+    assert one[0]["requires"] == {"metastore": ["list_tables"]}
 
 
 def test_infer_list_get_and_query_on_the_local_client(live: Live) -> None:

@@ -3,8 +3,8 @@
 The page is prose written by hand around marked blocks; this script rewrites
 only what sits between ``<!-- BEGIN GENERATED: NAME -->`` and
 ``<!-- END GENERATED: NAME -->``: ``index`` (every operator) and one block per
-operator (its parameters and supported configurations). An operator without a
-block gets a new section appended. It reads the YAML directly, needing neither
+operator (its parameters, and the verbs it requires or the clients it supports).
+An operator without a block gets a new section appended. It reads the YAML directly, needing neither
 mason nor the plugins installed.
 
     python plugins/mason-operators-table/scripts/gen_operator_docs.py          # rewrite
@@ -104,6 +104,14 @@ def render_operator(op: dict[str, Any]) -> str:
             )
     else:
         lines.append("No parameters.")
+    requires = op.get("requires") or {}
+    if requires:
+        needs = "; ".join(
+            f"{engine}: "
+            + ", ".join(f"`{v}`" for v in ([verbs] if isinstance(verbs, str) else verbs))
+            for engine, verbs in requires.items()
+        )
+        lines += ["", f"Requires: {needs} (any client serving these verbs runs it)"]
     supported = op.get("supported_configurations") or []
     if supported:
         entries = "; ".join(

@@ -53,10 +53,17 @@ def get(
             if len(names) != 2:
                 raise fail(f"usage: mason get {kind} NAMESPACE COMMAND")
             if kind in ("operator", "op"):
+                from mason_core.operators.support import capable_clients
+
                 spec = session.registry.operator(names[0], names[1])
+                shown = spec.model_dump(mode="json", by_alias=True)
+                # which installed clients can run it: per way of satisfying it,
+                # engine -> clients (any choice per engine works)
+                shown["capable_clients"] = capable_clients(spec, session.registry)
+                echo_json(shown)
             else:
-                spec = session.registry.workflow(names[0], names[1])  # type: ignore[assignment]
-            echo_json(spec.model_dump(mode="json", by_alias=True))
+                workflow = session.registry.workflow(names[0], names[1])
+                echo_json(workflow.model_dump(mode="json", by_alias=True))
         elif kind == "config":
             config = session.configs.get(names[0] if names else None)
             echo_json({"Id": config.id, "Builtin": config.builtin, "Engines": config.redacted()})

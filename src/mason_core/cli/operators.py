@@ -42,10 +42,7 @@ def render_index(registry: Registry) -> dict[str, Any]:
     """What the listing and help paths print, for the registry index."""
     return {
         "operators": [operator_row(s, registry) for s in registry.operator_specs()],
-        "help": {
-            s.name: describe_operator(s, registry.overridden("operator", s.namespace, s.command))
-            for s in registry.operator_specs()
-        },
+        "help": {s.name: describe_operator(s, registry) for s in registry.operator_specs()},
     }
 
 
@@ -63,9 +60,13 @@ def _listed(index: dict[str, Any], namespace: str | None = None) -> list[dict[st
     return [r for r in rows if namespace is None or r["namespace"] == namespace]
 
 
-def describe_operator(spec: OperatorSpec, overrides: str | None = None) -> str:
-    """The help text of one operator, from its definition (cached in the registry
-    index: it may depend on the registry, never on the configuration)."""
+def describe_operator(spec: OperatorSpec, registry: Registry) -> str:
+    """The help text of one operator, from its definition and the installed
+    clients (cached in the registry index: it may depend on the registry, never
+    on the configuration)."""
+    from mason_core.operators.support import capable_clients, describe_combination
+
+    overrides = registry.overridden("operator", spec.namespace, spec.command)
     lines = [
         f'Usage: mason op {spec.namespace} {spec.command} [-p "k:v,..."] [-f FILE] '
         "[-c CONFIG_ID] [--output json|table] [--validate]",
@@ -85,11 +86,19 @@ def describe_operator(spec: OperatorSpec, overrides: str | None = None) -> str:
         lines.append(f"  {p.name:<22} {'; '.join(flags)}")
         if p.description:
             lines.append(f"  {'':<22} {p.description}")
-    lines += ["", "Supported configurations:"]
-    if not spec.supported_configurations:
-        lines.append("  any")
-    for entry in spec.supported_configurations:
-        lines.append("  " + ", ".join(f"{e}: {c}" for e, c in entry.items()))
+    if spec.requires:
+        lines += ["", "Requires (engine: verbs):"]
+        for engine, verbs in spec.requires.items():
+            lines.append(f"  {engine}: {', '.join(verbs) or 'any verb'}")
+    else:
+        lines += ["", "Supported configurations:"]
+        if not spec.supported_configurations:
+            lines.append("  any")
+        for entry in spec.supported_configurations:
+            lines.append("  " + ", ".join(f"{e}: {c}" for e, c in entry.items()))
+    lines += ["", "Installed clients that can run it:"]
+    capable = capable_clients(spec, registry)
+    lines += [f"  {describe_combination(c)}" for c in capable] or ["  none"]
     example = ",".join(f"{n}:<{n}>" for n in spec.required_names())
     if example:
         lines += ["", "Example:", f'  mason op {spec.namespace} {spec.command} -p "{example}"']

@@ -16,8 +16,11 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
         registry = current_session().registry
         rows = [p.row() for p in registry.plugins]
         verbs = registry.client_verbs()
+        from mason_core.operators.support import operator_capabilities
+
+        runnable = operator_capabilities(registry)
         if out is OutputFormat.json:
-            echo_json({"Plugins": rows, "Clients": verbs})
+            echo_json({"Plugins": rows, "Clients": verbs, "Operators": runnable})
             return
         emit_table(
             rows,
@@ -27,6 +30,8 @@ def plugins(output: OutputFormat | None = typer.Option(None, "--output", "-o")) 
         )
         if verbs:
             emit_table(verbs, ["client", "engine", "verbs", "plugin"], "Clients", out)
+        if runnable:
+            emit_table(runnable, ["operator", "needs", "runs_on"], "Operators", out)
         for p in registry.plugins:
             for note in p.warnings:
                 typer.echo(f"note: {p.name}: {note}", err=True)

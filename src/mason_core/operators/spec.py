@@ -92,6 +92,8 @@ class OperatorSpec(BaseModel):
     parameters: list[ParameterSpec] = Field(default_factory=list)
     #: each entry maps engine name -> client name; one must fit the configuration.
     supported_configurations: list[dict[str, str]] = Field(default_factory=list)
+    #: engine name -> verbs the operator calls; any client serving them qualifies.
+    requires: dict[str, list[str]] = Field(default_factory=dict)
     #: ``module:Class`` overriding the ``__init__.py`` + CamelCase convention.
     implementation: str | None = Field(default=None, alias="class")
     source_dir: Path | None = None
@@ -113,12 +115,27 @@ class OperatorSpec(BaseModel):
             raise ValueError(f"'{value}' must be letters, digits, '_' or '-'")
         return value
 
+    @field_validator("requires", mode="before")
+    @classmethod
+    def _requires(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            # ``metastore: get_table`` is one verb; ``metastore: []`` needs the engine only
+            return {k: [v] if isinstance(v, str) else (v or []) for k, v in value.items()}
+        return value
+
     @model_validator(mode="after")
     def _unique_parameters(self) -> OperatorSpec:
         names = [p.name for p in self.parameters]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"parameters declared twice: {', '.join(dupes)}")
+        if self.requires and self.supported_configurations:
+            raise ValueError(
+                "declare either 'requires' (engines and verbs) or 'supported_configurations' "
+                "(named clients), not both"
+            )
         return self
 
     @property

@@ -206,7 +206,7 @@ def _check_step(
     chosen: dict[str, str] = {}
     if config is not None:
         try:
-            chosen = match_operator(operator, config)
+            chosen = match_operator(operator, config, session.registry)
         except MasonError as exc:
             problems.append(f"{sid}: {exc.message}")
     if len(problems) > before or config is None:

@@ -51,6 +51,7 @@ def operator_data(spec: OperatorSpec) -> dict[str, Any]:
         "plugin": spec.plugin,
         "parameters": [p.model_dump(mode="json") for p in spec.parameters],
         "supported_configurations": spec.supported_configurations,
+        "requires": spec.requires,
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
-from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
 from mason.sdk.models import Credentials, Database, Table
 from mason.sdk.tabular import format_from_name
 from mason_aws.config import S3ClientConfig
@@ -88,6 +88,13 @@ class S3Metastore(MetastoreEngine):
             raise MasonUsageError(
                 f"the s3 metastore names a table by its prefix: table '{table.name}' of "
                 f"database '{table.database}' is {expected.uri}, not {table.location}"
+            )
+        if not replace:
+            # a table here is its prefix, so it exists already: creating it again
+            # would replace it, which the canonical contract does only when asked
+            raise AlreadyExistsError(
+                f"{self.client_name}: table '{table.database}.{table.name}' exists at "
+                f"{expected.uri}; pass replace to register it again"
             )
         return table
 

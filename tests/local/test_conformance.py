@@ -1,0 +1,86 @@
+"""The local client passes the conformance kit (``mason.testing``) for each of
+its four engines, over real files, a real SQLite catalog and DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mason_local.config import LocalClientConfig
+from mason_local.execution import LocalExecution
+from mason_local.metastore import LocalMetastore
+from mason_local.scheduler import LocalScheduler
+from mason_local.storage import LocalStorage
+
+from mason.sdk.engines import EngineContext
+from mason.sdk.models import Dag, DagStep, QueryJob, Schedule
+from mason.testing import (
+    ExecutionCase,
+    ExecutionConformance,
+    MetastoreCase,
+    MetastoreConformance,
+    SchedulerCase,
+    SchedulerConformance,
+    StorageCase,
+    StorageConformance,
+    write_sample_files,
+)
+
+
+def context(home: Path) -> EngineContext:
+    return EngineContext(client="local", home=home)
+
+
+def seeded_catalog(home: Path, data: Path) -> LocalMetastore:
+    """A local metastore with database ``sales`` holding table ``sample``."""
+    config = LocalClientConfig()
+    inferred = LocalStorage(config, context(home)).infer_table(
+        str(write_sample_files(data)), "sales", "sample"
+    )
+    metastore = LocalMetastore(config, context(home))
+    metastore.create_database("sales")
+    metastore.create_table(inferred.table.model_copy(update={"database": "sales"}))
+    return metastore
+
+
+class TestLocalMetastore(MetastoreConformance):
+    implementation = LocalMetastore
+
+    @pytest.fixture
+    def conformance_case(self, home: Path, tmp_path: Path) -> MetastoreCase:
+        return MetastoreCase(seeded_catalog(home, tmp_path / "sample"), "sales", "sample")
+
+
+class TestLocalStorage(StorageConformance):
+    implementation = LocalStorage
+
+    @pytest.fixture
+    def conformance_case(self, home: Path, tmp_path: Path) -> StorageCase:
+        root = write_sample_files(tmp_path / "data" / "sample")
+        (tmp_path / "data" / "scratch").mkdir()
+        (tmp_path / "local").mkdir()
+        engine = LocalStorage(LocalClientConfig(root=str(tmp_path / "data")), context(home))
+        return StorageCase(engine, root=str(root), scratch="scratch", local_dir=tmp_path / "local")
+
+
+class TestLocalExecution(ExecutionConformance):
+    implementation = LocalExecution
+
+    @pytest.fixture
+    def conformance_case(self, home: Path, tmp_path: Path) -> ExecutionCase:
+        table = seeded_catalog(home, tmp_path / "sample").get_table("sales", "sample")
+        job = QueryJob(
+            query_string="SELECT count(*) AS n FROM sample", database_name="sales", tables=[table]
+        )
+        return ExecutionCase(LocalExecution(LocalClientConfig(), context(home)), job)
+
+
+class TestLocalScheduler(SchedulerConformance):
+    implementation = LocalScheduler
+
+    @pytest.fixture
+    def conformance_case(self, home: Path) -> SchedulerCase:
+        step = DagStep(id="list", namespace="database", command="list")
+        dag = Dag(name="nightly", steps=[step])
+        engine = LocalScheduler(LocalClientConfig(), context(home))
+        return SchedulerCase(engine, dag, Schedule(name="nightly", expression="0 2 * * *"))

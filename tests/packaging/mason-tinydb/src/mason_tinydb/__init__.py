@@ -1,0 +1,1 @@
+"""``tinydb``: a Mason metastore whose catalog is one JSON file."""

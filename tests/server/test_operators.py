@@ -156,6 +156,9 @@ def test_plugins_and_configurations(live: Live) -> None:
     plugins = live.get("/api/plugins").json()["Data"][0]
     local = next(p for p in plugins["plugins"] if "local" in p["clients"])
     assert local["ok"] is True
+    assert (local["distribution"], local["status"]) == ("mason-local", "ok")
+    infer = next(o for o in plugins["operators"] if o["operator"] == "table infer")
+    assert "local" in str(infer["runs_on"])
     assert any(c["client"] == "local" and c["engine"] == "storage" for c in plugins["clients"])
 
     configs = live.get("/api/configs").json()["Data"]

@@ -53,22 +53,17 @@ def router() -> APIRouter:
     @api.get("/plugins", response_model=Envelope, summary="Installed plugins", tags=["server"])
     async def plugins(request: Request) -> JSONResponse:
         registry = state(request).session.registry
-        rows = [
-            {
-                "name": p.name,
-                "version": p.version,
-                "ok": p.ok,
-                "error": p.error,
-                "clients": p.clients,
-                "engines": p.engines,
-                "operators": p.operators,
-                "workflows": p.workflows,
-                "warnings": p.warnings,
-            }
-            for p in registry.plugins
-        ]
-        verbs = await run_in_threadpool(registry.client_verbs)
-        return reply(envelope([{"plugins": rows, "clients": verbs}]))
+        # the rows 'mason plugins' prints (distribution, version, status,
+        # conflicts), plus ok/error for clients that only check health
+        rows = [{**p.row(), "ok": p.ok, "error": p.error} for p in registry.plugins]
+
+        def capabilities() -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+            from mason_core.operators.support import operator_capabilities
+
+            return registry.client_verbs(), operator_capabilities(registry)
+
+        verbs, runnable = await run_in_threadpool(capabilities)
+        return reply(envelope([{"plugins": rows, "clients": verbs, "operators": runnable}]))
 
     @api.get("/configs", response_model=Envelope, summary="Configurations", tags=["configs"])
     async def list_configs(request: Request) -> JSONResponse:

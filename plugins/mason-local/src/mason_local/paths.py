@@ -21,8 +21,8 @@ def confinement_root(root: str | None) -> Path | None:
     return Path(root).expanduser().resolve() if root else None
 
 
-def resolve_local(path: str, root: str | None) -> Path:
-    """The absolute path ``path`` names, refusing one outside ``root`` when set.
+def resolve_anywhere(path: str, root: str | None) -> Path:
+    """The absolute path ``path`` names, symlinks resolved, not confined.
 
     Relative paths resolve against ``root`` (or the working directory);
     ``file://`` is accepted, other protocols are not this client's business.
@@ -30,6 +30,8 @@ def resolve_local(path: str, root: str | None) -> Path:
     raw = path.strip()
     if not raw:
         raise MasonUsageError("empty path")
+    if "\x00" in raw:
+        raise MasonUsageError(f"path {raw!r} holds a NUL byte")
     if raw.startswith("file://"):
         raw = raw[len("file://") :]
     elif "://" in raw:
@@ -38,13 +40,27 @@ def resolve_local(path: str, root: str | None) -> Path:
             f"local storage cannot reach '{path}' ({scheme}:// paths need a {scheme} client)"
         )
     candidate = Path(raw).expanduser()
+    base = confinement_root(root) or Path.cwd()
+    try:
+        return (candidate if candidate.is_absolute() else base / candidate).resolve(strict=False)
+    except RuntimeError as exc:  # Python < 3.13 on a symlink loop
+        raise MasonUsageError(f"path '{path}' cannot be resolved: {exc}") from None
+    except OSError as exc:
+        raise MasonUsageError(f"path '{path}' cannot be resolved: {exc.strerror}") from None
+
+
+def resolve_local(path: str, root: str | None) -> Path:
+    """The absolute path ``path`` names, refusing one outside ``root`` when set
+    (after following symlinks, so a link cannot lead out)."""
+    resolved = resolve_anywhere(path, root)
     base = confinement_root(root)
-    if base is None:
-        return (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
-    resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
-    if resolved != base and base not in resolved.parents:
+    if base is not None and not is_within(resolved, base):
         raise MasonUsageError(f"path '{path}' is outside the local root {base}")
     return resolved
+
+
+def is_within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
 
 
 def is_data_name(name: str) -> bool:

@@ -27,13 +27,10 @@ from mason_local.staging import staged_output
 
 def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
     base = resolve_local(job.input_path, run.config.root)
-    output = Output(
-        resolve_local(job.output_path, run.config.root),
-        job.format,
-        job.overwrite,
-        job.repartition_keys,
+    output = Output.of(
+        run, job.output_path, job.format, job.overwrite, job.repartition_keys, (base,)
     )
-    output.check(base)
+    output.check()
     inputs = find_inputs(base, job.extract_paths)
 
     con = writing_connection(run)
@@ -50,7 +47,7 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
             f"merge {len(inputs.files)} files", len(inputs.files), inputs.total_bytes
         )
         try:
-            with staged_output(output.target, output.overwrite) as staging:
+            with staged_output(output.target, output.overwrite, output.rules) as staging:
                 writer = DatasetWriter(
                     con, output.target, staging, output.format, output.partition_by
                 )

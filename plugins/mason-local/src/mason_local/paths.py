@@ -68,32 +68,63 @@ def is_data_name(name: str) -> bool:
     return not (name.startswith((".", "_")) or name in _IGNORED_NAMES or name.endswith(".crc"))
 
 
-def iter_data_files(path: Path) -> Iterator[os.DirEntry[str]]:
+def iter_data_files(path: Path, root: Path | None = None) -> Iterator[os.DirEntry[str]]:
     """Every data file under ``path`` (a folder), depth first, skipping what
-    :func:`is_data_name` rejects at any level."""
+    :func:`is_data_name` rejects at any level, and what is not a regular file
+    (FIFOs, devices, sockets). Symlinks are followed only where they stay under
+    ``root`` (when set; one leading out is refused, as DuckDB's confinement
+    does), and a folder reached twice (a link loop) is walked once."""
     stack = [path]
+    seen: set[tuple[int, int]] = set()
     while stack:
         current = stack.pop()
         try:
+            info = current.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
             with os.scandir(current) as entries:
                 children = sorted(entries, key=lambda e: e.name)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:
+            raise MasonUsageError(f"cannot list {current}: {exc.strerror}") from None
         subdirs = []
         for entry in children:
             if not is_data_name(entry.name):
                 continue
-            if entry.is_dir(follow_symlinks=True):
+            if root is not None and entry.is_symlink():
+                check_inside(Path(entry.path), root)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:  # a dangling link or a loop: not data
+                continue
+            if is_dir:
                 subdirs.append(Path(entry.path))
-            elif entry.is_file(follow_symlinks=True):
+            elif is_file:
                 yield entry
         stack.extend(reversed(subdirs))
 
 
-def data_files(path: Path) -> list[Path]:
-    """``path`` itself when it is a file, else the data files under it, sorted."""
+def check_inside(link: Path, root: Path) -> None:
+    """Refuse ``link`` when it resolves outside ``root``; never says what it points at
+    beyond its path, and never reads it."""
+    try:
+        resolved = link.resolve()
+    except (OSError, RuntimeError):
+        return  # a loop or dangling link reads as nothing; the walk skips it
+    if not is_within(resolved, root):
+        raise MasonUsageError(f"{link} is a symlink leading outside the local root {root}")
+
+
+def data_files(path: Path, root: Path | None = None) -> list[Path]:
+    """``path`` itself when it is a regular file, else the data files under it
+    (see :func:`iter_data_files`), sorted."""
     if path.is_file():
         return [path]
     if not path.exists():
         raise NotFoundError(f"path {path} does not exist")
-    return [Path(p) for p in sorted(e.path for e in iter_data_files(path))]
+    if not path.is_dir():
+        raise MasonUsageError(f"{path} is neither a regular file nor a folder")
+    return [Path(p) for p in sorted(e.path for e in iter_data_files(path, root))]

@@ -74,7 +74,7 @@ class LocalStorage(StorageEngine):
 
     def expand_path(self, path: str) -> list[StoragePath]:
         target = self._existing(path)
-        return [_storage_path(p) for p in data_files(target)]
+        return [_storage_path(p) for p in data_files(target, confinement_root(self.config.root))]
 
     def infer_table(
         self, path: str, database_name: str, table_name: str | None = None

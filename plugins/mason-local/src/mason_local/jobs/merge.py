@@ -31,7 +31,7 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
         run, job.output_path, job.format, job.overwrite, job.repartition_keys, (base,)
     )
     output.check()
-    inputs = find_inputs(base, job.extract_paths)
+    inputs = find_inputs(base, job.extract_paths, output.root)
 
     con = writing_connection(run)
     try:

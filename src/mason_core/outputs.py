@@ -199,10 +199,12 @@ def check_local_overwrite(
 ) -> None:
     """Everything above, for ``target`` on this machine (absolute and resolved)."""
     text = str(target)
+    exists = target.exists() or target.is_symlink()
+    if exists:
+        check_not_protected(text, local_protected(root, home))
     check_not_input(text, [str(p) for p in inputs])
-    if not target.exists() and not target.is_symlink():
+    if not exists:
         return
-    check_not_protected(text, local_protected(root, home))
     if target.is_symlink() or not target.is_dir():
         check_single_file(text, fmt_extensions, what)
         return

@@ -50,13 +50,13 @@ class Replaceable:
 def check_target(target: Path, overwrite: bool, rules: Replaceable) -> None:
     """Refuse an output over an input, an existing one unless ``overwrite``,
     and with ``overwrite`` anything that is not a previous output."""
-    check_not_input(str(target), [str(p) for p in rules.inputs])
-    if not (target.exists() or target.is_symlink()):
+    if not (overwrite and (target.exists() or target.is_symlink())):
+        check_not_input(str(target), [str(p) for p in rules.inputs])
+        if target.exists() or target.is_symlink():
+            raise AlreadyExistsError(
+                f"output {target} already exists; pass overwrite: true to replace it"
+            )
         return
-    if not overwrite:
-        raise AlreadyExistsError(
-            f"output {target} already exists; pass overwrite: true to replace it"
-        )
     check_local_overwrite(
         target,
         rules.extensions,

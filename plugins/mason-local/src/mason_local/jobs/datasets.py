@@ -117,12 +117,14 @@ def table_output(
     return output, files
 
 
-def writing_connection(run: JobRun) -> duckdb.DuckDBPyConnection:
-    """The run's DuckDB connection, memory-bounded even when unconfigured."""
-    con = run.duckdb()
-    if not run.config.memory_limit:
-        con.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
-    return con
+def writing_connection(
+    run: JobRun, settings: dict[str, str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The run's DuckDB connection with ``settings``, memory-bounded even when
+    unconfigured."""
+    progress = {"enable_progress_bar": "true", "enable_progress_bar_print": "false"}
+    wanted = {"memory_limit": DEFAULT_MEMORY_LIMIT, **progress, **(settings or {})}
+    return run.duckdb(wanted)
 
 
 def check_columns(names: list[str], available: list[str], what: str) -> None:

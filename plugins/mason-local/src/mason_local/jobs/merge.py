@@ -33,11 +33,10 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
     output.check()
     inputs = find_inputs(base, job.extract_paths, output.root)
 
-    con = writing_connection(run)
+    # DuckDB marks a column NOT NULL in parquet when its statistics show no
+    # nulls; groups would then disagree on nullability. Plain copies lose nothing.
+    con = writing_connection(run, {"disabled_optimizers": "statistics_propagation"})
     try:
-        # DuckDB marks a column NOT NULL in parquet when its statistics show no
-        # nulls; groups would then disagree on nullability. Plain copies lose nothing.
-        con.execute("SET disabled_optimizers = 'statistics_propagation'")
         whole = read_sql(inputs.files, job.parse_headers, inputs.hive)
         schema = describe(con, whole, f"the {len(inputs.files)} input files")
         check_columns(job.repartition_keys, [name for name, _ in schema], "repartition_keys")

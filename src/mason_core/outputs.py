@@ -76,17 +76,19 @@ def check_not_input(target: str, inputs: Iterable[str]) -> None:
             )
 
 
-def check_not_protected(target: str, protected: Iterable[tuple[str, str]]) -> None:
-    """Refuse to replace a protected place, or a folder holding one.
+def check_not_protected(
+    target: str, protected: Iterable[tuple[str, str]], verb: str = "overwrite"
+) -> None:
+    """Refuse to replace (or ``verb``) a protected place, or a folder holding one.
 
     ``protected`` pairs a path with what it is ("the local root")."""
     for path, label in protected:
         if not path:
             continue
         if target.rstrip("/") == path.rstrip("/"):
-            raise OutputRefusedError(f"refusing to overwrite {target}: it is {label}")
+            raise OutputRefusedError(f"refusing to {verb} {target}: it is {label}")
         if _within(path, target):
-            raise OutputRefusedError(f"refusing to overwrite {target}: it holds {label} {path}")
+            raise OutputRefusedError(f"refusing to {verb} {target}: it holds {label} {path}")
 
 
 def _is_marker(name: str) -> bool:

@@ -242,3 +242,18 @@ def test_through_the_server(tmp_path: Path, isolated_mason_home: Path) -> None:
             (error,) = answer.json()["Errors"]
             assert "refusing to overwrite" in error
     assert snapshot(root) == before
+
+
+def test_delete_data_never_removes_a_home_or_working_directory(
+    tmp_path: Path, isolated_mason_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "bob"
+    home.mkdir()
+    (home / "a.csv").write_text("x\n1\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(home)
+    assert mason.run("table", "infer", storage_path=str(home), database_name="db").ok
+    before = snapshot(home)
+    answer = mason.run("table", "delete", database_name="db", table_name="bob", delete_data=True)
+    assert answer.exit_code == 2 and "refusing to delete" in answer.errors[0], answer.errors
+    assert snapshot(home) == before

@@ -17,6 +17,7 @@ from typing import IO
 from mason.sdk.engines import EngineContext, StorageEngine
 from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import InferredTable, StoragePath
+from mason.sdk.outputs import check_not_protected, local_protected
 from mason_local.config import LocalClientConfig
 from mason_local.paths import confinement_root, data_files, resolve_local
 from mason_local.staging import Replaceable, check_target, staged_output
@@ -101,6 +102,8 @@ class LocalStorage(StorageEngine):
         target = self._existing(path)
         if target == confinement_root(self.config.root):
             raise MasonUsageError(f"refusing to delete the local root {target}")
+        protected = local_protected(confinement_root(self.config.root), self.context.home)
+        check_not_protected(str(target), protected, verb="delete")
         if not target.is_dir():
             target.unlink()
             return

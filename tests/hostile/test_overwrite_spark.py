@@ -1,16 +1,17 @@
 """Overwrites on the ``spark`` client (real pyspark, local mode, in-process;
 docs/safety.md, "Overwrites"): the same refusals as every writer, checked
-by the Spark job itself through its Hadoop file system. A refusal comes back
-as a failed job (exit 1) naming what is in the way: the driver, not the
-caller, sees the output's file system."""
+before submitting when the output is on this machine (exit 2), and again by
+the driver through its Hadoop file system whatever the scheme."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import mason
+from mason_core.outputs import OutputRefusedError
 from tests.hostile.rooted import snapshot
 from tests.spark.conftest import spark, spark_config  # noqa: F401  (fixtures used by name)
 
@@ -40,7 +41,7 @@ def test_foreign_files_are_refused(spark_config: str, inputs: Path, tmp_path: Pa
     (out / "thesis.docx").write_bytes(b"only copy")
     before = snapshot(tmp_path)
     answer = merge(spark_config, inputs, out)
-    assert not answer.ok
+    assert answer.exit_code == 2
     assert "thesis.docx" in answer.errors[0] and "not part of a parquet dataset" in answer.errors[0]
     assert snapshot(tmp_path) == before
 
@@ -57,15 +58,14 @@ def test_the_working_directory_is_refused(
     monkeypatch.chdir(work)
     before = snapshot(work)
     answer = merge(spark_config, inputs, work)
-    assert not answer.ok and "working directory" in answer.errors[0], answer.errors
+    assert answer.exit_code == 2 and "working directory" in answer.errors[0], answer.errors
     assert snapshot(work) == before
 
 
 def test_an_input_is_refused(spark_config: str, inputs: Path) -> None:  # noqa: F811
     before = snapshot(inputs)
     answer = merge(spark_config, inputs, inputs / "inner")
-    # the Spark driver checks it, so it is a failed job (exit 1) whose error names the input
-    assert answer.exit_code == 1 and "overlaps the input" in answer.errors[0]
+    assert answer.exit_code == 2 and "overlaps the input" in answer.errors[0]
     assert snapshot(inputs) == before
 
 
@@ -78,4 +78,19 @@ def test_a_previous_output_is_replaced_and_unlocked(
     assert merge(spark_config, inputs, out).ok
     again = merge(spark_config, inputs, out)
     assert again.ok, again.errors
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mason")]
+
+
+def test_the_driver_checks_too(spark: Any, tmp_path: Path) -> None:  # noqa: F811
+    """The driver's own guard, for outputs this side cannot see (hdfs:, s3a:)."""
+    from mason_spark.jobs.fs import HadoopFS
+    from mason_spark.jobs.staging import staged_output
+
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep")
+    staged = staged_output(HadoopFS(spark), f"file:{out}", True, "parquet")
+    with pytest.raises(OutputRefusedError, match=r"notes\.txt"), staged:
+        pass
+    assert (out / "notes.txt").read_text() == "keep"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mason")]

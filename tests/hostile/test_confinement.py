@@ -160,3 +160,11 @@ def test_delete_data_still_refuses_a_table_sharing_the_files(root: Path) -> None
     )
     assert answer.exit_code == 2 and "copy.items" in answer.errors[0]
     assert (root / "shop" / "items").is_dir()
+
+
+def test_a_merge_reading_through_a_symlink_out_is_refused(root: Path, tmp_path: Path) -> None:
+    (root / "db" / "t" / "z.csv").symlink_to(tmp_path / "outside" / "passwords.csv")
+    answer = mason.run("table", "merge", input_path="db/t", output_path="merged")
+    error = refused(answer, "outside the local root")
+    assert SECRET_LINE not in error
+    assert not (root / "merged").exists()

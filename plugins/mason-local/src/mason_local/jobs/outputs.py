@@ -1,4 +1,4 @@
-"""A job's output checked before the job is recorded.
+"""A job's output (and a merge's input) checked before the job is recorded.
 
 An output that may not be written (outside the root, over an input, over
 something that is not a previous output) is the caller's mistake: it is
@@ -11,10 +11,10 @@ from __future__ import annotations
 from contextlib import suppress
 from pathlib import Path
 
-from mason.sdk.errors import AlreadyExistsError
+from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError
 from mason.sdk.models import DedupeJob, FormatJob, Job, MergeJob, QueryJob
 from mason_local.config import LocalClientConfig
-from mason_local.paths import confinement_root, resolve_anywhere, resolve_local
+from mason_local.paths import confinement_root, data_files, resolve_anywhere, resolve_local
 from mason_local.staging import Replaceable, check_target
 
 
@@ -32,6 +32,11 @@ def check_job_output(job: Job, config: LocalClientConfig, home: Path) -> None:
         return
     target = resolve_local(output, config.root)
     sources = tuple(resolve_anywhere(i, config.root) for i in inputs if i)
-    rules = Replaceable.of_format(fmt, sources, confinement_root(config.root), home)
+    root = confinement_root(config.root)
+    rules = Replaceable.of_format(fmt, sources, root, home)
     with suppress(AlreadyExistsError):  # not a usage error: the job reports it, as it ran
         check_target(target, job.overwrite, rules)
+    if isinstance(job, MergeJob) and root is not None:
+        # a symlink leading out of the root is the caller's mistake too
+        with suppress(MasonRuntimeError):  # a missing input: the job reports it
+            data_files(resolve_local(job.input_path, config.root), root)

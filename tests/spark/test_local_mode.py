@@ -84,7 +84,7 @@ def test_existing_output_is_kept_unless_overwrite(
 ) -> None:
     out = tmp_path / "taken"
     out.mkdir()
-    (out / "precious.txt").write_text("keep me")
+    (out / "old.parquet").write_bytes(b"a previous output")
 
     refused = mason.run(
         "table", "merge", config_id=spark_config,
@@ -92,14 +92,14 @@ def test_existing_output_is_kept_unless_overwrite(
     )  # fmt: skip
     assert refused.exit_code == 1
     assert "already exists" in refused.errors[0]
-    assert (out / "precious.txt").read_text() == "keep me"
+    assert (out / "old.parquet").read_bytes() == b"a previous output"
 
     replaced = mason.run(
         "table", "merge", config_id=spark_config, input_path=str(mixed_input.path),
         output_path=str(out), overwrite=True,
     )  # fmt: skip
     assert replaced.ok, replaced.errors
-    assert not (out / "precious.txt").exists()
+    assert not (out / "old.parquet").exists()
     assert len(read_rows(out)) == 7
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".mason-staging")]
 

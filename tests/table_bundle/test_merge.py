@@ -122,14 +122,14 @@ def test_existing_output_is_refused_then_replaced_with_overwrite(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "keep.txt").write_text("precious")
+    (out / "old.parquet").write_bytes(b"a previous output")
     response = mason.run("table", "merge", input_path=str(mixed_files.path), output_path=str(out))
     assert response.exit_code == 1
     assert "already exists" in response.errors[0]
-    assert (out / "keep.txt").read_text() == "precious"
+    assert (out / "old.parquet").read_bytes() == b"a previous output"
 
     run("table", "merge", input_path=str(mixed_files.path), output_path=str(out), overwrite=True)
-    assert not (out / "keep.txt").exists()
+    assert not (out / "old.parquet").exists()
     assert_merged(read_dataset(out), mixed_files)
 
 
@@ -138,7 +138,7 @@ def test_output_inside_input_is_refused(tmp_path: Path, mixed_files: Files) -> N
     response = mason.run(
         "table", "merge", input_path=str(mixed_files.path), output_path=str(inside), overwrite=True
     )
-    assert response.exit_code == 1
+    assert response.exit_code == 2
     assert "overlaps the input" in response.errors[0]
     assert not inside.exists()
 

@@ -19,6 +19,7 @@ from mason.sdk.plugin import import_object
 from mason.sdk.secrets import scrub
 from mason_local.config import LocalClientConfig
 from mason_local.jobs import RUNNERS
+from mason_local.jobs.outputs import check_job_output
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobstore import JobStore
 from mason_local.metastore import catalog_path
@@ -55,6 +56,7 @@ class LocalExecution(ExecutionEngine):
                 f"client '{self.client_name}' does not run {job.kind} jobs "
                 f"(it runs: {', '.join(self.JOB_KINDS)})"
             )
+        check_job_output(job, self.config, self.context.home)
         job_id = self.records.submit(job.kind, self.client_name, job.model_dump_json())
         run = JobRun(
             job_id=job_id,

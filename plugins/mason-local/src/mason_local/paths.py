@@ -21,8 +21,8 @@ def confinement_root(root: str | None) -> Path | None:
     return Path(root).expanduser().resolve() if root else None
 
 
-def resolve_local(path: str, root: str | None) -> Path:
-    """The absolute path ``path`` names, refusing one outside ``root`` when set.
+def resolve_anywhere(path: str, root: str | None) -> Path:
+    """The absolute path ``path`` names, symlinks resolved, not confined.
 
     Relative paths resolve against ``root`` (or the working directory);
     ``file://`` is accepted, other protocols are not this client's business.
@@ -30,6 +30,8 @@ def resolve_local(path: str, root: str | None) -> Path:
     raw = path.strip()
     if not raw:
         raise MasonUsageError("empty path")
+    if "\x00" in raw:
+        raise MasonUsageError(f"path {raw!r} holds a NUL byte")
     if raw.startswith("file://"):
         raw = raw[len("file://") :]
     elif "://" in raw:
@@ -38,13 +40,27 @@ def resolve_local(path: str, root: str | None) -> Path:
             f"local storage cannot reach '{path}' ({scheme}:// paths need a {scheme} client)"
         )
     candidate = Path(raw).expanduser()
+    base = confinement_root(root) or Path.cwd()
+    try:
+        return (candidate if candidate.is_absolute() else base / candidate).resolve(strict=False)
+    except RuntimeError as exc:  # Python < 3.13 on a symlink loop
+        raise MasonUsageError(f"path '{path}' cannot be resolved: {exc}") from None
+    except OSError as exc:
+        raise MasonUsageError(f"path '{path}' cannot be resolved: {exc.strerror}") from None
+
+
+def resolve_local(path: str, root: str | None) -> Path:
+    """The absolute path ``path`` names, refusing one outside ``root`` when set
+    (after following symlinks, so a link cannot lead out)."""
+    resolved = resolve_anywhere(path, root)
     base = confinement_root(root)
-    if base is None:
-        return (candidate if candidate.is_absolute() else Path.cwd() / candidate).resolve()
-    resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
-    if resolved != base and base not in resolved.parents:
+    if base is not None and not is_within(resolved, base):
         raise MasonUsageError(f"path '{path}' is outside the local root {base}")
     return resolved
+
+
+def is_within(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
 
 
 def is_data_name(name: str) -> bool:
@@ -52,32 +68,63 @@ def is_data_name(name: str) -> bool:
     return not (name.startswith((".", "_")) or name in _IGNORED_NAMES or name.endswith(".crc"))
 
 
-def iter_data_files(path: Path) -> Iterator[os.DirEntry[str]]:
+def iter_data_files(path: Path, root: Path | None = None) -> Iterator[os.DirEntry[str]]:
     """Every data file under ``path`` (a folder), depth first, skipping what
-    :func:`is_data_name` rejects at any level."""
+    :func:`is_data_name` rejects at any level, and what is not a regular file
+    (FIFOs, devices, sockets). Symlinks are followed only where they stay under
+    ``root`` (when set; one leading out is refused, as DuckDB's confinement
+    does), and a folder reached twice (a link loop) is walked once."""
     stack = [path]
+    seen: set[tuple[int, int]] = set()
     while stack:
         current = stack.pop()
         try:
+            info = current.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
             with os.scandir(current) as entries:
                 children = sorted(entries, key=lambda e: e.name)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:
+            raise MasonUsageError(f"cannot list {current}: {exc.strerror}") from None
         subdirs = []
         for entry in children:
             if not is_data_name(entry.name):
                 continue
-            if entry.is_dir(follow_symlinks=True):
+            if root is not None and entry.is_symlink():
+                check_inside(Path(entry.path), root)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:  # a dangling link or a loop: not data
+                continue
+            if is_dir:
                 subdirs.append(Path(entry.path))
-            elif entry.is_file(follow_symlinks=True):
+            elif is_file:
                 yield entry
         stack.extend(reversed(subdirs))
 
 
-def data_files(path: Path) -> list[Path]:
-    """``path`` itself when it is a file, else the data files under it, sorted."""
+def check_inside(link: Path, root: Path) -> None:
+    """Refuse ``link`` when it resolves outside ``root``; never says what it points at
+    beyond its path, and never reads it."""
+    try:
+        resolved = link.resolve()
+    except (OSError, RuntimeError):
+        return  # a loop or dangling link reads as nothing; the walk skips it
+    if not is_within(resolved, root):
+        raise MasonUsageError(f"{link} is a symlink leading outside the local root {root}")
+
+
+def data_files(path: Path, root: Path | None = None) -> list[Path]:
+    """``path`` itself when it is a regular file, else the data files under it
+    (see :func:`iter_data_files`), sorted."""
     if path.is_file():
         return [path]
     if not path.exists():
         raise NotFoundError(f"path {path} does not exist")
-    return [Path(p) for p in sorted(e.path for e in iter_data_files(path))]
+    if not path.is_dir():
+        raise MasonUsageError(f"{path} is neither a regular file nor a folder")
+    return [Path(p) for p in sorted(e.path for e in iter_data_files(path, root))]

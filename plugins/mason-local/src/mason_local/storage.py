@@ -17,9 +17,10 @@ from typing import IO
 from mason.sdk.engines import EngineContext, StorageEngine
 from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import InferredTable, StoragePath
+from mason.sdk.outputs import check_not_protected, local_protected
 from mason_local.config import LocalClientConfig
 from mason_local.paths import confinement_root, data_files, resolve_local
-from mason_local.staging import check_target, staged_output
+from mason_local.staging import Replaceable, check_target, staged_output
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
@@ -74,7 +75,7 @@ class LocalStorage(StorageEngine):
 
     def expand_path(self, path: str) -> list[StoragePath]:
         target = self._existing(path)
-        return [_storage_path(p) for p in data_files(target)]
+        return [_storage_path(p) for p in data_files(target, confinement_root(self.config.root))]
 
     def infer_table(
         self, path: str, database_name: str, table_name: str | None = None
@@ -101,6 +102,8 @@ class LocalStorage(StorageEngine):
         target = self._existing(path)
         if target == confinement_root(self.config.root):
             raise MasonUsageError(f"refusing to delete the local root {target}")
+        protected = local_protected(confinement_root(self.config.root), self.context.home)
+        check_not_protected(str(target), protected, verb="delete")
         if not target.is_dir():
             target.unlink()
             return
@@ -112,6 +115,20 @@ class LocalStorage(StorageEngine):
 
     # -- helpers ----------------------------------------------------------------------
 
+    def _replaceable(self, source: Path) -> Replaceable:
+        """A copy may replace only a dataset of the kinds of files it brings
+        (``.parquet`` parts replace ``.parquet`` parts), never its source."""
+        files = [source] if not source.is_dir() else data_files(source)
+        extensions = sorted({f.suffix.lower() for f in files if f.suffix})
+        what = "/".join(e.lstrip(".") for e in extensions) or "file"
+        return Replaceable(
+            extensions,
+            what,
+            (source,),
+            confinement_root(self.config.root),
+            self.context.home,
+        )
+
     def _existing(self, path: str) -> Path:
         target = self.local_path(path)
         if not target.exists():
@@ -119,10 +136,9 @@ class LocalStorage(StorageEngine):
         return target
 
     def _copy_into(self, source: Path, destination: Path, overwrite: bool) -> StoragePath:
-        if source == destination or source in destination.parents:
-            raise MasonUsageError(f"cannot copy {source} into itself ({destination})")
-        check_target(destination, overwrite)
-        with staged_output(destination, overwrite) as staging:
+        rules = self._replaceable(source)
+        check_target(destination, overwrite, rules)
+        with staged_output(destination, overwrite, rules) as staging:
             if source.is_dir():
                 shutil.copytree(
                     source, staging, ignore=lambda _d, names: [n for n in names if _hidden(n)]

@@ -32,6 +32,7 @@ from mason.sdk.models import (
 from mason.sdk.secrets import scrub
 from mason.sdk.state import atomic_write_text
 from mason_spark.config import KubernetesRunner, LocalRunner, SparkClientConfig, StandaloneRunner
+from mason_spark.preflight import check_local_output
 from mason_spark.records import JobRecord, RecordStore, new_job_id
 from mason_spark.runners import SparkRunner, load_runner, unfinished
 from mason_spark.runners.manifest import result_file
@@ -112,6 +113,7 @@ class SparkExecution(ExecutionEngine):
         settings = self.config.runner
         if settings.type != "kubernetes-operator":
             job = localized(job)
+            check_local_output(job, self.context.home)
         job_id = new_job_id()
         spec = JobSpec(
             job_id=job_id,

@@ -14,13 +14,13 @@ from functools import cached_property
 from typing import ClassVar
 
 from mason.sdk.engines import EngineContext, ExecutionEngine
-from mason.sdk.errors import UnsupportedConfigurationError
+from mason.sdk.errors import MasonUsageError, UnsupportedConfigurationError
 from mason.sdk.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
 from mason.sdk.tabular import hive_ident
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
 from mason_aws.s3.paths import parse_s3
-from mason_aws.s3.staging import staged_prefix
+from mason_aws.s3.staging import Replaceable, staged_prefix
 from mason_aws.session import AwsSession
 
 _UNLOAD_FORMATS = {"parquet": "PARQUET", "json": "JSON"}
@@ -78,8 +78,12 @@ class AthenaExecution(ExecutionEngine):
     def _run_to_output(self, job: QueryJob) -> ExecutedJob:
         target = parse_s3(job.output_path or "")
         s3 = self.aws.client("s3")
+        inputs = [_uri(t.location) for t in job.tables if t.location]
+        rules = Replaceable.of_format(job.output_format, inputs)
         try:
-            with staged_prefix(s3, self.client_name, target, job.overwrite, _STAGING) as stage:
+            with staged_prefix(
+                s3, self.client_name, target, job.overwrite, _STAGING, rules
+            ) as stage:
                 sql = job.query_string.strip().rstrip(";")
                 location = None
                 if job.output_format in _UNLOAD_FORMATS:
@@ -99,6 +103,14 @@ class AthenaExecution(ExecutionEngine):
         except _Unsuccessful as failed:
             return failed.record
         return record.model_copy(update={"result_location": target.uri})
+
+
+def _uri(location: str) -> str:
+    """A table's location as an ``s3://`` URI to compare outputs with, else as given."""
+    try:
+        return parse_s3(location).uri
+    except MasonUsageError:
+        return location
 
 
 class _Unsuccessful(Exception):

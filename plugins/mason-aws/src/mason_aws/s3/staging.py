@@ -26,24 +26,69 @@ aborts a failed multipart upload.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any
 
 from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError
+from mason.sdk.outputs import (
+    check_dataset,
+    check_not_input,
+    check_not_protected,
+    check_single_file,
+    extensions_for,
+)
 from mason_aws.errors import aws_errors
-from mason_aws.s3.listing import S3Object, objects, under
+from mason_aws.s3.listing import S3Object, head, under
+from mason_aws.s3.lock import s3_output_lock
 from mason_aws.s3.paths import S3Location
 
 
-def check_target(s3: Any, client: str, target: S3Location, overwrite: bool) -> list[S3Object]:
-    """What is at ``target`` now; an error if something is and overwriting was not asked."""
-    present = objects(s3, client, target)
-    if present and not overwrite:
+@dataclass(frozen=True)
+class Replaceable:
+    """What a writer may replace at its target (see :mod:`mason.sdk.outputs`):
+    a dataset with ``extensions`` (``what`` names it), never ``inputs`` (URIs)."""
+
+    extensions: Collection[str]
+    what: str
+    inputs: Sequence[str] = ()
+
+    @classmethod
+    def of_format(cls, fmt: str, inputs: Sequence[str] = ()) -> Replaceable:
+        return cls(extensions_for(fmt), fmt, inputs)
+
+    @classmethod
+    def of_keys(cls, keys: Sequence[str], inputs: Sequence[str] = ()) -> Replaceable:
+        """A copy may replace only a dataset of the kinds of files it brings."""
+        extensions = sorted(
+            {"." + k.rsplit(".", 1)[1].lower() for k in keys if "." in k.rsplit("/", 1)[-1]}
+        )
+        return cls(extensions, "/".join(e.lstrip(".") for e in extensions) or "file", inputs)
+
+
+def check_target(
+    s3: Any, client: str, target: S3Location, overwrite: bool, rules: Replaceable
+) -> list[S3Object]:
+    """What is at ``target`` now. An error if it overlaps an input, if
+    something is there and overwriting was not asked, and, when it was, if what
+    is there is not a previous output (a bucket root, foreign objects)."""
+    check_not_input(target.uri, rules.inputs)
+    single = head(s3, client, target)
+    present = [single] if single is not None else under(s3, client, target)
+    if not present:
+        return present
+    if not overwrite:
         raise AlreadyExistsError(
             f"{client}: output {target.uri} already exists; pass overwrite: true to replace it"
         )
+    check_not_protected(target.uri, [(f"s3://{target.bucket}/", "a bucket root")])
+    if single is not None:
+        check_single_file(target.uri, rules.extensions, rules.what)
+    else:
+        relative = (o.key[len(target.prefix) :] for o in present)
+        check_dataset(target.uri.rstrip("/"), relative, rules.extensions, rules.what)
     return present
 
 
@@ -69,21 +114,28 @@ def staged_prefix(
     target: S3Location,
     overwrite: bool,
     staging_name: str,
+    rules: Replaceable,
     workers: int = 16,
 ) -> Iterator[S3Location]:
-    """Yield a hidden staging prefix; on success its objects replace ``target``'s."""
-    old = check_target(s3, client, target, overwrite)
+    """Yield a hidden staging prefix; on success its objects replace ``target``'s.
+
+    The target is checked, locked (a concurrent writer of the same output
+    fails here, before staging anything) and checked again."""
+    check_target(s3, client, target, overwrite, rules)
     parent = target.prefix.rstrip("/").rpartition("/")[0]
     staging_key = f"{parent + '/' if parent else ''}{staging_name}-{uuid.uuid4().hex[:12]}/"
     staging = S3Location(target.bucket, staging_key)
-    try:
-        yield staging
-        staged = under(s3, client, staging)
-        old = check_target(s3, client, target, overwrite)  # a concurrent writer got there first?
-        _commit(s3, client, staging, target, staged, old, workers)
-    finally:
-        with suppress(Exception):  # cleanup must not hide the write's own outcome
-            delete_keys(s3, client, staging.bucket, [o.key for o in under(s3, client, staging)])
+    with s3_output_lock(s3, client, target):
+        check_target(s3, client, target, overwrite, rules)
+        try:
+            yield staging
+            staged = under(s3, client, staging)
+            old = check_target(s3, client, target, overwrite, rules)
+            _commit(s3, client, staging, target, staged, old, workers)
+        finally:
+            with suppress(Exception):  # cleanup must not hide the write's own outcome
+                keys = [o.key for o in under(s3, client, staging)]
+                delete_keys(s3, client, staging.bucket, keys)
 
 
 def _commit(

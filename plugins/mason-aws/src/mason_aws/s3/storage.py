@@ -19,7 +19,13 @@ from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.s3.listing import children, data_objects, head, under
 from mason_aws.s3.paths import S3Location, parse_s3
-from mason_aws.s3.staging import check_target, delete_keys, staged_prefix, upload_tree
+from mason_aws.s3.staging import (
+    Replaceable,
+    check_target,
+    delete_keys,
+    staged_prefix,
+    upload_tree,
+)
 from mason_aws.session import AwsSession
 
 
@@ -102,11 +108,15 @@ class S3Storage(StorageEngine):
         if source.is_file():
             if not target.key or target.key.endswith("/"):
                 target = target.child(target.prefix + source.name)
-            check_target(self.s3, self.client_name, target, overwrite)
+            rules = Replaceable.of_keys([source.name])
+            check_target(self.s3, self.client_name, target, overwrite, rules)
             upload_tree(self.s3, self.client_name, [(str(source), target.key)], target.bucket, 1)
             return self._file(target.bucket, target.key, source.stat().st_size)
         files = _local_files(source)
-        with staged_prefix(self.s3, self.client_name, target, overwrite, self._staging) as stage:
+        rules = Replaceable.of_keys([f.name for f in files])
+        with staged_prefix(
+            self.s3, self.client_name, target, overwrite, self._staging, rules
+        ) as stage:
             pairs = [(str(f), stage.prefix + f.relative_to(source).as_posix()) for f in files]
             upload_tree(self.s3, self.client_name, pairs, stage.bucket, self.config.infer_workers)
         return StoragePath(protocol="s3", path=f"{target.bucket}/{target.prefix}", is_dir=True)
@@ -117,14 +127,18 @@ class S3Storage(StorageEngine):
         if single is not None:
             if not target.key or target.key.endswith("/"):
                 target = target.child(target.prefix + src.key.rpartition("/")[2])
-            check_target(self.s3, self.client_name, target, overwrite)
+            rules = Replaceable.of_keys([src.key], [src.uri])
+            check_target(self.s3, self.client_name, target, overwrite, rules)
             with aws_errors(self.client_name, target.uri):
                 self.s3.copy({"Bucket": src.bucket, "Key": src.key}, target.bucket, target.key)
             return self._file(target.bucket, target.key, single.size)
         found = data_objects(self.s3, self.client_name, src)
         if not found:
             self.missing(src)
-        with staged_prefix(self.s3, self.client_name, target, overwrite, self._staging) as stage:
+        rules = Replaceable.of_keys([o.key for o in found], [src.uri])
+        with staged_prefix(
+            self.s3, self.client_name, target, overwrite, self._staging, rules
+        ) as stage:
             for obj in found:
                 key = stage.prefix + obj.key[len(src.prefix) :]
                 with aws_errors(self.client_name, f"s3://{stage.bucket}/{key}"):

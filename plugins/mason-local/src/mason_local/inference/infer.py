@@ -12,7 +12,7 @@ from mason.sdk.models import InferredTable
 from mason.sdk.tabular import DataFile, infer_table
 from mason_local.config import LocalClientConfig
 from mason_local.inference.files import detect_format, read_schema
-from mason_local.paths import data_files
+from mason_local.paths import confinement_root, data_files
 
 #: below this many files per worker, threads cost more than they save.
 _MIN_FILES_PER_TASK = 16
@@ -29,7 +29,7 @@ def infer_location(
     location: Path, database_name: str, table_name: str | None, config: LocalClientConfig
 ) -> InferredTable:
     """The table the files at ``location`` (a file or folder) make up."""
-    files = data_files(location)
+    files = data_files(location, confinement_root(config.root))
     if not files:
         raise NotFoundError(f"no data files under {location}")
     base = location if location.is_dir() else location.parent

@@ -27,8 +27,8 @@ from mason_local.jobs.results import (
 from mason_local.jobs.runtime import JobOutcome
 from mason_local.jobs.sql import ident, literal, query_error
 from mason_local.jobs.tables import table_files
-from mason_local.paths import resolve_local
-from mason_local.staging import check_target, staged_output
+from mason_local.paths import confinement_root, resolve_local
+from mason_local.staging import Replaceable, check_target, staged_output
 
 if TYPE_CHECKING:
     import duckdb
@@ -48,12 +48,40 @@ class Output:
     format: OutputFormat
     overwrite: bool = False
     partition_by: list[str] = field(default_factory=list)
+    #: what the job reads, the local root and MASON_HOME: never replaced.
+    inputs: tuple[Path, ...] = ()
+    root: Path | None = None
+    home: Path | None = None
 
-    def check(self, source: Path) -> None:
-        """Fail before any work when the output would clobber its input or an
-        existing output."""
-        check_not_overlapping(source, self.target)
-        check_target(self.target, self.overwrite)
+    @classmethod
+    def of(
+        cls,
+        run: JobRun,
+        output_path: str,
+        fmt: OutputFormat,
+        overwrite: bool,
+        partition_by: list[str] | None = None,
+        inputs: tuple[Path, ...] = (),
+    ) -> Output:
+        """The output at ``output_path`` (resolved and confined) of a job reading ``inputs``."""
+        return cls(
+            resolve_local(output_path, run.config.root),
+            fmt,
+            overwrite,
+            list(partition_by or []),
+            inputs,
+            confinement_root(run.config.root),
+            run.home,
+        )
+
+    @property
+    def rules(self) -> Replaceable:
+        return Replaceable.of_format(self.format, self.inputs, self.root, self.home)
+
+    def check(self) -> None:
+        """Fail before any work when the output would clobber its input, an
+        existing output (without overwrite) or anything not a previous output."""
+        check_target(self.target, self.overwrite, self.rules)
 
     def outcome(
         self,
@@ -82,27 +110,21 @@ def table_output(
 ) -> tuple[Output, list[Path]]:
     """The checked output of a job that rewrites a catalog table, and the
     table's files (read now, so a table without files fails before any work)."""
-    output = Output(resolve_local(output_path, run.config.root), fmt, overwrite, partition_by or [])
+    source = resolve_local(table.location or "", run.config.root)
+    output = Output.of(run, output_path, fmt, overwrite, partition_by, (source,))
     files = table_files(table, run.config)
-    output.check(resolve_local(table.location or "", run.config.root))
+    output.check()
     return output, files
 
 
-def writing_connection(run: JobRun) -> duckdb.DuckDBPyConnection:
-    """The run's DuckDB connection, memory-bounded even when unconfigured."""
-    con = run.duckdb()
-    if not run.config.memory_limit:
-        con.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
-    return con
-
-
-def check_not_overlapping(source: Path, target: Path) -> None:
-    """Refuse an output that is, holds or sits inside its own input: replacing
-    it would destroy the input, and a later read of the input would see it."""
-    if target == source or source in target.parents or target in source.parents:
-        raise MasonUsageError(
-            f"output {target} overlaps the input {source}; write it somewhere else"
-        )
+def writing_connection(
+    run: JobRun, settings: dict[str, str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The run's DuckDB connection with ``settings``, memory-bounded even when
+    unconfigured."""
+    progress = {"enable_progress_bar": "true", "enable_progress_bar_print": "false"}
+    wanted = {"memory_limit": DEFAULT_MEMORY_LIMIT, **progress, **(settings or {})}
+    return run.duckdb(wanted)
 
 
 def check_columns(names: list[str], available: list[str], what: str) -> None:
@@ -197,7 +219,7 @@ def write_once(
     nbytes = sum(p.stat().st_size for p in files)
     run.progress.start(description, len(files), nbytes)
     try:
-        with staged_output(output.target, output.overwrite) as staging:
+        with staged_output(output.target, output.overwrite, output.rules) as staging:
             writer = DatasetWriter(con, output.target, staging, output.format, output.partition_by)
             with statement_progress(con, run.progress, len(files), nbytes):
                 rows = writer.write(query)

@@ -27,20 +27,16 @@ from mason_local.staging import staged_output
 
 def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
     base = resolve_local(job.input_path, run.config.root)
-    output = Output(
-        resolve_local(job.output_path, run.config.root),
-        job.format,
-        job.overwrite,
-        job.repartition_keys,
+    output = Output.of(
+        run, job.output_path, job.format, job.overwrite, job.repartition_keys, (base,)
     )
-    output.check(base)
-    inputs = find_inputs(base, job.extract_paths)
+    output.check()
+    inputs = find_inputs(base, job.extract_paths, output.root)
 
-    con = writing_connection(run)
+    # DuckDB marks a column NOT NULL in parquet when its statistics show no
+    # nulls; groups would then disagree on nullability. Plain copies lose nothing.
+    con = writing_connection(run, {"disabled_optimizers": "statistics_propagation"})
     try:
-        # DuckDB marks a column NOT NULL in parquet when its statistics show no
-        # nulls; groups would then disagree on nullability. Plain copies lose nothing.
-        con.execute("SET disabled_optimizers = 'statistics_propagation'")
         whole = read_sql(inputs.files, job.parse_headers, inputs.hive)
         schema = describe(con, whole, f"the {len(inputs.files)} input files")
         check_columns(job.repartition_keys, [name for name, _ in schema], "repartition_keys")
@@ -50,7 +46,7 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
             f"merge {len(inputs.files)} files", len(inputs.files), inputs.total_bytes
         )
         try:
-            with staged_output(output.target, output.overwrite) as staging:
+            with staged_output(output.target, output.overwrite, output.rules) as staging:
                 writer = DatasetWriter(
                     con, output.target, staging, output.format, output.partition_by
                 )

@@ -30,8 +30,13 @@ def statement_progress(
     if progress is NO_PROGRESS:
         yield
         return
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
+    import duckdb
+
+    try:
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+    except duckdb.Error:  # a root locked the settings: writing_connection set them
+        pass
     reported = 0
     lock = threading.Lock()
     stop = threading.Event()

@@ -13,7 +13,8 @@ from mason_local.jobs.results import (
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobs.sql import query_error, strip_statement
 from mason_local.jobs.tables import register_tables
-from mason_local.paths import resolve_local
+from mason_local.paths import confinement_root, resolve_anywhere, resolve_local
+from mason_local.staging import Replaceable
 
 
 def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
@@ -28,8 +29,14 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
         try:
             if job.output_path:
                 target = resolve_local(job.output_path, run.config.root)
+                inputs = tuple(
+                    resolve_anywhere(t.location, run.config.root) for t in job.tables if t.location
+                )
+                rules = Replaceable.of_format(
+                    job.output_format, inputs, confinement_root(run.config.root), run.home
+                )
                 row_count, preview = write_result(
-                    con, query, target, job.output_format, job.overwrite, job.preview_rows
+                    con, query, target, job.output_format, job.overwrite, job.preview_rows, rules
                 )
                 columns = columns_of(arrow_table(con.sql(query).limit(0)).schema)
                 return JobOutcome(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mason.sdk.models import Column, OutputFormat
 from mason_local.jobs.sql import literal, strip_statement
-from mason_local.staging import staged_output
+from mason_local.staging import Replaceable, staged_output
 
 if TYPE_CHECKING:
     import duckdb
@@ -108,10 +108,11 @@ def write_result(
     fmt: OutputFormat,
     overwrite: bool,
     preview_rows: int,
+    rules: Replaceable,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Write the query's result to ``target`` (a file, or a folder of one part)
     through staging; return the row count and a preview read back from it."""
-    with staged_output(target, overwrite) as staging:
+    with staged_output(target, overwrite, rules) as staging:
         if output_file_name(target, fmt) is None:
             staging.mkdir()
             written = staging / f"part-00000{EXTENSIONS[fmt][0]}"

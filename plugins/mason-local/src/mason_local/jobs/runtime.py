@@ -33,11 +33,15 @@ class JobRun:
     progress: Progress = NO_PROGRESS
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("mason.local"))
 
-    def duckdb(self) -> duckdb.DuckDBPyConnection:
-        """A fresh in-memory DuckDB connection with the client's resource limits."""
+    def duckdb(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+        """A fresh in-memory DuckDB connection with the client's resource limits
+        and the runner's ``settings`` (its defaults: the client's own limits win),
+        all set before a root locks the configuration."""
         import duckdb
 
         con = duckdb.connect(":memory:")
+        for name, value in (settings or {}).items():
+            con.execute(f"SET {name} = ?", [value])
         if self.config.threads:
             con.execute(f"SET threads = {int(self.config.threads)}")
         if self.config.memory_limit:

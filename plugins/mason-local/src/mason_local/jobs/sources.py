@@ -53,12 +53,13 @@ class Inputs:
         return sum(f.size for f in self.files)
 
 
-def find_inputs(base: Path, extract_paths: list[str]) -> Inputs:
+def find_inputs(base: Path, extract_paths: list[str], root: Path | None = None) -> Inputs:
     """The readable files at ``base`` (a file or folder), restricted to
-    ``extract_paths`` (sub-paths or globs relative to ``base``) when given."""
+    ``extract_paths`` (sub-paths or globs relative to ``base``) when given;
+    none reached through a symlink leading outside ``root``."""
     if not base.exists():
         raise NotFoundError(f"input path {base} does not exist")
-    paths = _extracted(base, extract_paths) if extract_paths else data_files(base)
+    paths = _extracted(base, extract_paths, root) if extract_paths else data_files(base, root)
     files, skipped = [], []
     for path in paths:
         fmt = detect_format(path)
@@ -73,7 +74,7 @@ def find_inputs(base: Path, extract_paths: list[str]) -> Inputs:
     return Inputs(base, files, skipped, _hive_layout(base, files))
 
 
-def _extracted(base: Path, extract_paths: list[str]) -> list[Path]:
+def _extracted(base: Path, extract_paths: list[str], root: Path | None) -> list[Path]:
     if not base.is_dir():
         raise MasonUsageError(f"extract_paths needs input_path to be a folder; {base} is a file")
     chosen: dict[Path, None] = {}
@@ -90,7 +91,7 @@ def _extracted(base: Path, extract_paths: list[str]) -> list[Path]:
         if not matches:
             raise NotFoundError(f"extract path '{pattern}' matches nothing under {base}")
         for match in matches:
-            chosen.update(dict.fromkeys(data_files(match)))
+            chosen.update(dict.fromkeys(data_files(match, root)))
     return sorted(chosen)
 
 

@@ -14,7 +14,7 @@ from mason.sdk.errors import MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
-from mason_local.paths import data_files, resolve_local
+from mason_local.paths import confinement_root, data_files, resolve_local
 from mason_local.types import duckdb_type
 
 if TYPE_CHECKING:
@@ -33,7 +33,11 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
             f"table '{table.database}.{table.name}' cannot be read: "
             f"its location {location} no longer exists"
         )
-    files = [p for p in data_files(location) if detect_format(p) == table.format]
+    files = [
+        p
+        for p in data_files(location, confinement_root(config.root))
+        if detect_format(p) == table.format
+    ]
     if not files:
         raise NotFoundError(
             f"table '{table.database}.{table.name}' has no {table.format} files at {location}"

@@ -22,13 +22,21 @@ def run_dedupe(spark: SparkSession, job: DedupeJob, preview_rows: int) -> JobRes
     from pyspark.sql import functions as F
 
     fs = HadoopFS(spark)
-    check_output(fs, job.table.location or "", job.output_path, job.overwrite)
+    check_output(fs, job.table.location or "", job.output_path, job.overwrite, job.format)
     frame = read_table(spark, job.table)
     check_columns(job.keys, frame.columns, "keys")
     incoming = Observation("mason_rows_in")
     counted = frame.observe(incoming, F.count(F.lit(1)).alias("rows"))
     deduped = counted.dropDuplicates(job.keys) if job.keys else counted.dropDuplicates()
-    written = write_output(spark, deduped, job.output_path, job.format, [], job.overwrite)
+    written = write_output(
+        spark,
+        deduped,
+        job.output_path,
+        job.format,
+        [],
+        job.overwrite,
+        [job.table.location or ""],
+    )
     rows_in = int(incoming.get.get("rows", 0))
     return written_result(
         spark,

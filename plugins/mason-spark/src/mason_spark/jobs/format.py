@@ -17,10 +17,16 @@ if TYPE_CHECKING:
 
 def run_format(spark: SparkSession, job: FormatJob, preview_rows: int) -> JobResult:
     fs = HadoopFS(spark)
-    check_output(fs, job.table.location or "", job.output_path, job.overwrite)
+    check_output(fs, job.table.location or "", job.output_path, job.overwrite, job.format)
     frame = read_table(spark, job.table)
     written = write_output(
-        spark, frame, job.output_path, job.format, job.partition_by, job.overwrite
+        spark,
+        frame,
+        job.output_path,
+        job.format,
+        job.partition_by,
+        job.overwrite,
+        [job.table.location or ""],
     )
     return written_result(
         spark,

@@ -8,6 +8,7 @@ right in every case.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,40 @@ class HadoopFS:
         dst, _ = self._path(target)
         if not fs.rename(src, dst):
             raise OSError(f"could not rename {source} to {target}")
+
+    def protected(self, path: str) -> list[tuple[str, str]]:
+        """The places of ``path``'s file system no output may replace or hold:
+        its root (a bucket, on object stores), its working and home directories."""
+        _jpath, fs = self._path(path)
+        root = str(fs.makeQualified(self._jvm.org.apache.hadoop.fs.Path("/")).toString())
+        scheme = root.split(":", 1)[0]
+        places = [(root, "a bucket root" if scheme.startswith("s3") else "the filesystem root")]
+        places.append((str(fs.getWorkingDirectory().toString()), "the working directory"))
+        places.append((str(fs.getHomeDirectory().toString()), "a home directory"))
+        return places
+
+    def is_file(self, path: str) -> bool:
+        jpath, fs = self._path(path)
+        return bool(fs.exists(jpath) and fs.getFileStatus(jpath).isFile())
+
+    def all_files(self, root: str) -> Iterator[str]:
+        """Relative paths of every file under the folder ``root``, hidden ones too."""
+        jroot, fs = self._path(root)
+        base = str(fs.makeQualified(jroot).toString()).rstrip("/")
+        files = fs.listFiles(jroot, True)
+        while files.hasNext():
+            yield str(files.next().getPath().toString())[len(base) :].lstrip("/")
+
+    def create_new(self, path: str) -> bool:
+        """Create the empty file ``path`` unless it exists; ``False`` when it did."""
+        jpath, fs = self._path(path)
+        try:
+            fs.create(jpath, False).close()
+        except Exception as exc:  # py4j wraps FileAlreadyExistsException
+            if "FileAlreadyExists" in str(exc) or fs.exists(jpath):
+                return False
+            raise
+        return True
 
     def write_text(self, path: str, text: str) -> None:
         """Create or replace the file ``path`` with ``text`` (UTF-8)."""

@@ -18,11 +18,17 @@ if TYPE_CHECKING:
 
 def run_merge(spark: SparkSession, job: MergeJob, preview_rows: int) -> JobResult:
     fs = HadoopFS(spark)
-    check_output(fs, job.input_path, job.output_path, job.overwrite)
+    check_output(fs, job.input_path, job.output_path, job.overwrite, job.format)
     source = read_path(spark, job.input_path, job.parse_headers, job.extract_paths)
     check_columns(job.repartition_keys, source.frame.columns, "repartition_keys")
     written = write_output(
-        spark, source.frame, job.output_path, job.format, job.repartition_keys, job.overwrite
+        spark,
+        source.frame,
+        job.output_path,
+        job.format,
+        job.repartition_keys,
+        job.overwrite,
+        [job.input_path],
     )
     return written_result(
         spark,

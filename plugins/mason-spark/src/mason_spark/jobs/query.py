@@ -44,7 +44,13 @@ def run_query(spark: SparkSession, job: QueryJob, preview_rows: int) -> JobResul
         limit = max(0, job.preview_rows)
         if job.output_path:
             written = write_output(
-                spark, result, job.output_path, job.output_format, [], job.overwrite
+                spark,
+                result,
+                job.output_path,
+                job.output_format,
+                [],
+                job.overwrite,
+                [t.location for t in job.tables if t.location],
             )
             return JobResult(
                 status="succeeded",

@@ -8,6 +8,7 @@ observation on the write itself, so no second pass over the data is needed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +62,10 @@ def write_output(
     fmt: str,
     partition_by: list[str] | None = None,
     overwrite: bool = False,
+    inputs: Sequence[str] = (),
 ) -> Written:
-    """Write ``frame`` to ``target`` through a staging folder; return where
-    (``target`` as given) and how many rows."""
+    """Write ``frame`` (read from ``inputs``) to ``target`` through a staging
+    folder; return where (``target`` as given) and how many rows."""
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
 
@@ -73,7 +75,7 @@ def write_output(
     single = is_single_file(target, fmt, keys)
     observation = Observation("mason_rows")
     observed = frame.observe(observation, F.count(F.lit(1)).alias("rows"))
-    with staged_output(fs, target, overwrite) as staging:
+    with staged_output(fs, target, overwrite, fmt, inputs) as staging:
         if single:
             parts = f"{staging}.parts"
             _writer(observed.coalesce(1), fmt).save(parts)

@@ -7,6 +7,7 @@ Files another table also reads are never deleted.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import PurePosixPath
 
 from mason import MasonUsageError, OperatorContext, OperatorDefinition, models
@@ -48,12 +49,22 @@ def _tables_sharing(ctx: OperatorContext, table: models.Table, location: str) ->
         for other in ctx.metastore.list_tables(database.name):
             if (other.database, other.name) == (table.database, table.name) or not other.location:
                 continue
-            theirs = _path(ctx, other.location)
+            theirs = _path(ctx, other.location, lenient=True)
             if theirs == mine or mine in theirs.parents or theirs in mine.parents:
                 found.append(qualified_name(other))
     return found
 
 
-def _path(ctx: OperatorContext, location: str) -> PurePosixPath:
-    resolved = ctx.storage.resolve_path(location)
+def _path(ctx: OperatorContext, location: str, lenient: bool = False) -> PurePosixPath:
+    """``location`` as the storage resolves it. Another table's location may lie
+    where this storage may not go (outside a local root): ``lenient`` then
+    compares it as written, so an unrelated table never blocks the delete."""
+    try:
+        resolved = ctx.storage.resolve_path(location)
+    except MasonUsageError:
+        if not lenient:
+            raise
+        scheme, sep, rest = location.partition("://")
+        protocol, path = (scheme, rest) if sep else ("file", location)
+        return PurePosixPath(protocol + ":") / posixpath.normpath(path).lstrip("/")
     return PurePosixPath(resolved.protocol + ":") / resolved.path.lstrip("/")

@@ -110,7 +110,7 @@ class AwsSession:
             profile_name=c.profile,
             region_name=self.region,
         )
-        if c.aws_role_arn is None:
+        if c.assume_role_arn is None:
             return base
         from mason_aws.roles import RoleAssumer, role_session
 

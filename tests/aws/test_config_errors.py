@@ -35,9 +35,7 @@ def test_secrets_are_redacted_and_scrubbed(tmp_path: Any, monkeypatch: pytest.Mo
         S3ClientConfig(access_key=ACCESS_KEY)  # type: ignore[arg-type]
 
 
-def test_assume_role_arn_is_assumed_through_sts(
-    storage_factory: Any, s3: Any, bucket: str
-) -> None:
+def test_assume_role_arn_is_assumed_through_sts(storage_factory: Any, s3: Any, bucket: str) -> None:
     put_text(s3, bucket, "t/a.csv", "x\n1\n")
     role = "arn:aws:iam::123456789012:role/r"
     storage = storage_factory("s3", "storage", assume_role_arn=role)

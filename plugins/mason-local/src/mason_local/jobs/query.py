@@ -23,7 +23,7 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
 
     con = run.duckdb()
     try:
-        register_tables(con, job.tables, run.config, job.database_name)
+        register_tables(con, job.tables, run.config, job.database_name, run.remote_filesystem)
         query = strip_statement(job.query_string)
         try:
             if job.output_path:

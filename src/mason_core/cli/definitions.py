@@ -99,6 +99,7 @@ def validate_files(path: Path) -> list[str]:
     from mason_core.config.model import is_configuration
     from mason_core.definitions import read_yaml
     from mason_core.operators.spec import parse_operator
+    from mason_core.original import refuse_original_code
     from mason_core.workflows.spec import parse_workflow
 
     session = current_session()
@@ -113,10 +114,10 @@ def validate_files(path: Path) -> list[str]:
         kind = data.get("type") if isinstance(data, dict) else None
         if is_configuration(data):
             kind = "config"  # ``type`` is optional there, as ``mason config`` reads it
-        if kind == "operator":
-            parse_operator(f, "validate", data)
-        elif kind == "workflow":
-            parse_workflow(f, "validate", data)
+        if kind in ("operator", "workflow"):
+            spec = (parse_operator if kind == "operator" else parse_workflow)(f, "validate", data)
+            if spec.implementation is None:
+                refuse_original_code(f.parent, kind, spec.namespace, spec.command)
         elif kind == "config":
             session.configs.read_file(f)
         else:

@@ -113,6 +113,10 @@ class OperatorSpec(BaseModel):
             return import_object(self.implementation)
         if self.source_dir is None:
             raise PluginLoadError(f"operator '{self.name}' has no implementation")
+        from mason_core.original import refuse_original_code
+
+        # registered before register refused it: say what to change, not what failed
+        refuse_original_code(self.source_dir, "operator", self.namespace, self.command)
         module = import_module_at(
             self.source_dir, f"mason_operator_{self.namespace}_{self.command}".replace("-", "_")
         )

@@ -6,7 +6,7 @@ import builtins
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mason_core.definitions import (
     camel_name,
@@ -26,6 +26,17 @@ class StepSpec(BaseModel):
     dependencies: list[str] = Field(default_factory=list)
     retry_method: str | None = None
     retry_max: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _original_retry(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "retry" in data:
+            raise ValueError(
+                f"'retry: {data['retry']}' is the original Mason's spelling; write "
+                "retry_method: exponential(SECONDS) or fixed(SECONDS) (the wait between "
+                "attempts) and retry_max: N (retries after the first attempt)"
+            )
+        return data
 
     @field_validator("id")
     @classmethod
@@ -72,6 +83,9 @@ class WorkflowSpec(BaseModel):
             return found
         if self.source_dir is None or not (self.source_dir / "__init__.py").is_file():
             return None
+        from mason_core.original import refuse_original_code
+
+        refuse_original_code(self.source_dir, "workflow", self.namespace, self.command)
         unique = f"mason_workflow_{self.namespace}_{self.command}".replace("-", "_")
         module = import_module_at(self.source_dir, unique)
         cls: builtins.type[Any] | None = getattr(

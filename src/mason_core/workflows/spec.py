@@ -14,6 +14,7 @@ from mason_core.definitions import (
     import_module_at,
     parse_definition,
 )
+from mason_core.errors import PluginLoadError
 
 
 class StepSpec(BaseModel):
@@ -83,11 +84,14 @@ class WorkflowSpec(BaseModel):
             return found
         if self.source_dir is None or not (self.source_dir / "__init__.py").is_file():
             return None
-        from mason_core.original import refuse_original_code
-
-        refuse_original_code(self.source_dir, "workflow", self.namespace, self.command)
         unique = f"mason_workflow_{self.namespace}_{self.command}".replace("-", "_")
-        module = import_module_at(self.source_dir, unique)
+        try:
+            module = import_module_at(self.source_dir, unique)
+        except (PluginLoadError, ImportError):
+            from mason_core.original import refuse_original_code
+
+            refuse_original_code(self.source_dir, "workflow", self.namespace, self.command)
+            raise
         cls: builtins.type[Any] | None = getattr(
             module, camel_name(self.namespace, self.command), None
         )

@@ -91,6 +91,9 @@ class EngineSet:
             spec = self.registry.clients.get(name)
             if spec is None or "storage" not in spec.engines:
                 continue
+            cls = spec.implementation("storage")  # checked before anything is built
+            if not (isinstance(cls, type) and issubclass(cls, ArrowFilesystemSource)):
+                continue
             if name == storage:
                 engine = self.get("storage")
             else:

@@ -40,6 +40,16 @@ class ConfigurationError(MasonUsageError):
     """A configuration file or client configuration is invalid or missing."""
 
 
+class MissingClientsError(ConfigurationError):
+    """A configuration valid but for clients whose plugins are not installed:
+    ``mason config`` saves it as written, and it becomes usable once they are."""
+
+    def __init__(self, message: str, config_id: str, clients: list[str]) -> None:
+        super().__init__(message)
+        self.config_id = config_id
+        self.clients = list(clients)
+
+
 class UnknownOperatorError(MasonUsageError):
     """No operator (or workflow) by that namespace and command."""
 

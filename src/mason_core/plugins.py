@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mason_core.config.providers import FIRST_PARTY
+
 CORE_PLUGIN = "mason-core"
 LOAD_PLUGINS_ENV = "MASON_LOAD_PLUGINS"
 
@@ -27,19 +29,6 @@ if TYPE_CHECKING:  # light at import: the registry index reads this module's nam
     import pluggy
 
     from mason_core.registry import Registry
-
-#: distributions released with Mason itself: they register before any other,
-#: so in a collision the first-party definition is the one kept.
-FIRST_PARTY = frozenset(
-    {
-        "mason-core",
-        "mason-local",
-        "mason-aws",
-        "mason-spark",
-        "mason-operators-table",
-        "mason-airflow",
-    }
-)
 
 #: each hook and the Registry method making its ``register`` callback; engines
 #: first, as clients and configurations refer to them.

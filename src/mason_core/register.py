@@ -12,6 +12,7 @@ from mason_core.definitions import find_definition_files, read_yaml
 from mason_core.errors import DefinitionError
 from mason_core.home import MasonHome
 from mason_core.operators.spec import parse_operator
+from mason_core.original import refuse_original_code
 from mason_core.workflows.spec import parse_workflow
 
 
@@ -51,6 +52,8 @@ def register_path(home: MasonHome, root: Path) -> list[Registered]:
             if kind == "operator"
             else parse_workflow(path, "registered", data)
         )
+        if spec.implementation is None:  # the folder's __init__.py is the code
+            refuse_original_code(path.parent, kind, spec.namespace, spec.command)
         base = home.registered_operators if kind == "operator" else home.registered_workflows
         planned.append(
             Registered(

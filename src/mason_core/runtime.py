@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,11 @@ from mason_core.config.model import ValidConfig
 from mason_core.config.store import ConfigStore
 from mason_core.errors import MasonError, MasonUsageError
 from mason_core.home import MasonHome
-from mason_core.operators.parameters import validate_parameters
+from mason_core.operators.parameters import (
+    UnknownParameters,
+    drop_unknown,
+    validate_parameters,
+)
 from mason_core.operators.spec import OperatorSpec
 from mason_core.operators.support import match_operator
 from mason_core.plugins import build_registry
@@ -35,6 +39,8 @@ class PreparedRun:
     config: ValidConfig
     #: engine -> client chosen by the matched supported configuration.
     chosen: dict[str, str]
+    #: undeclared parameters ignored under ``--unknown-params warn``.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Session:
@@ -65,13 +71,17 @@ class Session:
         command: str,
         params: dict[str, Any] | None = None,
         config_id: str | None = None,
+        unknown: UnknownParameters = "error",
     ) -> PreparedRun:
-        """Every check before anything runs; raises a usage error (exit 2)."""
+        """Every check before anything runs; raises a usage error (exit 2).
+        ``unknown='warn'`` ignores undeclared parameters with a warning."""
         spec = self.registry.operator(namespace, command)
-        typed = validate_parameters(f"operator '{spec.name}'", spec.parameters, params or {})
+        name = f"operator '{spec.name}'"
+        kept, warnings = drop_unknown(name, spec.parameters, params or {}, unknown)
+        typed = validate_parameters(name, spec.parameters, kept)
         config = self.configs.get(config_id)
         chosen = match_operator(spec, config, self.registry)
-        return PreparedRun(spec, typed, config, chosen)
+        return PreparedRun(spec, typed, config, chosen, warnings)
 
     def run_prepared(self, prepared: PreparedRun, progress: Progress = NO_PROGRESS) -> Response:
         # engines and models load here, not at import: listing and help stay light
@@ -79,6 +89,8 @@ class Session:
         from mason_core.operators.definition import OperatorDefinition
 
         response = Response()
+        for warning in prepared.warnings:
+            response.add_warning(warning)
         engines = EngineSet(self.registry, prepared.config, self.home, prepared.chosen, progress)
         ctx = OperatorContext(prepared.spec.name, prepared.params, engines, response)
         try:
@@ -117,10 +129,13 @@ class Session:
         command: str,
         params: dict[str, Any] | None = None,
         config_id: str | None = None,
+        unknown: UnknownParameters = "error",
     ) -> Response:
         self.registry.check_conflicts()  # validation vouches for the installation too
-        prepared = self.prepare(namespace, command, params, config_id)
+        prepared = self.prepare(namespace, command, params, config_id, unknown)
         response = Response()
+        for warning in prepared.warnings:
+            response.add_warning(warning)
         response.add_info(
             f"operator '{prepared.spec.name}' is valid with configuration '{prepared.config.id}'"
         )

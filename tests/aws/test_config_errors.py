@@ -35,13 +35,30 @@ def test_secrets_are_redacted_and_scrubbed(tmp_path: Any, monkeypatch: pytest.Mo
         S3ClientConfig(access_key=ACCESS_KEY)  # type: ignore[arg-type]
 
 
-def test_role_is_assumed_through_sts(storage_factory: Any, s3: Any, bucket: str) -> None:
+def test_assume_role_arn_is_assumed_through_sts(storage_factory: Any, s3: Any, bucket: str) -> None:
     put_text(s3, bucket, "t/a.csv", "x\n1\n")
-    storage = storage_factory("s3", "storage", aws_role_arn="arn:aws:iam::123456789012:role/r")
+    role = "arn:aws:iam::123456789012:role/r"
+    storage = storage_factory("s3", "storage", assume_role_arn=role)
     assert storage.aws.credentials.access_key != ACCESS_KEY  # moto's STS issued temporary keys
     assert storage.aws.credentials.token
     assert [p.path for p in storage.expand_path("s3://mason-data/t/")] == ["mason-data/t/a.csv"]
-    assert GlueClientConfig(aws_role_arn="x" * 8).crawler_role is None  # type: ignore[arg-type]
+
+
+def test_glue_aws_role_arn_is_the_crawlers_role_and_never_assumed(
+    storage_factory: Any, glue: Any
+) -> None:
+    """The original meaning: handed to crawlers; Mason signs with its own keys."""
+    glue.create_database(DatabaseInput={"Name": "sales"})
+    metastore = storage_factory("glue", "metastore", aws_role_arn="arn:aws:iam::1:role/Glue")
+    assert [d.name for d in metastore.list_databases()] == ["sales"]
+    assert metastore.aws.role is None  # no STS call was made
+    assert metastore.aws.credentials.access_key == ACCESS_KEY
+    assert GlueClientConfig(aws_role_arn="x" * 8).assume_role_arn is None  # type: ignore[arg-type]
+
+
+def test_aws_role_arn_outside_glue_points_at_assume_role_arn() -> None:
+    with pytest.raises(ValidationError, match="name it assume_role_arn"):
+        S3ClientConfig.model_validate({"aws_role_arn": "arn:aws:iam::1:role/r"})
 
 
 @pytest.fixture

@@ -250,7 +250,7 @@ def test_assumed_role_credentials_refresh_before_they_expire(
     put_text(s3, bucket, "t/a.csv", "x\n1\n")
     clock = Clock()
     config = S3ClientConfig(
-        aws_role_arn=ROLE,  # type: ignore[arg-type]
+        assume_role_arn=ROLE,  # type: ignore[arg-type]
         role_duration_seconds=900,  # moto's STS says when they expire: in 15 minutes
         endpoint_url=fault_proxy.url,
     )

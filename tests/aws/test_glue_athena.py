@@ -50,7 +50,7 @@ def test_glue_registers_an_inferred_table(storage_factory: Any, glue: Any, sales
 
 
 def test_glue_scheduler_crawlers(storage_factory: Any, glue: Any, sales: str) -> None:
-    scheduler = storage_factory("glue", "scheduler", crawler_role=ROLE)
+    scheduler = storage_factory("glue", "scheduler", aws_role_arn=ROLE)
     step = DagStep(
         id="step_1",
         namespace="table",

@@ -173,7 +173,6 @@ def test_original_walkthrough(tmp_path: Path, aws_env: str, s3: Any, glue: Any) 
     assert "Traceback" not in missing.stderr
 
     # configuration 4: the s3 metastore names tables by prefix, DuckDB reads them via pyarrow
-    mason.env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY})
     mason("config", "-s", "4")
     listed4 = mason.json("op", "table", "list", "-p", "database_name:mason-demo")["Data"]
     assert sorted(t["Name"] for t in listed4) == ["catalog_poc_data", "part_data_merged"]

@@ -3,20 +3,26 @@ overrides the verbs it serves; every other verb raises ``VerbNotServedError``.""
 
 from mason_core.engines import (
     BUILTIN_ENGINES,
+    ArrowFilesystemSource,
     Engine,
     EngineContext,
     ExecutionEngine,
     MetastoreEngine,
+    RemoteFilesystem,
+    RemoteFilesystemResolver,
     SchedulerEngine,
     StorageEngine,
 )
 
 __all__ = [
     "BUILTIN_ENGINES",
+    "ArrowFilesystemSource",
     "Engine",
     "EngineContext",
     "ExecutionEngine",
     "MetastoreEngine",
+    "RemoteFilesystem",
+    "RemoteFilesystemResolver",
     "SchedulerEngine",
     "StorageEngine",
 ]

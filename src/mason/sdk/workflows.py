@@ -2,7 +2,7 @@
 (:class:`WorkflowDefinition`), a validated :class:`WorkflowPlan`, running it
 (:func:`run_plan`), run records, and cron parsing."""
 
-from mason_core.workflows.cron import Cron, CronError, parse_cron
+from mason_core.workflows.cron import Cron, CronError, five_field, parse_cron
 from mason_core.workflows.definition import (
     Decision,
     ExecutedStep,
@@ -30,6 +30,7 @@ __all__ = [
     "StepRecord",
     "WorkflowDefinition",
     "WorkflowPlan",
+    "five_field",
     "parse_cron",
     "plan_from_dag",
     "run_plan",

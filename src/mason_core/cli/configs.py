@@ -106,16 +106,26 @@ def config(
                 from mason_core.errors import ConfigurationError
 
                 raise ConfigurationError(f"configuration id given twice: {', '.join(dupes)}")
+            from mason_core.config.store import UninstalledConfig
+
             session.home.ensure()
             had_saved = bool(store.saved_files())
             for c in configs:
                 target = store.save(c)
+                if isinstance(c, UninstalledConfig):
+                    typer.echo(
+                        f"Saved config {c.id} from {c.source} to {target}, but it cannot be "
+                        f"used until its clients are installed: {c.problem}",
+                        err=True,
+                    )
+                    continue
                 typer.echo(
                     f"Valid configuration. Saved config {c.id} from {c.source} to {target}",
                     err=True,
                 )
-            if not had_saved and set_current is None:
-                set_current = configs[0].id
+            usable = [c.id for c in configs if not isinstance(c, UninstalledConfig)]
+            if not had_saved and set_current is None and usable:
+                set_current = usable[0]
         if set_current is not None:
             chosen = store.set_current(set_current)
             typer.echo(f"Current configuration is now {chosen.id}", err=True)

@@ -14,7 +14,7 @@ from mason_core.cli.output import (
     fail,
     resolve_output,
 )
-from mason_core.cli.params import collect_parameters
+from mason_core.cli.params import UnknownParams, collect_parameters, unknown_params_option
 from mason_core.cli.session import current_session
 from mason_core.errors import DefinitionError
 
@@ -87,6 +87,7 @@ def validate(
     param_file: Path | None = typer.Option(None, "-f", "--file"),
     config_id: str | None = typer.Option(None, "-c", "--config"),
     output: OutputFormat | None = typer.Option(None, "--output", "-o"),
+    unknown_params: UnknownParams = unknown_params_option(),
 ) -> None:
     """Validate definition files, or an operator call, without running anything.
 
@@ -104,13 +105,19 @@ def validate(
         if command is None:
             raise fail(f"'{target}' is neither a file nor 'NAMESPACE COMMAND'")
         given = collect_parameters(params, param_file)
-        emit_response(session.validate(target, command, given, config_id), out, "Validation")
+        emit_response(
+            session.validate(target, command, given, config_id, unknown_params.mode),
+            out,
+            "Validation",
+        )
 
 
 def validate_files(path: Path) -> list[str]:
     """Validate every operator, workflow and config YAML under ``path``."""
+    from mason_core.config.model import is_configuration
     from mason_core.definitions import read_yaml
     from mason_core.operators.spec import parse_operator
+    from mason_core.original import refuse_original_code
     from mason_core.workflows.spec import parse_workflow
 
     session = current_session()
@@ -123,15 +130,20 @@ def validate_files(path: Path) -> list[str]:
     for f in files:
         data = read_yaml(f)
         kind = data.get("type") if isinstance(data, dict) else None
-        if kind == "operator":
-            parse_operator(f, "validate", data)
-        elif kind == "workflow":
-            parse_workflow(f, "validate", data)
+        if is_configuration(data):
+            kind = "config"  # ``type`` is optional there, as ``mason config`` reads it
+        if kind in ("operator", "workflow"):
+            spec = (parse_operator if kind == "operator" else parse_workflow)(f, "validate", data)
+            if spec.implementation is None:
+                refuse_original_code(f.parent, kind, spec.namespace, spec.command)
         elif kind == "config":
             session.configs.read_file(f)
         else:
             if path.is_file():
-                raise DefinitionError(f"{f}: no 'type: operator|workflow|config'")
+                raise DefinitionError(
+                    f"{f}: no 'type: operator|workflow|config', and no engine assignment "
+                    "(metastore_engine: ...) that would make it a configuration"
+                )
             continue
         lines.append(f"valid {kind}: {f}")
     if not lines:

@@ -15,7 +15,7 @@ from mason_core.cli.output import (
     fail,
     resolve_output,
 )
-from mason_core.cli.params import collect_parameters
+from mason_core.cli.params import UnknownParams, collect_parameters, unknown_params_option
 from mason_core.cli.session import current_session
 
 if TYPE_CHECKING:
@@ -130,6 +130,7 @@ def op(
         False, "--validate", help="Check parameters and configuration, run nothing."
     ),
     show_help: bool = typer.Option(False, "--help", "-h", help="Show help and exit."),
+    unknown_params: UnknownParams = unknown_params_option(),
 ) -> None:
     """List operators, or run one: mason op NAMESPACE COMMAND -p "k:v,..."."""
     out = resolve_output(output)
@@ -145,11 +146,15 @@ def op(
         session = current_session()
         given = collect_parameters(params, param_file)
         if validate_only:
-            emit_response(session.validate(namespace, command, given, config_id), out, "Validation")
+            emit_response(
+                session.validate(namespace, command, given, config_id, unknown_params.mode),
+                out,
+                "Validation",
+            )
             return
         from mason_core.cli.progress import progress_for
 
-        prepared = session.prepare(namespace, command, given, config_id)
+        prepared = session.prepare(namespace, command, given, config_id, unknown_params.mode)
         progress = progress_for(out)
         try:
             response = session.run_prepared(prepared, progress)

@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+import typer
+
+UNKNOWN_PARAMS_ENV = "MASON_UNKNOWN_PARAMS"
+
+
+def unknown_params_option() -> Any:
+    """``--unknown-params error|warn``: what a parameter the operator does not
+    declare is. ``warn`` ignores it with a warning (files migrated from the
+    original Mason, which ignored extra keys); also ``MASON_UNKNOWN_PARAMS``."""
+    return typer.Option(
+        UnknownParams.error,
+        "--unknown-params",
+        envvar=UNKNOWN_PARAMS_ENV,
+        help="error (default) or warn: ignore parameters the operator does not declare.",
+    )
+
+
+class UnknownParams(str, Enum):
+    error = "error"
+    warn = "warn"
+
+    @property
+    def mode(self) -> Literal["error", "warn"]:
+        return "warn" if self is UnknownParams.warn else "error"
 
 
 def collect_parameters(params: str | None, param_file: Path | None) -> dict[str, Any]:

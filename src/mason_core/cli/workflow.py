@@ -26,6 +26,7 @@ from mason_core.cli.output import (
     one_line,
     resolve_output,
 )
+from mason_core.cli.params import UnknownParams, unknown_params_option
 from mason_core.cli.session import current_session
 from mason_core.secrets import scrub
 
@@ -176,6 +177,8 @@ def _dry_run(plan: WorkflowPlan, out: OutputFormat) -> None:
         f"scheduler '{plan.scheduler}' of configuration '{plan.config.id}'"
         + (f", schedule '{plan.schedule}'" if plan.schedule else "")
     )
+    for warning in plan.warnings:
+        response.add_warning(warning)
     rows = plan.rows()
     if out is OutputFormat.json:
         response.add_data(rows)
@@ -292,7 +295,13 @@ def wf(
     deploy: bool = typer.Option(False, "-d", "--deploy", help="Register with the scheduler."),
     run: bool = typer.Option(False, "-r", "--run", help="Run now on the configured scheduler."),
     schedule: str | None = typer.Option(
-        None, "--schedule", help="Cron schedule for --deploy (5 fields, e.g. '0 2 * * *')."
+        None,
+        "--schedule",
+        help=(
+            "Cron schedule for --deploy (5 fields, e.g. '0 2 * * *'; the glue scheduler also "
+            "takes its own 6-field form '0 12 * * ? *'). A parameters file may give it as a "
+            "top-level schedule: key instead."
+        ),
     ),
     resume: str | None = typer.Option(
         None, "--resume", help="Rerun only the failed and skipped steps of this run id."
@@ -306,6 +315,7 @@ def wf(
     output: OutputFormat | None = typer.Option(
         None, "--output", "-o", help="json or table (default: table on a terminal)."
     ),
+    unknown_params: UnknownParams = unknown_params_option(),
 ) -> None:
     """List workflows, or validate (dry run), deploy (-d) or run (-r) one."""
     out = resolve_output(output)
@@ -325,8 +335,15 @@ def wf(
             from mason_core.workflows.api import validate_workflow
 
             plan = validate_workflow(
-                namespace, command, param_file, config_id=config_id, schedule=schedule
+                namespace,
+                command,
+                param_file,
+                config_id=config_id,
+                schedule=schedule,
+                unknown_parameters=unknown_params.mode,
             )
+            for warning in plan.warnings:
+                typer.echo(f"warning: {warning}", err=True)
             if not (deploy or run or resume):
                 _dry_run(plan, out)
                 return

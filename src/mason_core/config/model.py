@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mason_core.config.interpolate import interpolate
-from mason_core.errors import ConfigurationError
+from mason_core.config.providers import missing_client_problem
+from mason_core.errors import ConfigurationError, MissingClientsError
 from mason_core.registry import Registry
 from mason_core.secrets import redacted_dump, remember_model
 
@@ -57,6 +58,19 @@ class ValidConfig:
             engine: {name: redacted_dump(self.clients[name]) for name in names}
             for engine, names in self.engines.items()
         }
+
+
+def is_configuration(raw: Any) -> bool:
+    """Whether ``mason config`` reads this mapping as a configuration: it says
+    ``type: config``, or (as the original's files do) it has no ``type`` and
+    assigns an engine or lists clients."""
+    if not isinstance(raw, dict):
+        return False
+    if "type" in raw:
+        return bool(raw["type"] == "config")
+    return "clients" in raw or any(
+        str(k).rpartition("_")[2] in ("engine", "clients", "client") for k in raw
+    )
 
 
 def _engine_assignments(
@@ -115,12 +129,13 @@ def parse_config(
         clients_raw = {}
 
     validated: dict[str, BaseModel] = {}
+    missing: list[str] = []
     used = {name for names in engines.values() for name in names}
     for name in sorted(used):
         spec = registry.clients.get(name)
         if spec is None:
-            known = ", ".join(sorted(registry.clients)) or "none installed"
-            problems.append(f"unknown client '{name}' (installed clients: {known})")
+            missing.append(name)
+            problems.append(missing_client_problem(name, list(registry.clients)))
             continue
         for engine, names in engines.items():
             if name in names and engine not in spec.engines:
@@ -149,7 +164,10 @@ def parse_config(
         remember_model(model)
         validated[name] = model
     if problems:
-        raise ConfigurationError(f"{where}: " + "; ".join(problems))
+        message = f"{where}: " + "; ".join(problems)
+        if len(problems) == len(missing):  # nothing wrong but what is not installed
+            raise MissingClientsError(message, config_id, missing)
+        raise ConfigurationError(message)
     return ValidConfig(
         id=config_id,
         engines=engines,

@@ -12,7 +12,7 @@ from typing import Any
 
 from mason_core.config.interpolate import environment
 from mason_core.config.model import ValidConfig, parse_config
-from mason_core.errors import ConfigurationError, MasonError
+from mason_core.errors import ConfigurationError, MasonError, MissingClientsError
 from mason_core.home import MasonHome, atomic_write_text
 from mason_core.registry import Registry
 from mason_core.safe_yaml import read_yaml_file
@@ -25,6 +25,18 @@ class InvalidConfig:
     """A saved configuration file that no longer validates, and why."""
 
     id: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class UninstalledConfig:
+    """A configuration file valid but for clients whose plugins are not
+    installed. ``mason config`` saves it as written (the original's users
+    keep their files); it is listed with ``problem`` and cannot be made
+    current or used until the plugins are installed."""
+
+    id: str
+    source: Path
     problem: str
 
 
@@ -43,14 +55,24 @@ class ConfigStore:
         raw = read_yaml_file(path, ConfigurationError)
         return parse_config(raw, self.registry, self._env(), source=path)
 
-    def read_path(self, path: Path) -> list[ValidConfig]:
-        """Every configuration in a file, or in the ``*.yaml`` files of a folder."""
+    def read_path(self, path: Path) -> list[ValidConfig | UninstalledConfig]:
+        """Every configuration in a file, or in the ``*.yaml`` files of a folder.
+
+        One that is valid but names clients not installed comes back as an
+        :class:`UninstalledConfig`; any other problem raises."""
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
             if not files:
                 raise ConfigurationError(f"{path}: no .yaml configuration files")
-            return [self.read_file(f) for f in files]
-        return [self.read_file(path)]
+        else:
+            files = [path]
+        out: list[ValidConfig | UninstalledConfig] = []
+        for f in files:
+            try:
+                out.append(self.read_file(f))
+            except MissingClientsError as exc:
+                out.append(UninstalledConfig(exc.config_id, f, exc.message))
+        return out
 
     def saved_files(self) -> dict[str, Path]:
         out: dict[str, Path] = {}
@@ -132,7 +154,7 @@ class ConfigStore:
 
     # -- writing ------------------------------------------------------------------------
 
-    def save(self, config: ValidConfig) -> Path:
+    def save(self, config: ValidConfig | UninstalledConfig) -> Path:
         if config.source is None:
             raise ConfigurationError("only configurations read from a file can be saved")
         target = self.home.configurations / f"config_{config.id}.yaml"

@@ -2,6 +2,11 @@
 
 from mason_core.engines.base import Engine, EngineContext
 from mason_core.engines.execution import ExecutionEngine
+from mason_core.engines.filesystems import (
+    ArrowFilesystemSource,
+    RemoteFilesystem,
+    RemoteFilesystemResolver,
+)
 from mason_core.engines.metastore import MetastoreEngine
 from mason_core.engines.scheduler import SchedulerEngine
 from mason_core.engines.storage import StorageEngine
@@ -16,10 +21,13 @@ BUILTIN_ENGINES: dict[str, type[Engine]] = {
 
 __all__ = [
     "BUILTIN_ENGINES",
+    "ArrowFilesystemSource",
     "Engine",
     "EngineContext",
     "ExecutionEngine",
     "MetastoreEngine",
+    "RemoteFilesystem",
+    "RemoteFilesystemResolver",
     "SchedulerEngine",
     "StorageEngine",
 ]

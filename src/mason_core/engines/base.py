@@ -11,6 +11,7 @@ from typing import Any, ClassVar, NoReturn
 
 from pydantic import BaseModel
 
+from mason_core.engines.filesystems import RemoteFilesystemResolver, no_remote_filesystem
 from mason_core.errors import VerbNotServedError
 from mason_core.progress import NO_PROGRESS, Progress
 
@@ -23,6 +24,10 @@ class EngineContext:
     home: Path
     progress: Progress = NO_PROGRESS
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("mason"))
+    #: a pyarrow filesystem for a remote URI (``s3://...``) carrying the settings
+    #: of the configuration's client that reaches it, or ``None`` when none does;
+    #: see :mod:`mason_core.engines.filesystems`.
+    remote_filesystem: RemoteFilesystemResolver = no_remote_filesystem
 
 
 class Engine:

@@ -7,10 +7,12 @@ from typing import Any, TypeVar, cast
 
 from mason_core.config.model import ValidConfig
 from mason_core.engines import (
+    ArrowFilesystemSource,
     Engine,
     EngineContext,
     ExecutionEngine,
     MetastoreEngine,
+    RemoteFilesystem,
     SchedulerEngine,
     StorageEngine,
 )
@@ -44,6 +46,9 @@ class EngineSet:
         self.chosen = dict(chosen or {})
         self.progress = progress
         self._built: dict[str, Engine] = {}
+        #: storage engines of clients the configuration names for another engine
+        #: (an ``s3`` metastore), built only to reach their files.
+        self._storages: dict[str, Engine] = {}
 
     def client_name(self, engine: str) -> str:
         name = self.chosen.get(engine) or self.config.client_for(engine)
@@ -55,26 +60,61 @@ class EngineSet:
 
     def get(self, engine: str) -> Engine:
         if engine not in self._built:
-            name = self.client_name(engine)
-            spec = self.registry.client(name)
-            cls = spec.implementation(engine)
-            interface = self.registry.engine_interface(engine)
-            if not (isinstance(cls, type) and issubclass(cls, interface)):
-                raise PluginLoadError(
-                    f"client '{name}': {spec.engines[engine]} is not a {interface.__name__}"
-                )
-            context = EngineContext(client=name, home=self.home.path, progress=self.progress)
-            self._built[engine] = cls(self.config.clients[name], context)
+            self._built[engine] = self._build(engine, self.client_name(engine))
         return self._built[engine]
+
+    def _build(self, engine: str, name: str) -> Engine:
+        spec = self.registry.client(name)
+        cls = spec.implementation(engine)
+        interface = self.registry.engine_interface(engine)
+        if not (isinstance(cls, type) and issubclass(cls, interface)):
+            raise PluginLoadError(
+                f"client '{name}': {spec.engines[engine]} is not a {interface.__name__}"
+            )
+        context = EngineContext(
+            client=name,
+            home=self.home.path,
+            progress=self.progress,
+            remote_filesystem=self.remote_filesystem,
+        )
+        engine_obj: Engine = cls(self.config.clients[name], context)
+        return engine_obj
+
+    def remote_filesystem(self, uri: str) -> RemoteFilesystem | None:
+        """A pyarrow filesystem for ``uri`` with the settings of a client of
+        this configuration: the storage client first, then any other client it
+        names whose plugin serves storage (an ``s3`` metastore's files are S3's)."""
+        storage = self.chosen.get("storage") or self.config.client_for("storage")
+        names = [storage] if storage else []
+        names += [n for n in self.config.clients if n not in names]
+        for name in names:
+            spec = self.registry.clients.get(name)
+            if spec is None or "storage" not in spec.engines:
+                continue
+            cls = spec.implementation("storage")  # checked before anything is built
+            if not (isinstance(cls, type) and issubclass(cls, ArrowFilesystemSource)):
+                continue
+            if name == storage:
+                engine = self.get("storage")
+            else:
+                if name not in self._storages:
+                    self._storages[name] = self._build("storage", name)
+                engine = self._storages[name]
+            if isinstance(engine, ArrowFilesystemSource):
+                found = engine.arrow_filesystem(uri)
+                if found is not None:
+                    return found
+        return None
 
     def typed(self, engine: str, kind: type[E]) -> E:
         return cast(E, self.get(engine))
 
     def close(self) -> None:
-        for engine in self._built.values():
+        for engine in [*self._built.values(), *self._storages.values()]:
             with contextlib.suppress(Exception):  # closing must not hide the run's outcome
                 engine.close()
         self._built.clear()
+        self._storages.clear()
 
 
 class OperatorContext:

@@ -3,17 +3,23 @@ validation that reports every problem at once."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
 from mason_core.operators.spec import ParameterSpec
 from mason_core.safe_yaml import MAX_DEPTH
 from mason_core.secrets import remember
+
+#: what an undeclared parameter is: an error (the default), or a warning and
+#: ignored (``--unknown-params warn``, for files migrated from the original Mason,
+#: which ignored extra keys).
+UnknownParameters = Literal["error", "warn"]
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
@@ -176,18 +182,43 @@ def _quoted(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def unknown_parameter(name: str, known: Sequence[str]) -> str:
+    """``unknown parameter X (did you mean Y?)``, or the accepted names when
+    none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"unknown parameter {name} (did you mean {close[0]}?)"
+    return f"unknown parameter {name} (accepted: {', '.join(known) or 'none'})"
+
+
+def drop_unknown(
+    operator_name: str,
+    specs: Sequence[ParameterSpec],
+    given: Mapping[str, Any],
+    mode: UnknownParameters,
+) -> tuple[dict[str, Any], list[str]]:
+    """With ``mode='warn'``: the declared parameters only, and a warning for each
+    one dropped. With ``'error'``: ``given`` untouched (validation refuses)."""
+    if mode == "error":
+        return dict(given), []
+    known = [s.name for s in specs]
+    kept = {k: v for k, v in given.items() if k in known}
+    warnings = [
+        f"{operator_name}: {unknown_parameter(k, known)}; ignored (--unknown-params warn)"
+        for k in sorted(given)
+        if k not in known
+    ]
+    return kept, warnings
+
+
 def validate_parameters(
     operator_name: str, specs: Sequence[ParameterSpec], given: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Typed parameters with defaults filled in, or one error naming every problem."""
     known = {s.name: s for s in specs}
-    problems: list[str] = []
-    unknown = sorted(k for k in given if k not in known)
-    if unknown:
-        problems.append(
-            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
-            f"(accepted: {', '.join(known) or 'none'})"
-        )
+    problems: list[str] = [
+        unknown_parameter(k, list(known)) for k in sorted(given) if k not in known
+    ]
     missing = [s.name for s in specs if s.required and _blank(given.get(s.name))]
     if missing:
         problems.append(

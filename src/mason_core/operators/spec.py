@@ -159,9 +159,17 @@ class OperatorSpec(BaseModel):
             return import_object(self.implementation)
         if self.source_dir is None:
             raise PluginLoadError(f"operator '{self.name}' has no implementation")
-        module = import_module_at(
-            self.source_dir, f"mason_operator_{self.namespace}_{self.command}".replace("-", "_")
-        )
+        try:
+            module = import_module_at(
+                self.source_dir,
+                f"mason_operator_{self.namespace}_{self.command}".replace("-", "_"),
+            )
+        except (PluginLoadError, ImportError):
+            from mason_core.original import refuse_original_code
+
+            # registered before register refused it: say what to change, not what failed
+            refuse_original_code(self.source_dir, "operator", self.namespace, self.command)
+            raise
         class_name = camel_name(self.namespace, self.command)
         try:
             found = getattr(module, class_name)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from mason_core.engines import SchedulerEngine
 from mason_core.models import Dag
 from mason_core.operators.context import EngineSet
+from mason_core.operators.parameters import UnknownParameters
 from mason_core.runtime import Session, default_session
 from mason_core.workflows.inprocess import InProcessScheduler
 from mason_core.workflows.inputs import read_inputs_file
@@ -52,12 +53,16 @@ def validate_workflow(
     config_id: str | None = None,
     schedule: str | None = None,
     session: Session | None = None,
+    unknown_parameters: UnknownParameters = "error",
 ) -> WorkflowPlan:
     """Check everything (the dry run); raises
-    :class:`~mason_core.workflows.validation.WorkflowValidationError` listing every problem."""
+    :class:`~mason_core.workflows.validation.WorkflowValidationError` listing every problem.
+    ``unknown_parameters='warn'`` drops undeclared step parameters with a warning."""
     s = _session(session)
     spec = s.registry.workflow(namespace, command)
-    return validate_workflow_spec(s, spec, _inputs(parameters), config_id, schedule)
+    return validate_workflow_spec(
+        s, spec, _inputs(parameters), config_id, schedule, unknown_parameters
+    )
 
 
 class _Scheduler:

@@ -8,6 +8,7 @@ cron, when both day fields are restricted a day matching either one is due.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,36 @@ _FIELDS = (
     ("month", 1, 12, _MONTHS),
     ("day of week", 0, 7, _DAYS),
 )
+
+
+_AWS_WEEKDAY = re.compile(r"(?<![/\d])(\d+)")
+_AWS_ONLY = re.compile(r"[LW#]")  # last day, weekday nearest, nth weekday: no five-field form
+
+
+def five_field(expression: str) -> str | None:
+    """The five-field form of AWS's six-field cron (``0 12 * * ? *``, also
+    wrapped as ``cron(...)``), which the original Mason took for Glue; ``None``
+    when five fields cannot say the same (a year, ``L``, ``W``, ``#``).
+
+    AWS writes ``?`` for "any" in one day field and numbers weekdays 1-7 from
+    Sunday; five-field cron writes ``*`` and numbers them 0-6.
+    """
+    text = expression.strip()
+    if text.startswith("cron(") and text.endswith(")"):
+        text = text[5:-1].strip()
+    parts = text.split()
+    if len(parts) != 6 or parts[5] != "*":
+        return None
+    minute, hour, day, month, weekday, _ = parts
+    names_removed = re.sub(r"[A-Za-z]{3}", "", day + weekday)
+    if _AWS_ONLY.search(names_removed):
+        return None
+    day = "*" if day == "?" else day
+    if weekday == "?":
+        weekday = "*"
+    else:
+        weekday = _AWS_WEEKDAY.sub(lambda m: str((int(m.group(1)) - 1) % 7), weekday)
+    return f"{minute} {hour} {day} {month} {weekday}"
 
 
 class CronError(MasonUsageError):
@@ -130,6 +161,12 @@ def parse_cron(expression: str) -> Cron:
     text = expression.strip()
     text = _MACROS.get(text.lower(), text)
     parts = text.split()
+    translated = five_field(text)
+    if translated is not None:
+        raise CronError(
+            f"schedule '{expression}' is AWS's six-field cron (as Glue takes it); this "
+            f"scheduler takes five fields: '{translated}'"
+        )
     if len(parts) != 5:
         raise CronError(
             f"schedule '{expression}' must have 5 fields "

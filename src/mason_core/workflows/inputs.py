@@ -6,6 +6,9 @@
         database_name: sales
         storage_path: data/sales/
 
+A top-level ``schedule:`` (the original Mason's form, a cron expression) is
+the workflow's schedule, as ``--schedule`` gives it.
+
 Shape problems are returned, not raised, so validation reports them together
 with every other problem of the workflow.
 """
@@ -35,6 +38,15 @@ def read_inputs_file(path: Path) -> Any:
         return read_yaml(Path(path).expanduser()) or {}
     except DefinitionError as exc:
         raise ParameterError([str(exc)]) from None
+
+
+def split_schedule(raw: Any) -> tuple[Any, str | None]:
+    """The parameters without a top-level ``schedule: "<cron>"``, and that
+    schedule. A ``schedule`` key holding a mapping is a step of that id."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("schedule"), str):
+        rest = {k: v for k, v in raw.items() if k != "schedule"}
+        return rest, str(raw["schedule"])
+    return raw, None
 
 
 def parse_inputs(raw: Any) -> tuple[dict[str, StepInput], list[str]]:

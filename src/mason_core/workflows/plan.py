@@ -97,6 +97,8 @@ class WorkflowPlan:
     scheduler: str | None
     definition: type[WorkflowDefinition] | None
     schedule: str | None = None
+    #: undeclared parameters dropped under ``--unknown-params warn``.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def order(self) -> list[str]:

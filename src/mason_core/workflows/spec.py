@@ -6,7 +6,7 @@ import builtins
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mason_core.definitions import (
     camel_name,
@@ -14,6 +14,7 @@ from mason_core.definitions import (
     import_module_at,
     parse_definition,
 )
+from mason_core.errors import PluginLoadError
 
 
 class StepSpec(BaseModel):
@@ -26,6 +27,17 @@ class StepSpec(BaseModel):
     dependencies: list[str] = Field(default_factory=list)
     retry_method: str | None = None
     retry_max: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _original_retry(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "retry" in data:
+            raise ValueError(
+                f"'retry: {data['retry']}' is the original Mason's spelling; write "
+                "retry_method: exponential(SECONDS) or fixed(SECONDS) (the wait between "
+                "attempts) and retry_max: N (retries after the first attempt)"
+            )
+        return data
 
     @field_validator("id")
     @classmethod
@@ -73,7 +85,13 @@ class WorkflowSpec(BaseModel):
         if self.source_dir is None or not (self.source_dir / "__init__.py").is_file():
             return None
         unique = f"mason_workflow_{self.namespace}_{self.command}".replace("-", "_")
-        module = import_module_at(self.source_dir, unique)
+        try:
+            module = import_module_at(self.source_dir, unique)
+        except (PluginLoadError, ImportError):
+            from mason_core.original import refuse_original_code
+
+            refuse_original_code(self.source_dir, "workflow", self.namespace, self.command)
+            raise
         cls: builtins.type[Any] | None = getattr(
             module, camel_name(self.namespace, self.command), None
         )

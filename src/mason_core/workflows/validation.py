@@ -13,12 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from mason_core.config.model import ValidConfig
 from mason_core.errors import MasonError, MasonUsageError
-from mason_core.operators.parameters import validate_parameters
+from mason_core.operators.parameters import (
+    UnknownParameters,
+    drop_unknown,
+    unknown_parameter,
+    validate_parameters,
+)
 from mason_core.operators.support import match_configuration, match_operator
 from mason_core.secrets import remember
 from mason_core.workflows.definition import WorkflowDefinition
 from mason_core.workflows.graph import dependents, execution_order, find_cycles, is_ancestor
-from mason_core.workflows.inputs import StepInput, parse_inputs
+from mason_core.workflows.inputs import StepInput, parse_inputs, split_schedule
 from mason_core.workflows.plan import StepPlan, WorkflowPlan
 from mason_core.workflows.references import Reference, find_references
 from mason_core.workflows.retry import RetryPolicy, parse_retry
@@ -64,9 +69,21 @@ def validate_workflow_spec(
     raw_inputs: Any,
     config_id: str | None = None,
     schedule: str | None = None,
+    unknown: UnknownParameters = "error",
 ) -> WorkflowPlan:
-    """The runnable plan, or :class:`WorkflowValidationError` with every problem."""
+    """The runnable plan, or :class:`WorkflowValidationError` with every problem.
+    ``unknown='warn'`` drops parameters a step's operator does not declare, with
+    a warning in the plan."""
     problems: list[str] = []
+    warnings: list[str] = []
+    raw_inputs, file_schedule = split_schedule(raw_inputs)
+    if file_schedule is not None:
+        if schedule is not None and schedule.strip() != file_schedule.strip():
+            problems.append(
+                f"schedule: the parameters file gives '{file_schedule}' and --schedule "
+                f"'{schedule}'; give one"
+            )
+        schedule = file_schedule
     inputs, input_problems = parse_inputs(raw_inputs)
     problems.extend(input_problems)
     configs = _Configs(session)
@@ -110,6 +127,8 @@ def validate_workflow_spec(
             deps,
             problems,
             session,
+            unknown,
+            warnings,
         )
         if plan is not None:
             plans[sid] = plan
@@ -134,6 +153,7 @@ def validate_workflow_spec(
         scheduler=scheduler,
         definition=definition,
         schedule=schedule,
+        warnings=warnings,
     )
 
 
@@ -145,6 +165,8 @@ def _check_step(
     deps: Mapping[str, list[str]],
     problems: list[str],
     session: Session,
+    unknown: UnknownParameters = "error",
+    warnings: list[str] | None = None,
 ) -> StepPlan | None:
     sid = step.id
     before = len(problems)
@@ -158,6 +180,12 @@ def _check_step(
     except MasonError as exc:
         problems.append(f"{sid}: {exc.message}")
         return None
+    kept, dropped = drop_unknown(
+        f"operator '{operator.name}'", operator.parameters, given.parameters, unknown
+    )
+    if warnings is not None:
+        warnings.extend(f"{sid}: {w}" for w in dropped)
+    given = StepInput(given.config_id, kept)
     config: ValidConfig | None = None
     try:
         config = configs.get(given.config_id if given.config_id is not None else default_config)
@@ -188,10 +216,8 @@ def _check_step(
     specs = [p for p in operator.parameters if p.name not in referenced]
     for name in sorted(referenced):
         if operator.parameter(name) is None:
-            known = ", ".join(p.name for p in operator.parameters) or "none"
-            problems.append(
-                f"{sid}: operator '{operator.name}': unknown parameter {name} (accepted: {known})"
-            )
+            known = [p.name for p in operator.parameters]
+            problems.append(f"{sid}: operator '{operator.name}': {unknown_parameter(name, known)}")
     for name, value in given.parameters.items():
         declared = operator.parameter(name)
         if declared is not None and declared.secret and isinstance(value, str):

@@ -3,11 +3,16 @@
 Every field is optional: with nothing set, credentials, region and endpoint
 come from the usual AWS chain (environment, ``~/.aws``), as boto3 finds them.
 Keys, tokens and role ARNs are secrets, so Mason prints them as ``REDACTED``.
+
+Two roles, two settings. ``aws_role_arn`` keeps the original Mason's meaning:
+the IAM role the glue client hands to the crawlers it creates (a Glue service
+role, which the caller usually cannot assume). ``assume_role_arn``, on any AWS
+client, is a role Mason itself assumes through STS before every call.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -24,8 +29,9 @@ class AwsClientConfig(BaseModel):
         default=None, description="session token of temporary credentials"
     )
     profile: str | None = Field(default=None, description="a profile of ~/.aws/config")
-    aws_role_arn: SecretStr | None = Field(
-        default=None, description="a role to assume through STS before any call"
+    assume_role_arn: SecretStr | None = Field(
+        default=None,
+        description="a role Mason assumes through STS before any call (not the crawlers' role)",
     )
     role_session_name: str = Field(default="mason", description="STS session name")
     endpoint_url: str | None = Field(
@@ -64,6 +70,21 @@ class AwsClientConfig(BaseModel):
         default=20.0, gt=0, le=300, description="cap on any one wait between attempts"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _crawler_role_is_glue_only(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and "aws_role_arn" in data
+            and "aws_role_arn" not in cls.model_fields
+        ):
+            raise ValueError(
+                "aws_role_arn is the role the glue client hands to its crawlers, which this "
+                "client has none of; to have Mason assume a role through STS, name it "
+                "assume_role_arn"
+            )
+        return data
+
     @model_validator(mode="after")
     def _key_pair(self) -> AwsClientConfig:
         if (self.access_key is None) != (self.secret_key is None):
@@ -87,9 +108,12 @@ class S3ClientConfig(AwsClientConfig):
 
 
 class GlueClientConfig(AwsClientConfig):
-    crawler_role: SecretStr | None = Field(
+    aws_role_arn: SecretStr | None = Field(
         default=None,
-        description="IAM role the crawlers run as; default: aws_role_arn (the original meaning)",
+        description=(
+            "IAM role the crawlers this client creates run as (the original Mason's meaning); "
+            "Mason does not assume it: see assume_role_arn"
+        ),
     )
     catalog_id: str | None = Field(default=None, description="Data Catalog id; default: account")
 

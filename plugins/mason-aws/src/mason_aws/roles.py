@@ -56,7 +56,7 @@ class _Provider(CredentialProvider):  # type: ignore[misc]
 
 
 class RoleAssumer:
-    """Assumes ``config.aws_role_arn`` with ``base``'s credentials, counting how often."""
+    """Assumes ``config.assume_role_arn`` with ``base``'s credentials, counting how often."""
 
     def __init__(
         self,
@@ -66,7 +66,7 @@ class RoleAssumer:
         sts_endpoint: str | None,
         botocore_config: Any,
     ) -> None:
-        assert config.aws_role_arn is not None
+        assert config.assume_role_arn is not None
         self.config = config
         self.client_name = client_name
         self.assumed = 0
@@ -75,10 +75,10 @@ class RoleAssumer:
 
     def __call__(self) -> dict[str, str]:
         """Fresh credentials, in the form ``RefreshableCredentials`` refreshes from."""
-        assert self.config.aws_role_arn is not None
-        with aws_errors(self.client_name, "role (aws_role_arn)"):
+        assert self.config.assume_role_arn is not None
+        with aws_errors(self.client_name, "role (assume_role_arn)"):
             answer = self._sts.assume_role(
-                RoleArn=self.config.aws_role_arn.get_secret_value(),
+                RoleArn=self.config.assume_role_arn.get_secret_value(),
                 RoleSessionName=self.config.role_session_name,
                 DurationSeconds=self.config.role_duration_seconds,
             )

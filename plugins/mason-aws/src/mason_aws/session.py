@@ -29,6 +29,7 @@ from mason_aws.config import AwsClientConfig
 
 if TYPE_CHECKING:
     import boto3
+    from pyarrow.fs import S3FileSystem as ArrowS3FileSystem
     from s3fs import S3FileSystem
 
     from mason_aws.roles import RoleAssumer
@@ -110,7 +111,7 @@ class AwsSession:
             profile_name=c.profile,
             region_name=self.region,
         )
-        if c.aws_role_arn is None:
+        if c.assume_role_arn is None:
             return base
         from mason_aws.roles import RoleAssumer, role_session
 
@@ -171,6 +172,29 @@ class AwsSession:
             if self._s3fs is None or self._s3fs[0] != creds:
                 self._s3fs = (creds, self._new_s3fs(creds))
             return self._s3fs[1]
+
+    def arrow_s3(self) -> ArrowS3FileSystem:
+        """A pyarrow S3 filesystem with the same credentials (as they are now),
+        region, endpoint and attempts: for engines that read S3 through pyarrow
+        (DuckDB in mason-local), so they reach what this client reaches."""
+        from urllib.parse import urlsplit
+
+        from pyarrow.fs import AwsStandardS3RetryStrategy, S3FileSystem
+
+        creds = self.credentials
+        endpoint = self.endpoint("s3")
+        extra: dict[str, Any] = {}
+        if endpoint:
+            parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+            extra = {"endpoint_override": parts.netloc, "scheme": parts.scheme or "https"}
+        return S3FileSystem(
+            access_key=creds.access_key,
+            secret_key=creds.secret_key,
+            session_token=creds.token,
+            region=self.region,
+            retry_strategy=AwsStandardS3RetryStrategy(max_attempts=self.config.max_attempts),
+            **extra,
+        )
 
     def _new_s3fs(self, creds: ResolvedCredentials) -> S3FileSystem:
         from s3fs import S3FileSystem

@@ -64,6 +64,7 @@ class LocalExecution(ExecutionEngine):
             home=self.context.home,
             progress=self.context.progress,
             logger=self.context.logger,
+            remote_filesystem=self.context.remote_filesystem,
         )
         self.records.start(job_id)
         try:

@@ -43,11 +43,10 @@ class GlueScheduler(SchedulerEngine):
     def register_dag(self, dag: Dag, schedule: Schedule | None = None) -> Dag:
         schedule = schedule or dag.schedule
         database, targets = _crawl_plan(dag)
-        role = self.config.crawler_role or self.config.aws_role_arn
+        role = self.config.aws_role_arn
         if role is None:
             raise ConfigurationError(
-                f"client '{self.client_name}': crawlers need an IAM role "
-                "(crawler_role or aws_role_arn)"
+                f"client '{self.client_name}': crawlers need an IAM role to run as (aws_role_arn)"
             )
         spec: dict[str, Any] = {
             "Name": dag.name,

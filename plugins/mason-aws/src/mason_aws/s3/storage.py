@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from mason.sdk.engines import EngineContext, StorageEngine
+from mason.sdk.engines import EngineContext, RemoteFilesystem, StorageEngine
 from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import InferredTable, StoragePath
 from mason_aws.config import S3ClientConfig
@@ -39,6 +39,15 @@ class S3Storage(StorageEngine):
     @cached_property
     def s3(self) -> Any:
         return self.aws.client("s3")
+
+    def arrow_filesystem(self, uri: str) -> RemoteFilesystem | None:
+        """``s3://`` (and Hadoop's ``s3a://``/``s3n://``) URIs through pyarrow with
+        this client's settings; see mason.sdk.engines.ArrowFilesystemSource."""
+        scheme, sep, rest = uri.partition("://")
+        if not sep or scheme not in ("s3", "s3a", "s3n"):
+            return None
+        path = parse_s3(f"s3://{rest}").path.rstrip("/")
+        return RemoteFilesystem(self.aws.arrow_s3(), path, self.client_name)
 
     # -- paths ------------------------------------------------------------------------
 

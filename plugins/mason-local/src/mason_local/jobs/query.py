@@ -25,7 +25,9 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
     con = run.duckdb()
     try:
         query = strip_statement(job.query_string)
-        register_tables(con, job.tables, run.config, job.database_name, query)
+        register_tables(
+            con, job.tables, run.config, job.database_name, run.remote_filesystem, query
+        )
         try:
             if job.output_path:
                 target = resolve_local(job.output_path, run.config.root)

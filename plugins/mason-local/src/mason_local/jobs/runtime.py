@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mason.sdk.engines import RemoteFilesystemResolver
 from mason.sdk.models import JobOutcome
 from mason.sdk.progress import NO_PROGRESS, Progress
 
@@ -32,6 +33,9 @@ class JobRun:
     home: Path
     progress: Progress = NO_PROGRESS
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("mason.local"))
+    #: how remote tables (``s3://``) are reached: with the configuration's client
+    #: settings (EngineContext.remote_filesystem), never the environment's.
+    remote_filesystem: RemoteFilesystemResolver | None = None
 
     def duckdb(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB connection with the client's resource limits

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason.sdk.errors import MasonRuntimeError, NotFoundError
+from mason.sdk.engines import RemoteFilesystemResolver
+from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
@@ -95,10 +96,12 @@ def register_tables(
     tables: list[Table],
     config: LocalClientConfig,
     default_database: str,
+    remote: RemoteFilesystemResolver | None = None,
     query: str | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
-    the current schema so unqualified names resolve in it.
+    the current schema so unqualified names resolve in it. Remote tables are
+    read through the filesystem ``remote`` gives for their location.
 
     With ``query``, only the tables it names are bound: a query pays for listing
     and reading the footers of its own tables, not the whole database's, and a
@@ -118,7 +121,7 @@ def register_tables(
         schema = table.database or default_database
         try:
             source = (
-                _arrow_source(con, table, schema)
+                _arrow_source(con, table, schema, remote)
                 if "://" in (table.location or "")
                 else scan_sql(table, config)
             )
@@ -146,10 +149,17 @@ def referenced_tables(
     return [t for t in tables if t.name.lower() in named]
 
 
-def _arrow_source(con: duckdb.DuckDBPyConnection, table: Table, schema: str) -> str:
+def _arrow_source(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    schema: str,
+    remote: RemoteFilesystemResolver | None,
+) -> str:
     """A table at a remote URI (``s3://...``, from an s3 or glue metastore) read
-    through a pyarrow dataset, so DuckDB needs no extension. pyarrow finds
-    credentials, region and endpoint (``AWS_ENDPOINT_URL``) in the environment."""
+    through a pyarrow dataset, so DuckDB needs no extension. The filesystem
+    comes from the configuration's client that reaches the URI (its credentials,
+    region, endpoint); a URI no client of the configuration reaches is refused
+    rather than read with whatever the environment holds."""
     import pyarrow.csv as pacsv
     import pyarrow.dataset as ds
 
@@ -165,8 +175,16 @@ def _arrow_source(con: duckdb.DuckDBPyConnection, table: Table, schema: str) -> 
             f"table '{table.database}.{table.name}' has format '{table.format}', "
             "which the local client cannot read"
         )
+    location = table.location or ""
+    found = remote(location) if remote is not None else None
+    if found is None:
+        raise ConfigurationError(
+            f"table '{table.database}.{table.name}' is at {location}, which no client of "
+            "this configuration reaches (add one that serves it, e.g. storage_engine: s3)"
+        )
     dataset = ds.dataset(
-        table.location or "",
+        found.path,
+        filesystem=found.filesystem,
         format=formats[table.format],
         partitioning="hive",  # an s3 metastore lists tables without their partition keys
     )

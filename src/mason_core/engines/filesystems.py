@@ -1,0 +1,47 @@
+"""Remote files an engine reads with its own libraries (DuckDB over pyarrow),
+reached with the settings of the configuration's client that serves them.
+
+The configuration is the single source of truth for every engine it names: a
+local execution engine reading an ``s3://`` table must sign with the ``s3``
+client's credentials and talk to its ``endpoint_url``, not fall back to
+whatever the environment holds. A storage engine that can hand out a pyarrow
+filesystem implements :class:`ArrowFilesystemSource`; the core gives every
+engine a resolver (:attr:`EngineContext.remote_filesystem`) that asks the
+configuration's clients for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class RemoteFilesystem:
+    """A pyarrow filesystem for one URI, and the URI's path as it names it."""
+
+    #: a ``pyarrow.fs.FileSystem`` (typed loosely: the core does not import pyarrow).
+    filesystem: Any
+    #: ``bucket/key`` for ``s3://bucket/key``.
+    path: str
+    #: the client whose settings the filesystem carries.
+    client: str
+
+
+@runtime_checkable
+class ArrowFilesystemSource(Protocol):
+    """A storage engine that can reach some URIs through a pyarrow filesystem."""
+
+    def arrow_filesystem(self, uri: str) -> RemoteFilesystem | None:
+        """A filesystem for ``uri`` with this client's settings, or ``None``
+        when ``uri`` is not one this client reaches (another scheme)."""
+        ...
+
+
+RemoteFilesystemResolver = Callable[[str], "RemoteFilesystem | None"]
+
+
+def no_remote_filesystem(uri: str) -> RemoteFilesystem | None:
+    """The resolver outside a configuration: no client to ask."""
+    return None

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mason_core.cli.app import app
-from mason_core.runtime import default_session
+from mason_core.runtime import default_session, reset_sessions
 from mason_core.workflows.cron import CronError, five_field, parse_cron
 
 ORIGINAL = Path(__file__).parents[1] / "aws" / "original"
@@ -178,6 +178,7 @@ def test_original_code_is_refused_at_validate_and_when_already_registered(
     (target / "operator.yaml").write_text(yaml_text)
     code_text = (target / "__init__.py").read_text().replace("TableGet", "LegacyGet")
     (target / "__init__.py").write_text(code_text)
+    reset_sessions()  # the next command is a new process: it sees the copied folder
     code, out, err = invoke("op", "legacy", "get", "-p", "database_name:d,table_name:t")
     assert code == 2 and "No module named" not in out + err
     assert "is operator code for the original Mason" in out + err

@@ -49,6 +49,7 @@ SDK_MODULES = (
     "tabular",
     "progress",
     "workflows",
+    "jobs",
 )
 
 

@@ -17,6 +17,7 @@ module                       what it holds
 :mod:`mason.sdk.tabular`     table inference from files, type mapping, Hive DDL
 :mod:`mason.sdk.progress`    progress reporting for long work
 :mod:`mason.sdk.workflows`   the workflow step hook, plans, run records, cron
+:mod:`mason.sdk.jobs`        job records, the one job-id scheme, process liveness
 ===========================  ====================================================
 
 Importing this package imports none of its submodules: a plugin's entry-point

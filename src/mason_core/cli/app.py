@@ -96,11 +96,15 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
+    from mason_core.cli.signals import interrupted_exit, raise_on_sigterm
+
+    raise_on_sigterm()
     try:
         app(args=args, prog_name="mason")
-    except KeyboardInterrupt:
-        typer.echo("error: interrupted", err=True)
-        raise SystemExit(130) from None
+    except KeyboardInterrupt as exc:
+        message, code = interrupted_exit(exc)
+        typer.echo(f"error: {message}", err=True)
+        raise SystemExit(code) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

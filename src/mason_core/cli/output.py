@@ -122,8 +122,10 @@ def cli_errors() -> Iterator[None]:
         if debug_enabled():
             log.exception("mason error")
         raise fail(exc.message, exc.exit_code) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted", 130) from None
+    except KeyboardInterrupt as exc:
+        from mason_core.cli.signals import interrupted_exit
+
+        raise fail(*interrupted_exit(exc)) from None
 
 
 def debug_enabled() -> bool:

@@ -47,6 +47,6 @@ def take_result(record: JobRecord, result: JobResult) -> JobOutcome | None:
         return None
     record.finished_at = result.finished_at or datetime.now(timezone.utc)
     if result.status == "succeeded":
-        return JobOutcome(**{name: getattr(result, name) for name in JobOutcome.model_fields})
+        return result.outcome()
     record.status, record.error = JobStatus.FAILED, result.error or "the job failed"
     return None

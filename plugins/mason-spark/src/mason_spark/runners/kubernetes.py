@@ -103,7 +103,7 @@ def apply_result(record: JobRecord, location: str) -> JobOutcome | None:
         return None
     record.metrics["result"] = "read"
     if record.status == JobStatus.SUCCEEDED and result.status == "succeeded":
-        return JobOutcome(**{name: getattr(result, name) for name in JobOutcome.model_fields})
+        return result.outcome()
     if record.status == JobStatus.FAILED and result.error:
         record.error = result.error
     return None

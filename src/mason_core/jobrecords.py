@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from mason_core.errors import MasonRuntimeError, NotFoundError
-from mason_core.home import StateFileError, atomic_write_text, read_json_model
+from mason_core.home import atomic_write_text, read_json_model
 from mason_core.models.job import ExecutedJob, JobOutcome, JobStatus
 from mason_core.processes import orphaned, this_host
 
@@ -132,7 +132,7 @@ class JobStore:
         path = self.folder(job_id) / RECORD_FILE
         try:
             record = read_json_model(path, JobRecord)
-        except (StateFileError, OSError):
+        except (OSError, ValueError):  # StateFileError, or bytes that are not UTF-8
             raise MasonRuntimeError(f"job record {path} is unreadable") from None
         if record is None:
             raise self._not_found(job_id)

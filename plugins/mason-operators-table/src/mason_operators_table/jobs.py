@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mason import MasonRuntimeError, OperatorContext, models
 
+
 def job_outcome(ctx: OperatorContext, job: models.ExecutedJob) -> models.ExecutedJob:
     """Return ``job`` with an info line on success or while it runs; raise if it failed."""
     if job.status.unsuccessful:

@@ -9,6 +9,7 @@ A second SIGTERM kills at once.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from types import FrameType
 
@@ -20,7 +21,15 @@ class Terminated(KeyboardInterrupt):
 
 
 def interrupted_exit(exc: KeyboardInterrupt) -> tuple[str, int]:
-    """The one-line message and exit code for an interruption."""
+    """The one-line message and exit code for an interruption.
+
+    The process is ending: a second Ctrl-C or SIGTERM (a terminal sends one to
+    every process of the group, a supervisor may repeat it) is ignored from
+    now on, so it cannot turn the exit code into a death by signal.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to guard
+            signal.signal(number, signal.SIG_IGN)
     if isinstance(exc, Terminated):
         return "terminated (SIGTERM)", Terminated.exit_code
     return "interrupted", 130

@@ -96,12 +96,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
-    from mason_core.cli.signals import interrupted_exit, raise_on_sigterm
+    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
 
-    raise_on_sigterm()
+    raise_on_signals()
     try:
         app(args=args, prog_name="mason")
-    except KeyboardInterrupt as exc:
+    except INTERRUPTIONS as exc:
         message, code = interrupted_exit(exc)
         typer.echo(f"error: {message}", err=True)
         raise SystemExit(code) from None

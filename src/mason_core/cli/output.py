@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mason_core.errors import MasonError
+from mason_core.interrupts import INTERRUPTIONS, interrupted_exit
 from mason_core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -122,9 +123,7 @@ def cli_errors() -> Iterator[None]:
         if debug_enabled():
             log.exception("mason error")
         raise fail(exc.message, exc.exit_code) from None
-    except KeyboardInterrupt as exc:
-        from mason_core.cli.signals import interrupted_exit
-
+    except INTERRUPTIONS as exc:
         raise fail(*interrupted_exit(exc)) from None
 
 

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from mason_core.engines.base import Engine
 from mason_core.errors import MasonError, NotFoundError, UnsupportedConfigurationError
+from mason_core.interrupts import interruption
 from mason_core.jobrecords import JobRecord, JobStore, utcnow
 from mason_core.models import ExecutedJob, Job, JobOutcome, JobStatus
 from mason_core.secrets import scrub
@@ -76,14 +77,18 @@ class ExecutionEngine(Engine):
         self.jobs.save(record)
         try:
             outcome = self.submit(job, record)
-        except MasonError as exc:
-            self._end(record, JobStatus.FAILED, exc.message)
-        except Exception as exc:
-            self._end(record, JobStatus.FAILED, f"{type(exc).__name__}: {exc}")
-        except BaseException as exc:  # Ctrl-C, SIGTERM (made an exception by the CLI)
-            self._end(record, JobStatus.CANCELLED, f"cancelled: {_reason(exc)}")
-            self.jobs.save(record)
-            raise
+        except BaseException as exc:
+            # Ctrl-C or SIGTERM (made an exception by the CLI), even when an
+            # engine turned it into an error of its own on the way
+            stopped = interruption() if isinstance(exc, Exception) else exc
+            if stopped is not None:
+                self._end(record, JobStatus.CANCELLED, f"cancelled: {_reason(stopped)}")
+                self.jobs.save(record)
+                if stopped is exc:
+                    raise
+                raise stopped from exc
+            message = exc.message if isinstance(exc, MasonError) else f"{type(exc).__name__}: {exc}"
+            self._end(record, JobStatus.FAILED, message)
         else:
             self._settle(record, outcome)
         self.jobs.save(record)

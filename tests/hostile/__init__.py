@@ -1,0 +1,1 @@
+"""Hostile input and faults: no data lost, no secret printed, no traceback."""

@@ -29,6 +29,7 @@ import pytest
 
 import mason
 from mason.sdk.jobs import JobStatus, JobStore
+from tests.table_bundle.test_merge_killed import mason_cli
 
 pytestmark = pytest.mark.slow
 
@@ -108,16 +109,6 @@ def home(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MASON_HOME", str(lake.home))
     reset_sessions()
     return lake.home
-
-
-def mason_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mason", *args, "-o", "json"],
-        env={**os.environ, "MASON_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> dict[str, object]:

@@ -120,7 +120,17 @@ class JobStore:
         return self.root / job_id
 
     def create(self, kind: str, output: str | None = None) -> JobRecord:
-        record = JobRecord(id=new_job_id(), kind=kind, client=self.client, output=output)
+        """A new job's record, saved as ``running`` in this process."""
+        now = utcnow()
+        record = JobRecord(
+            id=new_job_id(now),
+            kind=kind,
+            client=self.client,
+            status=JobStatus.RUNNING,
+            submitted_at=now,
+            started_at=now,
+            output=output,
+        )
         self.save(record)
         return record
 

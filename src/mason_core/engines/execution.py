@@ -73,8 +73,6 @@ class ExecutionEngine(Engine):
         """Run ``job``; return its record (finished, or running when it goes on elsewhere)."""
         self.check_kind(job)
         record = self.jobs.create(job.kind, output=_output(job))
-        record.status, record.started_at = JobStatus.RUNNING, utcnow()
-        self.jobs.save(record)
         try:
             outcome = self.submit(job, record)
         except BaseException as exc:
@@ -108,9 +106,9 @@ class ExecutionEngine(Engine):
     def served_verbs(cls) -> list[str]:
         """A client implementing :meth:`submit` serves all three verbs."""
         served = super().served_verbs()
-        if inspect.getattr_static(cls, "submit") is not ExecutionEngine.__dict__["submit"]:
-            served = [v for v in cls.VERBS if v in (*served, "run_job", "get_job", "list_jobs")]
-        return served
+        if inspect.getattr_static(cls, "submit") is ExecutionEngine.__dict__["submit"]:
+            return served
+        return [*ExecutionEngine.VERBS, *(v for v in served if v not in ExecutionEngine.VERBS)]
 
     def _refreshed(self, record: JobRecord) -> JobRecord:
         if record.status.finished:

@@ -42,10 +42,11 @@ def utcnow() -> datetime:
 
 
 def new_job_id(now: datetime | None = None) -> str:
-    """Sortable by submission time, unique without coordination, lower case (so
-    it can also name a Kubernetes resource): ``20240501t120301-9f2c0a1b2c3d``."""
-    stamp = (now or utcnow()).strftime("%Y%m%dt%H%M%S")
-    return f"{stamp}-{secrets.token_hex(6)}"
+    """Sortable by submission time (to the microsecond, so listing newest first
+    needs no record read), unique without coordination, lower case (so it can
+    also name a Kubernetes resource): ``20240501t120301-482913-9f2c0a1b``."""
+    stamp = (now or utcnow()).strftime("%Y%m%dt%H%M%S-%f")
+    return f"{stamp}-{secrets.token_hex(4)}"
 
 
 class JobRecord(BaseModel):
@@ -119,8 +120,8 @@ class JobStore:
             raise self._not_found(job_id)
         return self.root / job_id
 
-    def create(self, kind: str, output: str | None = None) -> JobRecord:
-        """A new job's record, saved as ``running`` in this process."""
+    def new(self, kind: str, output: str | None = None) -> JobRecord:
+        """A new job's record, ``running`` in this process (not saved yet)."""
         now = utcnow()
         record = JobRecord(
             id=new_job_id(now),
@@ -131,7 +132,6 @@ class JobStore:
             started_at=now,
             output=output,
         )
-        self.save(record)
         return record
 
     def save(self, record: JobRecord) -> None:

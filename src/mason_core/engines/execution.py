@@ -72,24 +72,29 @@ class ExecutionEngine(Engine):
     def run_job(self, job: Job) -> ExecutedJob:
         """Run ``job``; return its record (finished, or running when it goes on elsewhere)."""
         self.check_kind(job)
-        record = self.jobs.create(job.kind, output=_output(job))
+        record = self.jobs.new(job.kind, output=_output(job))
         try:
-            outcome = self.submit(job, record)
+            self.jobs.save(record)
+            self._settle(record, self.submit(job, record))
+            self.jobs.save(record)
         except BaseException as exc:
             # Ctrl-C or SIGTERM (made an exception by the CLI), even when an
-            # engine turned it into an error of its own on the way
+            # engine turned it into an error of its own on the way; whenever
+            # it comes, the record is saved as the job ended
             stopped = interruption() if isinstance(exc, Exception) else exc
-            if stopped is not None:
-                self._end(record, JobStatus.CANCELLED, f"cancelled: {_reason(stopped)}")
+            if stopped is None:
+                message = (
+                    exc.message if isinstance(exc, MasonError) else f"{type(exc).__name__}: {exc}"
+                )
+                self._end(record, JobStatus.FAILED, message)
                 self.jobs.save(record)
-                if stopped is exc:
-                    raise
-                raise stopped from exc
-            message = exc.message if isinstance(exc, MasonError) else f"{type(exc).__name__}: {exc}"
-            self._end(record, JobStatus.FAILED, message)
-        else:
-            self._settle(record, outcome)
-        self.jobs.save(record)
+                return record.executed()
+            if not record.status.finished:  # else it ended just before the signal
+                self._end(record, JobStatus.CANCELLED, f"cancelled: {_reason(stopped)}")
+            self.jobs.save(record)
+            if stopped is exc:
+                raise
+            raise stopped from exc
         return record.executed()
 
     def get_job(self, job_id: str) -> ExecutedJob:

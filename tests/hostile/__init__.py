@@ -1,1 +1,0 @@
-"""Hostile input and faults: no data lost, no secret printed, no traceback."""

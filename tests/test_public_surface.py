@@ -50,6 +50,7 @@ SDK_MODULES = (
     "progress",
     "workflows",
     "outputs",
+    "jobs",
 )
 
 

@@ -105,10 +105,37 @@ def test_athena_query_job_and_job_get(storage_factory: Any, aws_env: str, athena
     job = execution.run_job(QueryJob(query_string="SELECT 7 AS n", database_name="analytics"))
     assert job.status is JobStatus.SUCCEEDED and job.kind == "query"
     assert job.preview == [{"n": "7"}] and [c.type for c in job.columns] == ["int64"]
-    sent = athena.get_query_execution(QueryExecutionId=job.id)["QueryExecution"]
+    query_id = job.metrics["query_execution_id"]
+    sent = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]
     assert sent["Query"] == "SELECT 7 AS n"
     assert sent["QueryExecutionContext"]["Database"] == "analytics"
     assert execution.get_job(job.id).status is JobStatus.SUCCEEDED
+    # an Athena query Mason has no record of is found by its own id
+    assert execution.get_job(str(query_id)).id == query_id
+
+
+def test_job_get_polls_athena_for_a_query_left_running(
+    storage_factory: Any, aws_env: str, athena: Any
+) -> None:
+    """A query whose process stopped waiting (or ended) is detached: ``job get``
+    asks Athena how it stands, from any process, and records the answer."""
+    execution = storage_factory(
+        "athena", "execution", output_location="s3://mason-data/athena/", poll_seconds=0.05
+    )
+    _seed(aws_env, [["n"], ["7"]])
+    job = execution.run_job(QueryJob(query_string="SELECT 7 AS n", database_name="analytics"))
+    left = execution.jobs.load(job.id)
+    assert left.detached and left.handle["query_execution_id"] == job.metrics["query_execution_id"]
+    # as a process that stopped waiting left it: running, no outcome, its pid gone
+    left = left.model_copy(
+        update={"status": JobStatus.RUNNING, "finished_at": None, "outcome": None, "pid": 1}
+    )
+    execution.jobs.save(left)
+
+    fetched = execution.get_job(job.id)
+
+    assert fetched.status is JobStatus.SUCCEEDED and fetched.preview == [{"n": "7"}]
+    assert execution.jobs.load(job.id).status is JobStatus.SUCCEEDED  # recorded
 
 
 def test_athena_output_is_unloaded_to_staging_then_committed(
@@ -123,7 +150,8 @@ def test_athena_output_is_unloaded_to_staging_then_committed(
         )
     )
     assert job.result_location == "s3://mason-data/results/one/"
-    sent = athena.get_query_execution(QueryExecutionId=job.id)["QueryExecution"]["Query"]
+    query_id = job.metrics["query_execution_id"]
+    sent = athena.get_query_execution(QueryExecutionId=query_id)["QueryExecution"]["Query"]
     assert sent.startswith("UNLOAD (SELECT 1) TO 's3://mason-data/results/.mason-staging-")
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0  # staging cleaned up
 

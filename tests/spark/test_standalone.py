@@ -13,9 +13,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow.dataset as ds
-from mason_spark.records import RecordStore
+from mason_spark.jobfiles import JobFiles
 
 import mason
+from mason.sdk.jobs import JobStore
 from mason_core.models import JobStatus
 from mason_core.runtime import default_session
 from tests.spark.conftest import (
@@ -146,8 +147,8 @@ def detached(config_id: str, input_path: Path, output_path: Path) -> tuple[str, 
     )  # fmt: skip
     assert response.ok, response.errors
     job_id = response.data[0].id
-    pid = RecordStore(default_session().home.path).load(job_id).pid
-    assert pid is not None
+    pid = JobStore(default_session().home.path, "spark").load(job_id).handle["driver_pid"]
+    assert isinstance(pid, int)
     return job_id, pid
 
 
@@ -190,11 +191,11 @@ def test_a_killed_detached_driver_fails_at_its_last_log_line(
     standalone_cluster: Cluster, mixed_input: Dataset, tmp_path: Path
 ) -> None:
     config_id = standalone_config(tmp_path, standalone_cluster, "killed", wait=False)
-    store = RecordStore(default_session().home.path)
     job_id, pid = detached(config_id, mixed_input.path, tmp_path / "never")
+    files = JobFiles(JobStore(default_session().home.path, "spark").folder(job_id))
     deadline = time.monotonic() + 300
-    while store.read_result(job_id) is None:  # the driver started and said so
-        assert time.monotonic() < deadline, store.log_path(job_id).read_text()[-2000:]
+    while files.read_result() is None:  # the driver started and said so
+        assert time.monotonic() < deadline, files.log.read_text()[-2000:]
         time.sleep(0.2)
     os.killpg(pid, signal.SIGKILL)
     wait_for_exit(pid)

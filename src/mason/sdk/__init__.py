@@ -18,6 +18,7 @@ module                       what it holds
 :mod:`mason.sdk.progress`    progress reporting for long work
 :mod:`mason.sdk.workflows`   the workflow step hook, plans, run records, cron
 :mod:`mason.sdk.outputs`     what ``overwrite`` may replace; one writer per output
+:mod:`mason.sdk.jobs`        job records, the one job-id scheme, process liveness
 ===========================  ====================================================
 
 Importing this package imports none of its submodules: a plugin's entry-point

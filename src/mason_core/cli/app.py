@@ -103,11 +103,15 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(answer_listing(listing))
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
+    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
+
+    raise_on_signals()
     try:
         app(args=args, prog_name="mason")
-    except KeyboardInterrupt:
-        typer.echo("error: interrupted", err=True)
-        raise SystemExit(130) from None
+    except INTERRUPTIONS as exc:
+        message, code = interrupted_exit(exc)
+        typer.echo(f"error: {message}", err=True)
+        raise SystemExit(code) from None
     except Exception as exc:  # a bug: one scrubbed line, the traceback only with --debug
         from mason_core.cli.output import debug_enabled, fail
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mason_core.errors import MasonError
+from mason_core.interrupts import INTERRUPTIONS, interrupted_exit
 from mason_core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -139,8 +140,8 @@ def cli_errors() -> Iterator[None]:
         if debug_enabled():
             log.exception("mason error")
         raise fail(exc.message, exc.exit_code) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted", 130) from None
+    except INTERRUPTIONS as exc:
+        raise fail(*interrupted_exit(exc)) from None
 
 
 def debug_enabled() -> bool:

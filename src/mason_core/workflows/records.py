@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +23,7 @@ from mason_core.home import (
     iter_json_models,
     read_json_model,
 )
+from mason_core.processes import orphaned, this_host
 
 StepStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "skipped"]
 #: ``triggered``: handed to a scheduler that runs it elsewhere (Glue, Airflow).
@@ -79,16 +79,14 @@ class RunRecord(BaseModel):
     steps: list[StepRecord] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
     #: where the run executes, so a reader can tell a live run from an orphan.
-    host: str = Field(default_factory=socket.gethostname)
+    host: str = Field(default_factory=this_host)
     pid: int = Field(default_factory=os.getpid)
 
     def settle_if_orphaned(self) -> RunRecord:
         """A record still ``running`` whose process (on this host) is gone was
         killed mid-run: report it as ``interrupted`` (``--resume`` reruns every
         step that did not succeed) instead of running forever."""
-        if self.status != "running" or self.host != socket.gethostname():
-            return self
-        if _process_alive(self.pid):
+        if self.status != "running" or not orphaned(self.host, self.pid):
             return self
         self.status = "interrupted"
         self.errors.append(f"the process running it (pid {self.pid}) ended before it finished")
@@ -112,16 +110,6 @@ class RunRecord(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 class RunStore:

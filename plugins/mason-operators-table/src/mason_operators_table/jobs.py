@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from mason import MasonRuntimeError, OperatorContext, models
 
-_UNSUCCESSFUL = (models.JobStatus.FAILED, models.JobStatus.CANCELLED)
-
 
 def job_outcome(ctx: OperatorContext, job: models.ExecutedJob) -> models.ExecutedJob:
     """Return ``job`` with an info line on success or while it runs; raise if it failed."""
-    if job.status in _UNSUCCESSFUL:
+    if job.status.unsuccessful:
         reason = job.error or "no error reported"
         raise MasonRuntimeError(f"{job.kind} job {job.id} {job.status.value}: {reason}")
     ctx.info(describe_job(job))
@@ -30,7 +28,7 @@ def describe_job(job: models.ExecutedJob) -> str:
         details.append(f"{job.row_count} row{'s' if job.row_count != 1 else ''}")
     if job.result_location:
         details.append(f"written to {job.result_location}")
-    if job.status in _UNSUCCESSFUL and job.error:
+    if job.status.unsuccessful and job.error:
         details.append(f"error: {job.error}")
     if not job.status.finished:
         details.append(f"check on it with 'job get -p job_id:{job.id}'")

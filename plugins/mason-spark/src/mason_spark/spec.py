@@ -41,6 +41,10 @@ class JobResult(JobOutcome):
     finished_at: datetime | None = None
     error: str | None = None
 
+    def outcome(self) -> JobOutcome:
+        """What the job produced, without the driver's state."""
+        return JobOutcome(**{name: getattr(self, name) for name in JobOutcome.model_fields})
+
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)

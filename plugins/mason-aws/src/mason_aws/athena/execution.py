@@ -1,20 +1,24 @@
 """Athena as an execution engine: query and preview jobs.
 
-A job's id is Athena's query execution id, so ``job get`` works for any
-query, Mason's or not. A query is polled for up to ``wait_seconds`` and then
-returned as it stands (``job get`` follows it up). A query with an
-``output_path`` writes to a hidden staging prefix (CSV results, or UNLOAD
-for parquet and JSON) and is committed to the output only once it has
-succeeded, so a failed query leaves nothing there.
+Jobs are recorded by the SDK's ``run_job`` template with Mason's job id;
+Athena's query execution id is in the record's handle and in its metrics
+(``query_execution_id``), and ``job get`` also answers for an Athena id Mason
+has no record of. A query is polled for up to ``wait_seconds`` and then
+returned as it stands: it goes on in Athena and ``job get`` polls it. A query
+with an ``output_path`` writes to a hidden staging prefix (CSV results, or
+UNLOAD for parquet and JSON) and is committed to the output only once it has
+succeeded, so a failed query leaves nothing there; it needs this process to
+commit, so it is stopped (cancelled) when not done in ``wait_seconds``.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from mason.sdk.engines import EngineContext, ExecutionEngine
-from mason.sdk.errors import MasonUsageError, UnsupportedConfigurationError
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.jobs import JobOutcome, JobRecord
 from mason.sdk.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
 from mason.sdk.tabular import hive_ident
 from mason_aws.athena.queries import AthenaQueries
@@ -44,42 +48,63 @@ class AthenaExecution(ExecutionEngine):
     def queries(self) -> AthenaQueries:
         return AthenaQueries(self.aws, self.config, self.client_name)
 
-    def run_job(self, job: Job) -> ExecutedJob:
+    def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         if isinstance(job, PreviewJob):
             table = job.table
             sql = f"SELECT * FROM {hive_ident(table.name)} LIMIT {int(job.limit)}"
-            return self._run(sql, table.database, max(job.limit, self.config.preview_rows))
-        if isinstance(job, QueryJob):
-            if job.output_path:
-                return self._run_to_output(job)
-            return self._run(job.query_string, job.database_name, self.config.preview_rows)
-        raise UnsupportedConfigurationError(
-            f"client '{self.client_name}' does not run {job.kind} jobs "
-            f"(it runs: {', '.join(self.JOB_KINDS)})"
+            return self._follow_up(
+                record, sql, table.database, max(job.limit, self.config.preview_rows)
+            )
+        assert isinstance(job, QueryJob)  # the template let only JOB_KINDS through
+        if job.output_path:
+            return self._run_to_output(job, record)
+        return self._follow_up(
+            record, job.query_string, job.database_name, self.config.preview_rows
         )
 
-    def get_job(self, job_id: str) -> ExecutedJob:
+    def poll(self, record: JobRecord) -> JobOutcome | None:
+        execution = self.queries.execution(str(record.handle["query_execution_id"]))
+        return self._taken(record, execution, int(record.handle.get("preview_rows", 0)))
+
+    def find_job(self, job_id: str) -> ExecutedJob:
         return self.queries.record(self.queries.find(job_id), self.config.preview_rows)
 
-    def list_jobs(self, limit: int = 50) -> list[ExecutedJob]:
-        from mason_aws.errors import aws_errors
-
-        with aws_errors(self.client_name, f"workgroup '{self.config.workgroup}'"):
-            ids = self.queries.athena.list_query_executions(
-                WorkGroup=self.config.workgroup, MaxResults=min(max(limit, 1), 50)
-            ).get("QueryExecutionIds", [])
-        return [self.queries.record(self.queries.execution(i)) for i in ids[:limit]]
-
-    def _run(self, sql: str, database: str | None, preview_rows: int) -> ExecutedJob:
-        query_id = self.queries.start(sql, database)
+    def _start(
+        self, record: JobRecord, sql: str, database: str | None, preview_rows: int,
+        location: str | None = None,
+    ) -> str:  # fmt: skip
+        query_id = self.queries.start(sql, database, location)
         self.context.logger.info("Started Athena query %s", query_id)
-        return self.queries.record(self.queries.wait(query_id), preview_rows)
+        record.handle.update(query_execution_id=query_id, preview_rows=preview_rows)
+        record.metrics["query_execution_id"] = query_id
+        return query_id
 
-    def _run_to_output(self, job: QueryJob) -> ExecutedJob:
+    def _follow_up(
+        self, record: JobRecord, sql: str, database: str | None, preview_rows: int
+    ) -> JobOutcome | None:
+        """Start the query and wait for it; it goes on in Athena (followed by
+        ``poll``) if this process stops waiting, or is stopped."""
+        query_id = self._start(record, sql, database, preview_rows)
+        record.detached = True
+        self.jobs.save(record)
+        return self._taken(record, self.queries.wait(query_id), preview_rows)
+
+    def _taken(
+        self, record: JobRecord, execution: dict[str, Any], preview_rows: int
+    ) -> JobOutcome | None:
+        status, error, outcome = self.queries.state(execution, preview_rows)
+        if status is JobStatus.SUCCEEDED:
+            return outcome
+        record.status, record.error = status, error
+        record.metrics.update(outcome.metrics)
+        return None
+
+    def _run_to_output(self, job: QueryJob, record: JobRecord) -> JobOutcome | None:
         target = parse_s3(job.output_path or "")
         s3 = self.aws.client("s3")
         inputs = [_uri(t.location) for t in job.tables if t.location]
         rules = Replaceable.of_format(job.output_format, inputs)
+        preview_rows = self.config.preview_rows
         try:
             with staged_prefix(
                 s3, self.client_name, target, job.overwrite, _STAGING, rules
@@ -91,18 +116,20 @@ class AthenaExecution(ExecutionEngine):
                     sql = f"UNLOAD ({sql}) TO {_sql_literal(stage.uri)} WITH (format = '{fmt}')"
                 else:
                     location = stage.uri  # Athena writes its CSV result there
-                query_id = self.queries.start(sql, job.database_name, location)
-                record = self.queries.record(self.queries.wait(query_id), self.config.preview_rows)
-                if not record.status.finished:
+                query_id = self._start(record, sql, job.database_name, preview_rows, location)
+                self.jobs.save(record)
+                execution = self.queries.wait(query_id)
+                status, error, outcome = self.queries.state(execution, preview_rows)
+                record.metrics.update(outcome.metrics)
+                if not status.finished:
                     self.queries.stop(query_id)
-                    record = record.model_copy(
-                        update={"status": JobStatus.CANCELLED, "error": "not done in wait_seconds"}
-                    )
-                if record.status is not JobStatus.SUCCEEDED:
-                    raise _Unsuccessful(record)  # abandons (and deletes) the staging prefix
+                    status, error = JobStatus.CANCELLED, "not done in wait_seconds"
+                if status is not JobStatus.SUCCEEDED:
+                    raise _Unsuccessful(status, error)  # abandons (and deletes) the staging prefix
         except _Unsuccessful as failed:
-            return failed.record
-        return record.model_copy(update={"result_location": target.uri})
+            record.status, record.error = failed.status, failed.error
+            return None
+        return outcome.model_copy(update={"result_location": target.uri})
 
 
 def _uri(location: str) -> str:
@@ -114,6 +141,7 @@ def _uri(location: str) -> str:
 
 
 class _Unsuccessful(Exception):
-    def __init__(self, record: ExecutedJob) -> None:
-        super().__init__(record.id)
-        self.record = record
+    def __init__(self, status: JobStatus, error: str | None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mason.sdk.errors import NotFoundError
-from mason.sdk.models import Column, ExecutedJob, JobStatus
+from mason.sdk.models import Column, ExecutedJob, JobOutcome, JobStatus
 from mason.sdk.secrets import scrub
 from mason.sdk.tabular import arrow_type
 from mason_aws.config import AthenaClientConfig
@@ -108,34 +108,49 @@ class AthenaQueries:
             data = data[1:]
         return columns, [dict(zip(names, row, strict=False)) for row in data[:rows]]
 
-    def record(self, execution: dict[str, Any], preview_rows: int = 0) -> ExecutedJob:
+    def state(
+        self, execution: dict[str, Any], preview_rows: int = 0
+    ) -> tuple[JobStatus, str | None, JobOutcome]:
+        """A query's status, its error (when it failed or was cancelled) and
+        what it produced so far (the preview once it succeeded)."""
         status = _status(execution)
         state = execution.get("Status", {})
         reason = state.get("StateChangeReason") or (state.get("AthenaError") or {}).get(
             "ErrorMessage"
         )
-        columns: list[Column] = []
-        rows: list[dict[str, Any]] = []
-        kind = "query" if execution.get("StatementType", "DML") == "DML" else "ddl"
-        if status is JobStatus.SUCCEEDED and kind == "query":
+        outcome = JobOutcome(
+            result_location=(execution.get("ResultConfiguration") or {}).get("OutputLocation"),
+            metrics={
+                "query_execution_id": str(execution["QueryExecutionId"]),
+                "data_scanned_bytes": int(
+                    (execution.get("Statistics") or {}).get("DataScannedInBytes") or 0
+                ),
+            },
+        )
+        if status is JobStatus.SUCCEEDED and execution.get("StatementType", "DML") == "DML":
             columns, rows = self.preview(execution["QueryExecutionId"], preview_rows)
+            outcome = outcome.model_copy(update={"columns": columns, "preview": rows})
+        error = reason if status in (JobStatus.FAILED, JobStatus.CANCELLED) else None
+        return status, error, outcome
+
+    def record(self, execution: dict[str, Any], preview_rows: int = 0) -> ExecutedJob:
+        """A query Mason has no job record of (one it did not start), as a job."""
+        status, error, outcome = self.state(execution, preview_rows)
+        times = execution.get("Status", {})
+        kind = "query" if execution.get("StatementType", "DML") == "DML" else "ddl"
         return ExecutedJob(
             id=execution["QueryExecutionId"],
             kind=kind,
             status=status,
             client=self.client_name,
-            submitted_at=_time(state.get("SubmissionDateTime")),
-            started_at=_time(state.get("SubmissionDateTime")),
-            finished_at=_time(state.get("CompletionDateTime")) if status.finished else None,
-            error=reason if status in (JobStatus.FAILED, JobStatus.CANCELLED) else None,
-            result_location=(execution.get("ResultConfiguration") or {}).get("OutputLocation"),
-            columns=columns,
-            preview=rows,
-            metrics={
-                "data_scanned_bytes": int(
-                    (execution.get("Statistics") or {}).get("DataScannedInBytes") or 0
-                )
-            },
+            submitted_at=_time(times.get("SubmissionDateTime")),
+            started_at=_time(times.get("SubmissionDateTime")),
+            finished_at=_time(times.get("CompletionDateTime")) if status.finished else None,
+            error=error,
+            result_location=outcome.result_location,
+            columns=outcome.columns,
+            preview=outcome.preview,
+            metrics=outcome.metrics,
         )
 
 

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError
-from mason.sdk.models import JobStatus
+from mason.sdk.jobs import JobOutcome, JobStatus
 from mason_spark.config import KubernetesRunner
-from mason_spark.runners import SparkRunner, unfinished
+from mason_spark.runners import SparkRunner
 from mason_spark.runners.manifest import GROUP, PLURAL, VERSION, spark_application
 from mason_spark.spec import JobResult
 
 if TYPE_CHECKING:
-    from mason_spark.records import JobRecord
+    from mason.sdk.jobs import JobRecord
     from mason_spark.spec import JobSpec
 
 #: the operator's ``applicationState.state`` values, as Mason job states.
@@ -59,18 +59,19 @@ def apply_status(record: JobRecord, resource: dict[str, Any]) -> None:
     status = resource.get("status") or {}
     state = (status.get("applicationState") or {}).get("state") or ""
     record.status = STATES.get(str(state).upper(), JobStatus.RUNNING)
-    record.details["application_state"] = str(state or "PENDING")
-    record.application_id = status.get("sparkApplicationId") or record.application_id
+    record.metrics["application_state"] = str(state or "PENDING")
+    if status.get("sparkApplicationId"):
+        record.metrics["application_id"] = str(status["sparkApplicationId"])
     driver = (status.get("driverInfo") or {}).get("podName")
     if driver:
-        record.details["driver_pod"] = str(driver)
+        record.metrics["driver_pod"] = str(driver)
     record.started_at = _time(status.get("submissionTime")) or record.started_at
     if record.status.finished:
         record.finished_at = _time(status.get("terminationTime")) or datetime.now(timezone.utc)
     error = (status.get("applicationState") or {}).get("errorMessage")
     record.error = str(error) if error and record.status == JobStatus.FAILED else None
     if record.status == JobStatus.FAILED and not record.error:
-        record.error = f"SparkApplication {record.resource} ended in state {state}"
+        record.error = f"SparkApplication {record.handle['resource']} ended in state {state}"
 
 
 def _filesystem_uri(location: str) -> str:
@@ -90,7 +91,7 @@ def read_result(location: str) -> JobResult:
         return JobResult.model_validate_json(stream.read())
 
 
-def apply_result(record: JobRecord, location: str) -> None:
+def apply_result(record: JobRecord, location: str) -> JobOutcome | None:
     """Take in an ended application's result file, if it can be read. The
     resource's state stays the authority on how the job ended; the file adds
     what only the driver knows, and its error is more precise than the pod's."""
@@ -98,13 +99,14 @@ def apply_result(record: JobRecord, location: str) -> None:
         result = read_result(location)
     except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        record.details["result"] = f"not read: {first}"[:300]
-        return
-    record.details["result"] = "read"
+        record.metrics["result"] = f"not read: {first}"[:300]
+        return None
+    record.metrics["result"] = "read"
     if record.status == JobStatus.SUCCEEDED and result.status == "succeeded":
-        record.outcome = result
-    elif record.status == JobStatus.FAILED and result.error:
+        return result.outcome()
+    if record.status == JobStatus.FAILED and result.error:
         record.error = result.error
+    return None
 
 
 class KubernetesSparkRunner(SparkRunner):
@@ -140,53 +142,58 @@ class KubernetesSparkRunner(SparkRunner):
                 f"cannot {what}: Kubernetes API answered {exc.status} {exc.reason}"
             ) from exc
 
-    def submit(self, spec: JobSpec, record: JobRecord) -> None:
+    def submit(self, spec: JobSpec, record: JobRecord) -> JobOutcome | None:
         body = spark_application(spec, self.settings)
         namespace = self.settings.namespace
-        record.resource = body["metadata"]["name"]
-        record.namespace = namespace
+        resource = str(body["metadata"]["name"])
+        record.handle.update(resource=resource, namespace=namespace)
         if spec.result_location:
-            record.details["result_location"] = spec.result_location
+            record.handle["result_location"] = spec.result_location
+            record.metrics["result_location"] = spec.result_location
         created = self._call(
-            f"create SparkApplication {record.resource}",
+            f"create SparkApplication {resource}",
             "create_namespaced_custom_object",
             namespace,
             PLURAL,
             body,
         )
+        record.detached = True  # the cluster runs it; it is followed through the resource
+        self.jobs.save(record)
         apply_status(record, created)
-        if self.settings.wait:
-            self._wait(record)
-
-    def _wait(self, record: JobRecord) -> None:
+        if not self.settings.wait:
+            return None
         import time
 
         deadline = time.monotonic() + self.settings.timeout_seconds
-        while unfinished(record) and time.monotonic() < deadline:
+        while not record.status.finished and time.monotonic() < deadline:
             time.sleep(self.settings.poll_seconds)
-            self.refresh(record)
+            outcome = self.poll(record)
+            if outcome is not None:
+                return outcome
+        return None
 
-    def refresh(self, record: JobRecord) -> None:
+    def poll(self, record: JobRecord) -> JobOutcome | None:
         resource = self._call(
-            f"get SparkApplication {record.resource}",
+            f"get SparkApplication {record.handle['resource']}",
             "get_namespaced_custom_object",
-            record.namespace,
+            record.handle["namespace"],
             PLURAL,
-            record.resource,
+            record.handle["resource"],
         )
         apply_status(record, resource)
-        location = record.details.get("result_location")
+        location = record.handle.get("result_location")
         if location and record.status.finished:
-            apply_result(record, location)
+            return apply_result(record, str(location))
+        return None
 
     def cancel(self, record: JobRecord) -> None:
         """Delete the SparkApplication; the operator then removes its pods."""
         self._call(
-            f"delete SparkApplication {record.resource}",
+            f"delete SparkApplication {record.handle['resource']}",
             "delete_namespaced_custom_object",
-            record.namespace,
+            record.handle["namespace"],
             PLURAL,
-            record.resource,
+            record.handle["resource"],
         )
         record.status = JobStatus.CANCELLED
         record.finished_at = datetime.now(timezone.utc)

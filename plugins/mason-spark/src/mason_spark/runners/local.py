@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from mason_spark.config import LocalRunner
 from mason_spark.defaults import spark_conf
+from mason_spark.jobfiles import take_result
 from mason_spark.runners import SparkRunner
 from mason_spark.runners.process import entry_script, launch, refresh_from_child
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from mason_spark.records import JobRecord
+    from mason.sdk.jobs import JobOutcome, JobRecord
     from mason_spark.spec import JobSpec
 
 
@@ -36,12 +37,12 @@ def local_session(settings: LocalRunner) -> SparkSession:
 class LocalSparkRunner(SparkRunner):
     settings: LocalRunner
 
-    def submit(self, spec: JobSpec, record: JobRecord) -> None:
+    def submit(self, spec: JobSpec, record: JobRecord) -> JobOutcome | None:
         if self.settings.in_process:
             from mason_spark.entry import run_spec
 
-            record.apply(run_spec(local_session(self.settings), spec))
-            return
+            return take_result(record, run_spec(local_session(self.settings), spec))
+        files = self.files(record)
         conf = spark_conf(
             {
                 "spark.master": self.settings.master,
@@ -53,15 +54,14 @@ class LocalSparkRunner(SparkRunner):
             sys.executable,
             str(entry_script()),
             "--spec-file",
-            str(self.store.spec_path(record.id)),
+            str(files.spec),
             "--result",
-            str(self.store.result_path(record.id)),
+            str(files.result),
         ]
         for key, value in conf.items():
             command += ["--conf", f"{key}={value}"]
-        process = launch(command, self.store, record, {})
-        refresh_from_child(self.store, record, process.wait())
+        process = launch(command, self.jobs, record, {})
+        return refresh_from_child(files, record, process.wait())
 
-    def refresh(self, record: JobRecord) -> None:
-        if record.pid is not None:
-            refresh_from_child(self.store, record, None)
+    def poll(self, record: JobRecord) -> JobOutcome | None:
+        return refresh_from_child(self.files(record), record, None)

@@ -22,8 +22,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from mason.sdk.errors import MasonRuntimeError
-from mason.sdk.models import JobStatus
-from mason_spark.records import JobRecord, RecordStore
+from mason.sdk.jobs import JobOutcome, JobRecord, JobStatus, JobStore, process_alive
+from mason_spark.jobfiles import JobFiles, take_result
 
 
 def entry_script() -> Path:
@@ -35,12 +35,17 @@ def entry_script() -> Path:
 
 
 def launch(
-    command: list[str], store: RecordStore, record: JobRecord, env: Mapping[str, str]
+    command: list[str], jobs: JobStore, record: JobRecord, env: Mapping[str, str]
 ) -> subprocess.Popen[bytes]:
-    """Start ``command`` in its own session, output to the job's ``driver.log``."""
-    log = store.log_path(record.id)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
+    """Start ``command`` in its own session, output to the job's ``driver.log``.
+
+    From then on the job is followed through the driver (its pid and result
+    file), not through this process: the record is saved detached, so a
+    ``job get`` after this process was killed still finds the driver.
+    """
+    files = JobFiles(jobs.folder(record.id))
+    files.log.parent.mkdir(parents=True, exist_ok=True)
+    with files.log.open("ab") as out:
         try:
             process = subprocess.Popen(
                 command,
@@ -52,19 +57,12 @@ def launch(
             )
         except OSError as exc:
             raise MasonRuntimeError(f"cannot start {command[0]}: {exc}") from exc
-    record.pid = process.pid
+    record.handle["driver_pid"] = process.pid
     record.status = JobStatus.RUNNING
     record.started_at = datetime.now(timezone.utc)
+    record.detached = True
+    jobs.save(record)
     return process
-
-
-def _zombie(pid: int) -> bool:
-    """An ended process its parent (another mason process) has not reaped yet."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False  # no procfs (macOS) or already gone
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _alive(pid: int) -> bool:
@@ -73,13 +71,7 @@ def _alive(pid: int) -> bool:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done == pid:
             return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _zombie(pid)
+    return process_alive(pid)
 
 
 def _last_write(path: Path, floor: datetime | None) -> datetime:
@@ -103,22 +95,26 @@ def last_error(log: Path, limit: int = 400) -> str | None:
     return lines[-1][:limit] if lines else None
 
 
-def refresh_from_child(store: RecordStore, record: JobRecord, exit_code: int | None) -> None:
+def refresh_from_child(
+    files: JobFiles, record: JobRecord, exit_code: int | None
+) -> JobOutcome | None:
     """Update ``record`` from the result file, or from the child's fate."""
-    result = store.read_result(record.id)
+    result = files.read_result()
     if result is not None:
-        record.apply(result)
+        outcome = take_result(record, result)
         if result.status != "running":
-            return
-    running = exit_code is None and record.pid is not None and _alive(record.pid)
-    if running:
+            return outcome
+    pid = record.handle.get("driver_pid")
+    if exit_code is None and isinstance(pid, int) and _alive(pid):
         record.status = JobStatus.RUNNING
-        return
+        return None
     record.status = JobStatus.FAILED
-    log = store.log_path(record.id)
     record.finished_at = (
-        datetime.now(timezone.utc) if exit_code is not None else _last_write(log, record.started_at)
+        datetime.now(timezone.utc)
+        if exit_code is not None
+        else _last_write(files.log, record.started_at)
     )
-    reason = last_error(log) or "no output"
+    reason = last_error(files.log) or "no output"
     code = f" (exit code {exit_code})" if exit_code is not None else ""
     record.error = f"the driver ended without a result{code}: {reason}"
+    return None

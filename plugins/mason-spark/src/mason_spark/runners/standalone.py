@@ -21,7 +21,7 @@ from mason_spark.runners import SparkRunner
 from mason_spark.runners.process import entry_script, launch, refresh_from_child
 
 if TYPE_CHECKING:
-    from mason_spark.records import JobRecord
+    from mason.sdk.jobs import JobOutcome, JobRecord
     from mason_spark.spec import JobSpec
 
 
@@ -75,15 +75,11 @@ def submit_command(
 class StandaloneSparkRunner(SparkRunner):
     settings: StandaloneRunner
 
-    def submit(self, spec: JobSpec, record: JobRecord) -> None:
+    def submit(self, spec: JobSpec, record: JobRecord) -> JobOutcome | None:
         home = spark_home(self.settings)
+        files = self.files(record)
         command = submit_command(
-            self.settings,
-            home,
-            record.id,
-            self.store.spec_path(record.id),
-            self.store.result_path(record.id),
-            spec.job.kind,
+            self.settings, home, record.id, files.spec, files.result, spec.job.kind
         )
         env = {
             "SPARK_HOME": str(home),
@@ -92,10 +88,11 @@ class StandaloneSparkRunner(SparkRunner):
         }
         if "SPARK_LOCAL_IP" in os.environ:
             env["SPARK_LOCAL_IP"] = os.environ["SPARK_LOCAL_IP"]
-        process = launch(command, self.store, record, env)
-        record.details["master"] = self.settings.master
+        record.metrics["master"] = self.settings.master
+        process = launch(command, self.jobs, record, env)
         if self.settings.wait:
-            refresh_from_child(self.store, record, process.wait())
+            return refresh_from_child(files, record, process.wait())
+        return None
 
-    def refresh(self, record: JobRecord) -> None:
-        refresh_from_child(self.store, record, None)
+    def poll(self, record: JobRecord) -> JobOutcome | None:
+        return refresh_from_child(self.files(record), record, None)

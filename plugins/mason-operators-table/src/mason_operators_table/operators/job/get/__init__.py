@@ -10,7 +10,7 @@ from mason_operators_table.jobs import describe_job
 class JobGet(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.ExecutedJob:
         job = ctx.execution.get_job(ctx.params["job_id"])
-        if job.status in (models.JobStatus.FAILED, models.JobStatus.CANCELLED):
+        if job.status.unsuccessful:
             ctx.warn(describe_job(job))
         else:
             ctx.info(describe_job(job))

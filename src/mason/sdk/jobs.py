@@ -1,0 +1,16 @@
+"""For execution-client authors: job records and the one job-id scheme.
+
+:class:`mason.sdk.engines.ExecutionEngine` keeps a client's records through
+:class:`JobStore` (``self.jobs``): its ``run_job`` template checks the kinds
+the client declares, records the job and calls the client's ``submit`` (and
+``poll`` for a job that goes on elsewhere). A client reads and writes
+:class:`JobRecord` fields there: ``handle`` (what it needs to poll or cancel),
+``metrics``, and times its engine knows better. :func:`process_alive` tells a
+driver process that still runs from one that ended.
+"""
+
+from mason_core.jobrecords import JobRecord, JobStore, new_job_id
+from mason_core.models.job import JobOutcome, JobStatus
+from mason_core.processes import process_alive
+
+__all__ = ["JobOutcome", "JobRecord", "JobStatus", "JobStore", "new_job_id", "process_alive"]

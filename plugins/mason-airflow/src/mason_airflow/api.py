@@ -9,6 +9,7 @@ go without one (an Airflow whose auth manager lets everyone in, as
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
@@ -17,6 +18,9 @@ from mason_airflow.config import AirflowClientConfig
 
 if TYPE_CHECKING:
     import httpx
+
+#: a read that times out or loses its connection is tried this many times.
+READ_ATTEMPTS = 3
 
 
 class AirflowApi:
@@ -75,12 +79,23 @@ class AirflowApi:
         import httpx
 
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
-        try:
-            return self.http.request(method, path, headers=headers, **kwargs)
-        except httpx.HTTPError as exc:
-            raise MasonRuntimeError(
-                self._where(f"{subject}: cannot reach Airflow at {self.base}: {exc}")
-            ) from None
+        # reads are retried when the server is slow to answer (a busy API server);
+        # writes are not, so nothing is done twice
+        attempts = READ_ATTEMPTS if method == "GET" else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self.http.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt == attempts:
+                    raise MasonRuntimeError(
+                        self._where(f"{subject}: cannot reach Airflow at {self.base}: {exc}")
+                    ) from None
+                time.sleep(attempt)
+            except httpx.HTTPError as exc:
+                raise MasonRuntimeError(
+                    self._where(f"{subject}: cannot reach Airflow at {self.base}: {exc}")
+                ) from None
+        raise AssertionError("unreachable")
 
     def call(self, method: str, path: str, subject: str, **kwargs: Any) -> Any:
         """``/api/v2`` + ``path``; the decoded JSON body (``None`` when empty).

@@ -10,7 +10,7 @@ from typing import Any
 
 from .conftest import Mason
 
-TEMPLATE = '''
+TEMPLATE = """
 from airflow.sdk import DAG
 
 from mason_airflow import MasonOperator
@@ -24,7 +24,7 @@ with DAG(dag_id={dag_id!r}, schedule=None, catchup=False) as dag:
         mason_home={home!r},
         parameters={parameters!r},
     )
-'''
+"""
 
 
 def wait_for(what: str, probe: Callable[[], Any], timeout: float = 300) -> Any:

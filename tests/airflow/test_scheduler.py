@@ -9,7 +9,10 @@ import ast
 from pathlib import Path
 from typing import Any
 
-from .conftest import PASSWORD, Mason
+import yaml
+
+from .conftest import Mason
+from .standalone import PASSWORD, airflow_config
 
 
 def infer_params(mason: Mason) -> str:
@@ -68,9 +71,7 @@ def test_deploy_writes_a_dag_file_airflow_parses_and_redeploy_replaces_it(
         assert dag["is_paused"] is False
         assert dag["timetable_summary"] in (None, "None")
 
-    out = mason_cli.json(
-        "wf", "table", "infer", "-f", params, "-d", "--schedule", "0 2 * * *"
-    )
+    out = mason_cli.json("wf", "table", "infer", "-f", params, "-d", "--schedule", "0 2 * * *")
     assert out["Data"][0]["Schedule"] == "0 2 * * *"
     assert "schedule='0 2 * * *'" in dag_file.read_text()
     with mason_cli.server.api() as api:
@@ -92,16 +93,19 @@ def test_table_infer_runs_on_airflow_and_the_local_client_does_the_work(
     assert step["status"] == "succeeded"
     assert step["output"]["Data"][0]["Name"] == "sales"
     # the table is in this MASON_HOME's local catalog: the task wrote it there
-    table = mason_cli.json(
-        "op", "table", "get", "-p", "database_name:samples,table_name:sales"
-    )
+    table = mason_cli.json("op", "table", "get", "-p", "database_name:samples,table_name:sales")
     assert [c["Name"] for c in table["Data"][0]["Schema"]["Columns"]][:1] == ["order_id"]
 
     status = mason_cli.json("wf", "status", record["run_id"])
     assert status["Data"][0]["status"] == "succeeded"
     job = mason_cli.json(
-        "op", "job", "get", "-p", f"job_id:table_infer/{record['scheduler_run_id']}",
-        "-c", "afjobs",
+        "op",
+        "job",
+        "get",
+        "-p",
+        f"job_id:table_infer/{record['scheduler_run_id']}",
+        "-c",
+        "afjobs",
     )
     assert job["Data"][0]["Status"] == "succeeded"
     assert job["Data"][0]["Metrics"] == {"steps_succeeded": 1}
@@ -115,7 +119,11 @@ def test_validated_infer_passes_step_outputs_through_xcom(mason_cli: Mason) -> N
     assert out["Data"][0]["status"] == "succeeded", out
     steps = steps_of(out)
     assert [steps[f"step_{i}"]["status"] for i in range(1, 6)] == [
-        "succeeded", "succeeded", "succeeded", "succeeded", "skipped",
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "skipped",
     ]
     # step_4 read step_3's job id from XCom, and saw the count
     job = steps["step_4"]["output"]["Data"][0]
@@ -128,8 +136,14 @@ def test_validated_infer_passes_step_outputs_through_xcom(mason_cli: Mason) -> N
 def test_a_failing_step_is_reported_with_its_message(mason_cli: Mason) -> None:
     query = "SELECT COUNT(*) FROM no_such_table_${steps.step_1.Name}"
     done = mason_cli(
-        "wf", "table", "validated_infer", "-f", validated_params(mason_cli, query), "-r",
-        "-o", "table",
+        "wf",
+        "table",
+        "validated_infer",
+        "-f",
+        validated_params(mason_cli, query),
+        "-r",
+        "-o",
+        "table",
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "step_3 [table query] failed: " in done.stderr
@@ -168,10 +182,6 @@ def test_airflow_errors_are_one_line_naming_dag_and_client(
     assert "airflow client 'airflow': dag 'table_infer' run 'nope'" in job["Errors"][0]
 
     # a wrong password: one line, exit 2, the password never shown
-    import yaml
-
-    from .conftest import airflow_config
-
     bad = airflow_config(mason_cli.server, mason_cli.home, "badauth", password="not-it-42")
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(bad))

@@ -49,9 +49,7 @@ class AirflowClientConfig(BaseModel):
             "for new files every [dag_processor] refresh_interval)"
         ),
     )
-    poll_seconds: float = Field(
-        default=2.0, gt=0, description="How often a followed run is polled"
-    )
+    poll_seconds: float = Field(default=2.0, gt=0, description="How often a followed run is polled")
 
     @model_validator(mode="after")
     def _credentials(self) -> AirflowClientConfig:

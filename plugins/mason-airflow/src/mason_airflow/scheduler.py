@@ -185,9 +185,7 @@ class AirflowScheduler(SchedulerEngine):
             time.sleep(min(1.0, self.config.poll_seconds))
 
     def _import_error(self, path: Path, since: datetime) -> str | None:
-        body = self.api.call(
-            "GET", "/importErrors", "import errors", params={"limit": 1000}
-        )
+        body = self.api.call("GET", "/importErrors", "import errors", params={"limit": 1000})
         for err in body.get("import_errors", []):
             filename = str(err.get("filename") or "")
             if Path(filename).name != path.name:

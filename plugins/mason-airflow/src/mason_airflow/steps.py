@@ -165,7 +165,7 @@ def _run(
     here = session(mason_home)
     try:
         outputs = {}
-        for name, value in parameters.items():
+        for value in parameters.values():
             refs, _ = find_references(value)
             for ref in refs:
                 if ref.step not in outputs:
@@ -180,8 +180,12 @@ def _run(
         message = "; ".join(envelope.get("Errors") or []) or f"exit code {response.exit_code}"
         raise StepFailed(message, retry=response.exit_code == 1)
     if workflow is not None and downstream:
-        push(NEXT_KEY, _decide(here, workflow, task_id, namespace, command, response, envelope,
-                               downstream, attempt))
+        push(
+            NEXT_KEY,
+            _decide(
+                here, workflow, task_id, namespace, command, response, envelope, downstream, attempt
+            ),
+        )
     return envelope
 
 
@@ -210,7 +214,10 @@ def _decide(
     skips: dict[str, str] = {}
     for child in downstream:
         planned = PlannedStep(
-            child.task_id, child.namespace, child.command, child.config_id or "",
+            child.task_id,
+            child.namespace,
+            child.command,
+            child.config_id or "",
             dict(child.parameters),
         )
         try:

@@ -77,15 +77,32 @@ def _literal(value: Any) -> str:
     return repr(str(value))
 
 
+_START = re.compile(
+    r"start_date=datetime\.datetime\((\d+), (\d+), (\d+), (\d+), (\d+), "
+    r"tzinfo=datetime\.timezone\.utc\)"
+)
+
+
+def start_of(previous: str | None) -> datetime | None:
+    """The start date a DAG file already has, so a re-deploy keeps it: an unchanged
+    workflow then writes the very same file, and Airflow sees no new version."""
+    match = _START.search(previous or "")
+    if match is None:
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups())
+    return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+
+
 def render(
     dag: Dag,
     *,
     workflow: tuple[str, str],
     mason_home: str | None,
-    now: datetime | None = None,
+    start: datetime | None = None,
 ) -> str:
-    """The DAG file's text (without its revision tag: see :func:`with_revision`)."""
-    start = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+    """The DAG file's text (without its revision tag: see :func:`with_revision`);
+    ``start`` defaults to now, to the minute."""
+    start = (start or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
     schedule = dag.schedule.expression if dag.schedule and dag.schedule.expression else None
     namespace, command = workflow
     lines = [

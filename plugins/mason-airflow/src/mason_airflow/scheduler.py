@@ -23,7 +23,7 @@ from mason.sdk.models import Dag, DagRun, Schedule
 from mason.sdk.state import atomic_write_text
 from mason_airflow.api import AirflowApi
 from mason_airflow.config import AirflowClientConfig
-from mason_airflow.dagfile import REVISION_TAG, check_secrets, render, with_revision
+from mason_airflow.dagfile import REVISION_TAG, check_secrets, render, start_of, with_revision
 from mason_airflow.runs import q, read_run, run_path
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -70,22 +70,28 @@ class AirflowScheduler(SchedulerEngine):
         if dag.namespace is None or dag.command is None:
             raise MasonUsageError(f"dag '{dag.name}' names no workflow (namespace and command)")
         check_secrets(stored, _secret_parameters(stored))
+        path = self._file(dag.name)
+        try:
+            previous: str | None = path.read_text("utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            previous = None
         text, rev = with_revision(
             render(
                 stored,
                 workflow=(dag.namespace, dag.command),
                 mason_home=self.config.task_mason_home,
+                start=start_of(previous),
             )
         )
-        path = self._file(dag.name)
         if not self.dags_folder.is_dir():
             raise MasonUsageError(
                 f"airflow client '{self.client_name}': dags_folder {self.dags_folder} "
                 "is not a folder"
             )
         written = datetime.now(timezone.utc)
-        atomic_write_text(path, text)
-        self.context.logger.info("wrote DAG file %s", path)
+        if text != previous:
+            atomic_write_text(path, text)
+            self.context.logger.info("wrote DAG file %s", path)
         self._await_parse(dag.name, path, rev, written)
         self.api.call(
             "PATCH",

@@ -71,6 +71,11 @@ def test_deploy_writes_a_dag_file_airflow_parses_and_redeploy_replaces_it(
         assert dag["is_paused"] is False
         assert dag["timetable_summary"] in (None, "None")
 
+    # the same workflow again: the very same file, untouched
+    before = dag_file.stat().st_mtime_ns
+    mason_cli.json("wf", "table", "infer", "-f", params, "-d")
+    assert dag_file.stat().st_mtime_ns == before and dag_file.read_text() == text
+
     out = mason_cli.json("wf", "table", "infer", "-f", params, "-d", "--schedule", "0 2 * * *")
     assert out["Data"][0]["Schedule"] == "0 2 * * *"
     assert "schedule='0 2 * * *'" in dag_file.read_text()
@@ -191,3 +196,19 @@ def test_airflow_errors_are_one_line_naming_dag_and_client(
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "airflow client 'airflow'" in done.stderr and "dag 'table_infer'" in done.stderr
     assert "not-it-42" not in done.stderr + done.stdout
+
+    # a known secret in a parameter would land in the DAG file: refused, not written
+    leaky = mason_cli.params(
+        "leaky",
+        {
+            "step_1": {
+                "parameters": {"database_name": "samples", "storage_path": f"/data/{PASSWORD}/"}
+            }
+        },
+    )
+    done = mason_cli("wf", "table", "infer", "-f", leaky, "-d")
+    assert done.returncode == 2, done.stderr
+    assert "would hold a secret value" in done.stderr
+    assert PASSWORD not in done.stderr + done.stdout
+    written = mason_cli.server.dags / "table_infer.py"
+    assert not written.exists() or PASSWORD not in written.read_text()

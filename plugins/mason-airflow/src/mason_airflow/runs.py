@@ -61,7 +61,13 @@ def xcom(api: AirflowApi, dag_name: str, run_id: str, task_id: str, key: str) ->
     return body.get("value") if isinstance(body, dict) else None
 
 
-def read_run(api: AirflowApi, dag_name: str, run_id: str) -> DagRun:
+#: (dag, run, task, try) -> what a finished attempt left in XCom; it never changes,
+#: so a followed run reads each step's output once, not at every poll.
+XComCache = dict[tuple[str, str, str, int], Any]
+
+
+def read_run(api: AirflowApi, dag_name: str, run_id: str, cache: XComCache | None = None) -> DagRun:
+    cache = {} if cache is None else cache
     subject = f"dag '{dag_name}' run '{run_id}'"
     run = api.call("GET", run_path(dag_name, run_id), subject)
     body = api.call("GET", f"{run_path(dag_name, run_id)}/taskInstances", subject)
@@ -77,14 +83,19 @@ def read_run(api: AirflowApi, dag_name: str, run_id: str) -> DagRun:
             started_at=when(ti.get("start_date")),
             finished_at=when(ti.get("end_date")),
         )
+        key = (dag_name, run_id, task_id, step.attempts)
         if state == "succeeded":
-            value = xcom(api, dag_name, run_id, task_id, ENVELOPE_KEY)
+            if key not in cache:
+                cache[key] = xcom(api, dag_name, run_id, task_id, ENVELOPE_KEY)
+            value = cache[key]
             try:
                 step.output = envelope_of(value) if value is not None else None
             except Exception:
                 step.output = None
         elif state in ("failed", "skipped", "retrying"):
-            reason = xcom(api, dag_name, run_id, task_id, ERROR_KEY)
+            if key not in cache:
+                cache[key] = xcom(api, dag_name, run_id, task_id, ERROR_KEY)
+            reason = cache[key]
             if ti.get("state") == "upstream_failed":
                 reason = "an upstream step failed"
             step.error = str(reason) if reason else None

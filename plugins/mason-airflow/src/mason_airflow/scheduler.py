@@ -24,7 +24,7 @@ from mason.sdk.state import atomic_write_text
 from mason_airflow.api import AirflowApi
 from mason_airflow.config import AirflowClientConfig
 from mason_airflow.dagfile import REVISION_TAG, check_secrets, render, start_of, with_revision
-from mason_airflow.runs import q, read_run, run_path
+from mason_airflow.runs import XComCache, q, read_run, run_path
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 
@@ -34,6 +34,7 @@ class AirflowScheduler(SchedulerEngine):
 
     def __init__(self, config: AirflowClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
+        self._outputs: XComCache = {}
 
     @cached_property
     def api(self) -> AirflowApi:
@@ -116,7 +117,7 @@ class AirflowScheduler(SchedulerEngine):
         }
 
     def get_dag_run(self, dag_name: str, run_id: str) -> DagRun:
-        return read_run(self.api, dag_name, run_id)
+        return read_run(self.api, dag_name, run_id, self._outputs)
 
     def delete_dag(self, dag_name: str) -> None:
         path = self._file(dag_name)

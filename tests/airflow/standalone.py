@@ -163,15 +163,18 @@ def warm_up(server: AirflowServer, attempts: int = 3) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+    """SIGTERM to the whole group, then SIGKILL to whatever of it is left: a
+    scheduler outliving standalone would keep its executor's workers alive."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            continue
+        time.sleep(2)  # let the group's other members act on the signal
 
 
 def airflow_config(

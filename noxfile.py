@@ -1,6 +1,7 @@
 """Mason's developer tasks.
 
-    nox                 tests, lint, typecheck (what CI runs)
+    nox                 tests, airflow, lint, typecheck (what CI runs)
+    nox -s airflow      tests/airflow against a real Airflow 3, in its own virtualenv
     nox -s demo         infer, list and query the bundled sample on the local default
     nox -s bench        every bench/bench_*.py, figures beside their baselines
     nox -s tests -- -k wheels     pytest arguments after ``--``
@@ -24,7 +25,7 @@ ROOT = Path(__file__).parent.resolve()
 
 # uv when it is installed (``pip install "nox[uv]"``), else virtualenv + pip.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "airflow", "lint", "typecheck"]
 # Reusing an existing virtualenv is safe: every session re-runs its installs,
 # which only change what is out of date.
 nox.options.reuse_venv = "yes"
@@ -43,11 +44,19 @@ def with_extras(project: str) -> str:
     return f"{project}[{','.join(extras)}]" if extras else project
 
 
+#: plugins whose extras bring a large dependency tree of their own: the shared
+#: sessions install them without extras, and a session of their own (with its own
+#: virtualenv) installs the extras and runs their tests, so those pins never
+#: constrain the other plugins.
+OWN_VENV_EXTRAS = ("plugins/mason-airflow",)
+
 #: mason-core and every first-party plugin under plugins/, with all their extras.
 CORE = with_extras(".")
 PLUGINS = tuple(
-    with_extras(str(p.parent.relative_to(ROOT)))
-    for p in sorted((ROOT / "plugins").glob("*/pyproject.toml"))
+    name if name in OWN_VENV_EXTRAS else with_extras(name)
+    for name in (
+        str(p.parent.relative_to(ROOT)) for p in sorted((ROOT / "plugins").glob("*/pyproject.toml"))
+    )
 )
 TEST_DEPS = (
     "pytest",
@@ -92,7 +101,8 @@ def tests(session: nox.Session) -> None:
     """pytest over tests/ with every first-party plugin installed."""
     install_mason(session, *TEST_DEPS)
     install_browser(session)
-    args = session.posargs or ["tests"]
+    # tests/airflow runs in the airflow session, with Airflow installed
+    args = session.posargs or ["tests", "--ignore=tests/airflow"]
     # success_codes=[0]: pytest's 5 ("no tests collected") is a failure here.
     session.run(
         "python",
@@ -111,6 +121,38 @@ def install_browser(session: nox.Session) -> None:
     if shutil.which("chromium") is None and script.is_file():
         session.log("chromium not found: installing it for tests/server (apt)")
         session.run("bash", str(script), external=True)
+
+
+#: what the airflow session installs besides Mason: Airflow comes with mason-airflow's
+#: ``airflow`` extra.
+AIRFLOW_PLUGINS = (
+    "plugins/mason-local",
+    "plugins/mason-operators-table",
+    "plugins/mason-airflow[airflow]",
+)
+AIRFLOW_TEST_DEPS = ("pytest", "pytest-timeout", "httpx", "PyYAML")
+
+
+def install_airflow(session: nox.Session) -> None:
+    install_mason(session, *AIRFLOW_TEST_DEPS, plugins=AIRFLOW_PLUGINS)
+
+
+@nox.session
+def airflow(session: nox.Session) -> None:
+    """tests/airflow against a real Airflow 3 (``airflow standalone``, started once
+    by the tests), in a virtualenv of its own."""
+    install_airflow(session)
+    args = session.posargs or ["tests/airflow"]
+    session.run(
+        "python", "-m", "pytest", f"--timeout={TEST_TIMEOUT_SECONDS}", *args, success_codes=[0]
+    )
+
+
+@nox.session(name="bench-airflow")
+def bench_airflow(session: nox.Session) -> None:
+    """bench/bench_airflow.py in a virtualenv with Airflow (``nox -s bench`` queues it)."""
+    install_airflow(session)
+    session.run("python", str(ROOT / "bench" / "bench_airflow.py"))
 
 
 @nox.session
@@ -136,9 +178,17 @@ def bench(session: nox.Session) -> None:
     """Run bench/bench_*.py (or those named after ``--``), each printing its figures."""
     install_mason(session, *BENCH_DEPS)
     compile_bytecode(session)
-    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
-    if session.posargs:
-        wanted = {Path(a).stem for a in session.posargs}
+    # bench_airflow.py needs Airflow, which is not installed here: the
+    # bench-airflow session runs it in a virtualenv of its own
+    airflow_names = {"bench_airflow", "airflow"}
+    wanted = {Path(a).stem for a in session.posargs}
+    if not wanted or wanted & airflow_names:
+        session.notify("bench-airflow")
+    scripts = [s for s in sorted((ROOT / "bench").glob("bench_*.py")) if s.stem != "bench_airflow"]
+    if wanted:
+        wanted -= airflow_names
+        if not wanted:
+            return
         scripts = [
             s for s in scripts if s.stem in wanted or s.stem.removeprefix("bench_") in wanted
         ]

@@ -3,7 +3,7 @@
 from mason_core.models.base import CanonicalModel
 from mason_core.models.catalog import Column, Database, Partition, Schema, Table
 from mason_core.models.credentials import Credentials
-from mason_core.models.dag import Dag, DagStep, Schedule
+from mason_core.models.dag import Dag, DagRun, DagRunStep, DagStep, Schedule
 from mason_core.models.job import (
     JOB_KINDS,
     DedupeJob,
@@ -29,6 +29,8 @@ __all__ = [
     "ColumnSummary",
     "Credentials",
     "Dag",
+    "DagRun",
+    "DagRunStep",
     "DagStep",
     "Database",
     "DedupeJob",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -33,3 +34,38 @@ class Dag(CanonicalModel):
     command: str | None = None
     steps: list[DagStep] = Field(default_factory=list)
     schedule: Schedule | None = None
+
+
+#: a step's state in a scheduler's run, in the words of Mason's run records.
+DagRunStepStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "skipped"]
+DagRunStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+class DagRunStep(CanonicalModel):
+    """One step of a run on a scheduler that runs DAGs elsewhere (Airflow)."""
+
+    id: str
+    status: DagRunStepStatus = "pending"
+    attempts: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    #: the step's response envelope (Errors, Info, Warnings, Data), when it reported one.
+    output: dict[str, Any] | None = None
+
+
+class DagRun(CanonicalModel):
+    """A run of a registered DAG as its scheduler reports it, so ``mason wf -r``
+    can follow it and ``mason wf status`` can read it later."""
+
+    dag_name: str
+    run_id: str
+    status: DagRunStatus
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    steps: list[DagRunStep] = Field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("succeeded", "failed")

@@ -109,7 +109,15 @@ def run_workflow(
 
 
 def run_validated(plan: WorkflowPlan, options: RunOptions) -> RunRecord:
-    """Hand a validated plan to its scheduler and return the run record."""
+    """Hand a validated plan to its scheduler and return the run record.
+
+    A scheduler that runs DAGs elsewhere and serves ``get_dag_run`` is followed
+    until the run ends; any other is left with the run ``triggered``.
+    """
+    from mason_core.workflows.remote import follow_run, follows_runs
+    from mason_core.workflows.runner import WorkflowRunner
+
+    store = RunStore(plan.session.home)
     with _Scheduler(plan) as scheduler:
         if isinstance(scheduler, InProcessScheduler):
             return scheduler.run_plan(plan, options)
@@ -117,12 +125,15 @@ def run_validated(plan: WorkflowPlan, options: RunOptions) -> RunRecord:
         dag = plan.to_dag()
         scheduler.register_dag(dag, dag.schedule)
         triggered = scheduler.trigger_dag(dag.name)
-    from mason_core.workflows.runner import WorkflowRunner
-
-    record = WorkflowRunner(plan, options).record
-    record.status = "triggered"
+        record = WorkflowRunner(plan, options).record
+        record.status = "triggered"
+        run_id = triggered.get("run_id")
+        if isinstance(run_id, str) and follows_runs(scheduler):
+            record.scheduler_run_id = run_id
+            store.save(record)
+            return follow_run(scheduler, record, store, options)
     record.errors = [f"handed to scheduler '{plan.scheduler}': {triggered}"]
-    RunStore(plan.session.home).save(record)
+    store.save(record)
     return record
 
 
@@ -157,4 +168,9 @@ def list_runs(
 
 
 def get_run(run_id: str, session: Session | None = None) -> RunRecord:
-    return RunStore(_session(session).home).load(run_id)
+    """One run record; a run handed to a scheduler that runs it elsewhere is
+    brought up to date from that scheduler first."""
+    from mason_core.workflows.remote import refresh_run
+
+    s = _session(session)
+    return refresh_run(s, RunStore(s.home).load(run_id))

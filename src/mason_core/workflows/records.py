@@ -73,6 +73,8 @@ class RunRecord(BaseModel):
     config_id: str | None = None
     parallel: int = 1
     resumed_from: str | None = None
+    #: the run's id at a scheduler that runs it elsewhere (an Airflow dag run id).
+    scheduler_run_id: str | None = None
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     duration_seconds: float | None = None

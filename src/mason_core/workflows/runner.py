@@ -73,6 +73,8 @@ class RunOptions:
     #: an earlier run of the same workflow whose succeeded steps are reused.
     resume: RunRecord | None = None
     checkpoint_seconds: float = 1.0
+    #: how often a run on a scheduler that runs it elsewhere is polled.
+    poll_seconds: float = 1.0
     run_id: str | None = None
 
     def workers(self) -> int:

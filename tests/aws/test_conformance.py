@@ -118,7 +118,7 @@ class TestGlueScheduler(SchedulerConformance):
             parameters={"storage_path": sample, "database_name": "sales"},
         )
         dag = Dag(name="table_infer", namespace="table", command="infer", steps=[step])
-        engine = build(GlueScheduler, "glue", crawler_role=ROLE)
+        engine = build(GlueScheduler, "glue", aws_role_arn=ROLE)
         schedule = Schedule(name="table_infer", expression="30 2 * * 1-5")
         return SchedulerCase(engine, dag, schedule, secrets=SECRETS)
 

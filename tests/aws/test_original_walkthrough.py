@@ -89,7 +89,9 @@ def test_original_users_walkthrough(
         '        return ctx.metastore.get_table(ctx.params["database_name"], '
         'ctx.params["table_name"])\n'
     )
-    assert "Valid operator definition" in mason("register", str(tmp_path / "ported")).stdout
+    registered = mason("register", str(tmp_path / "ported")).stdout
+    assert "Valid operator definition" in registered
+    assert "overrides the operator from" in registered  # the bundled table get
 
     # mason operator / mason operator job
     listed = mason("operator").stdout
@@ -200,11 +202,17 @@ def test_original_users_walkthrough(
         "STOPPING",
     )
 
-    # configuration 3 (athena metastore) reads what Glue holds
+    # configuration 3 (athena metastore): the registered table get overrides the
+    # bundled one, and its operator.yaml (the original's) names glue or s3 only
     mason("config", "-s", "3")
-    via_athena = mason.json("operator", "table", "get", "-f", str(params / "table_get.yaml"))
-    assert via_athena["Data"][0]["Name"] == "catalog_poc_data"
-    # its local scheduler refuses Glue's six-field cron, spelling out the five-field form
+    refused_athena = _error(
+        mason("operator", "table", "get", "-f", str(params / "table_get.yaml"), expect=2)
+    )
+    assert "does not support configuration '3'" in refused_athena
+    assert "metastore" in refused_athena and "athena" in refused_athena
+    # the registered table infer workflow (the original's workflow.yaml) overrides
+    # the bundled one and names Glue as its only scheduler; configuration 3's is
+    # local (tests/core/test_migration.py shows local refusing Glue's cron form)
     local = _error(
         mason(
             "workflow",
@@ -217,4 +225,5 @@ def test_original_users_walkthrough(
             expect=2,
         )
     )
-    assert "five fields: '0 12 * * *'" in local
+    assert "does not support configuration '3'" in local
+    assert "scheduler needs client 'glue' but configuration has local" in local

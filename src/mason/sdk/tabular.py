@@ -20,10 +20,17 @@ from mason_core.tabular.hive import (
 )
 from mason_core.tabular.infer import DataFile, InferenceReport, infer_table
 from mason_core.tabular.partitions import partition_values
-from mason_core.tabular.sampling import cut_at_last_line, footer_schema, sample_schema
+from mason_core.tabular.sampling import (
+    FOOTER_TAIL_BYTES,
+    cut_at_last_line,
+    footer_schema,
+    sample_schema,
+    tail_footer_schema,
+)
 from mason_core.tabular.schema import FileSchema
 
 __all__ = [
+    "FOOTER_TAIL_BYTES",
     "PARQUET_MAGIC",
     "TABLE_FORMATS",
     "DataFile",
@@ -42,4 +49,5 @@ __all__ = [
     "is_compressed",
     "partition_values",
     "sample_schema",
+    "tail_footer_schema",
 ]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mason_core.tabular.formats import is_tab_separated
+from mason_core.tabular.formats import PARQUET_MAGIC, is_tab_separated
 from mason_core.tabular.schema import FileSchema
 
 if TYPE_CHECKING:
@@ -44,6 +45,33 @@ def sample_schema(fmt: str, location: str, sample: bytes, size_bytes: int) -> Fi
     if fmt == "jsonl":
         return FileSchema(location, "jsonl", jsonl_columns(sample), size_bytes)
     raise ValueError(f"no sampled schema for format '{fmt}'")
+
+
+#: bytes fetched from a parquet file's end in one read: most footers fit.
+FOOTER_TAIL_BYTES = 64 * 1024
+
+
+def tail_footer_schema(
+    location: str, size_bytes: int, read_tail: Callable[[int], bytes]
+) -> FileSchema:
+    """A parquet file's schema from its last bytes: ``read_tail(n)`` returns the
+    file's final ``n`` bytes (a ``pread`` on disk, a suffix-range GET in S3). One
+    read of :data:`FOOTER_TAIL_BYTES` covers most footers; a second, exact one
+    fetches a larger footer. Data pages are never read, and arrow parses the
+    footer from memory, with no file object or filesystem of its own."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = read_tail(min(size_bytes, FOOTER_TAIL_BYTES) if size_bytes else FOOTER_TAIL_BYTES)
+    if len(data) < 12 or data[-4:] != PARQUET_MAGIC:
+        raise ValueError("not a parquet file (no PAR1 footer)")
+    needed = int.from_bytes(data[-8:-4], "little") + 8
+    if needed > len(data):
+        data = read_tail(needed)
+    # the footer alone, behind the leading magic arrow checks for
+    body = data if len(data) == size_bytes else PARQUET_MAGIC + data[-needed:]
+    metadata = pq.read_metadata(pa.BufferReader(body))
+    return footer_schema(location, metadata, size_bytes)
 
 
 def footer_schema(location: str, metadata: Any, size_bytes: int) -> FileSchema:

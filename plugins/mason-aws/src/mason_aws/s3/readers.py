@@ -11,34 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.tabular import (
-    PARQUET_MAGIC,
-    FileSchema,
-    cut_at_last_line,
-    footer_schema,
-    is_compressed,
-)
+from mason.sdk.tabular import FileSchema, cut_at_last_line, is_compressed, tail_footer_schema
 
 if TYPE_CHECKING:
     import s3fs
 
 
-def read_parquet_schema(
-    s3: Any, bucket: str, key: str, size: int, tail: int = 64 * 1024
-) -> FileSchema:
+def read_parquet_schema(s3: Any, bucket: str, key: str, size: int) -> FileSchema:
     """The footer, fetched with one suffix-range GET (a second only when the
-    footer is larger than ``tail``); arrow parses it from that buffer alone."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    footer is larger than the first read)."""
 
-    data: bytes = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{tail}")["Body"].read()
-    if len(data) < 12 or data[-4:] != PARQUET_MAGIC:
-        raise ValueError("not a parquet file (no PAR1 footer)")
-    needed = int.from_bytes(data[-8:-4], "little") + 8
-    if needed > len(data):
-        data = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{needed}")["Body"].read()
-    meta = pq.ParquetFile(pa.BufferReader(PARQUET_MAGIC + data)).metadata
-    return footer_schema(f"s3://{bucket}/{key}", meta, size)
+    def tail(n: int) -> bytes:
+        data: bytes = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{n}")["Body"].read()
+        return data
+
+    return tail_footer_schema(f"s3://{bucket}/{key}", size, tail)
 
 
 def read_sample(fs: s3fs.S3FileSystem, path: str, size: int, limit: int) -> bytes:

@@ -11,6 +11,11 @@ An engine may swallow the exception: DuckDB turns a signal that arrives
 during a query into its own "Query interrupted" error. So the handlers also
 note the interruption, and :func:`interruption` tells the job lifecycle that
 an error it sees is really Ctrl-C or SIGTERM.
+
+A signal that lands while a module is being imported is held back until the
+import is done: an exception raised from inside a native extension's
+initialisation (DuckDB's, through nanobind) aborts the whole process, which
+would leave the job ``running`` and exit with SIGABRT instead of 143.
 """
 
 from __future__ import annotations
@@ -55,10 +60,42 @@ def interrupted_exit(exc: BaseException) -> tuple[str, int]:
     return "interrupted", 130
 
 
+#: how often a held-back signal checks whether the import it waits for ended.
+_RECHECK_SECONDS = 0.02
+_held: list[int] = []
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside an import (Python's import machinery is on
+    its stack): raising there could unwind through a native module's init."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _importing(frame):
+        # hold it: SIGALRM comes back to raise it once the import is over
+        _held.append(signum)
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, _RECHECK_SECONDS)
+        return
     exc: BaseException = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
     _seen.append(exc)
     raise exc
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if not _held:
+        return
+    if _importing(frame):
+        signal.setitimer(signal.ITIMER_REAL, _RECHECK_SECONDS)
+        return
+    signum = _held[-1]
+    _held.clear()
+    _on_signal(signum, frame)
 
 
 def raise_on_signals() -> None:

@@ -60,7 +60,6 @@ def tail_footer_schema(
     fetches a larger footer. Data pages are never read, and arrow parses the
     footer from memory, with no file object or filesystem of its own."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     data = read_tail(min(size_bytes, FOOTER_TAIL_BYTES) if size_bytes else FOOTER_TAIL_BYTES)
     if len(data) < 12 or data[-4:] != PARQUET_MAGIC:
@@ -70,8 +69,27 @@ def tail_footer_schema(
         data = read_tail(needed)
     # the footer alone, behind the leading magic arrow checks for
     body = data if len(data) == size_bytes else PARQUET_MAGIC + data[-needed:]
-    metadata = pq.read_metadata(pa.BufferReader(body))
-    return footer_schema(location, metadata, size_bytes)
+    return footer_schema(location, _footer_metadata(pa.BufferReader(body)), size_bytes)
+
+
+def _footer_metadata(buffer: pa.BufferReader) -> Any:
+    """The ``FileMetaData`` in ``buffer``. ``pyarrow.parquet.read_metadata`` builds
+    a whole ``ParquetFile`` (column paths, dataset hooks) around the same native
+    reader, which over thousands of small files costs more than the parse; the
+    native reader is used directly where this pyarrow has it, else the public call."""
+    import pyarrow.parquet as pq
+
+    try:
+        from pyarrow._parquet import ParquetReader
+    except ImportError:  # pragma: no cover - pyarrow without the private module
+        return pq.read_metadata(buffer)
+    reader = ParquetReader()
+    try:
+        reader.open(buffer)
+    except TypeError:  # pragma: no cover - a signature this code does not know
+        buffer.seek(0)
+        return pq.read_metadata(buffer)
+    return reader.metadata
 
 
 def footer_schema(location: str, metadata: Any, size_bytes: int) -> FileSchema:

@@ -28,6 +28,11 @@ class LocalClientConfig(BaseModel):
         default=1 << 20, ge=1024, description="bytes of each CSV read to infer its schema"
     )
     infer_workers: int = Field(
-        default=8, ge=1, description="files whose schemas are read concurrently"
+        default=1,
+        ge=1,
+        description=(
+            "files whose schemas are read concurrently; local footers are CPU work that "
+            "threads only contend for, so raise it for network file systems only"
+        ),
     )
     preview_rows: int = Field(default=20, ge=0, description="rows returned in a job preview")

@@ -13,8 +13,9 @@ two callables. XCom keys:
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,72 +122,57 @@ def run_step(
 
     ``pull(task_id, key)`` and ``push(key, value)`` are the task's XCom.
     """
+    with _errors_pushed(push):
+        for parent in upstream:
+            decisions = pull(parent, NEXT_KEY)
+            if isinstance(decisions, Mapping) and task_id in decisions:
+                raise StepSkipped(str(decisions[task_id]))
+        here = session(mason_home)
+        try:
+            outputs = {}
+            for value in parameters.values():
+                refs, _ = find_references(value)
+                for ref in refs:
+                    if ref.step not in outputs:
+                        outputs[ref.step] = envelope_of(pull(ref.step, ENVELOPE_KEY))
+            resolved = resolve_references(dict(parameters), outputs)
+            resolved = interpolate(resolved, environment(here.home.path), "parameters")
+            response = here.run(namespace, command, resolved, config_id)
+        except MasonError as exc:  # a reference, {{VAR}} or parameter that does not fit
+            raise StepFailed(scrub(exc.message), retry=False) from None
+        envelope: dict[str, Any] = json.loads(scrub(json.dumps(response.envelope(), default=str)))
+        if not response.ok:
+            message = "; ".join(envelope.get("Errors") or []) or f"exit code {response.exit_code}"
+            raise StepFailed(message, retry=response.exit_code == 1)
+        if workflow is not None and downstream:
+            push(
+                NEXT_KEY,
+                _decide(
+                    here,
+                    workflow,
+                    task_id,
+                    namespace,
+                    command,
+                    response,
+                    envelope,
+                    downstream,
+                    attempt,
+                ),
+            )
+        return envelope
+
+
+@contextlib.contextmanager
+def _errors_pushed(push: Callable[[str, Any], None]) -> Iterator[None]:
+    """A skipped or failed step leaves its reason in XCom for Mason to read."""
     try:
-        return _run(
-            task_id,
-            namespace,
-            command,
-            config_id,
-            parameters,
-            mason_home,
-            workflow,
-            upstream,
-            downstream,
-            attempt,
-            pull,
-            push,
-        )
+        yield
     except StepSkipped as skip:
         push(ERROR_KEY, scrub(skip.reason))
         raise
     except StepFailed as failed:
         push(ERROR_KEY, scrub(failed.message))
         raise
-
-
-def _run(
-    task_id: str,
-    namespace: str,
-    command: str,
-    config_id: str | None,
-    parameters: Mapping[str, Any],
-    mason_home: str | None,
-    workflow: tuple[str, str] | None,
-    upstream: list[str],
-    downstream: list[Downstream],
-    attempt: int,
-    pull: Callable[[str, str], Any],
-    push: Callable[[str, Any], None],
-) -> dict[str, Any]:
-    for parent in upstream:
-        decisions = pull(parent, NEXT_KEY)
-        if isinstance(decisions, Mapping) and task_id in decisions:
-            raise StepSkipped(str(decisions[task_id]))
-    here = session(mason_home)
-    try:
-        outputs = {}
-        for value in parameters.values():
-            refs, _ = find_references(value)
-            for ref in refs:
-                if ref.step not in outputs:
-                    outputs[ref.step] = envelope_of(pull(ref.step, ENVELOPE_KEY))
-        resolved = resolve_references(dict(parameters), outputs)
-        resolved = interpolate(resolved, environment(here.home.path), "parameters")
-        response = here.run(namespace, command, resolved, config_id)
-    except MasonError as exc:  # a reference, {{VAR}} or parameter that does not fit
-        raise StepFailed(scrub(exc.message), retry=False) from None
-    envelope: dict[str, Any] = json.loads(scrub(json.dumps(response.envelope(), default=str)))
-    if not response.ok:
-        message = "; ".join(envelope.get("Errors") or []) or f"exit code {response.exit_code}"
-        raise StepFailed(message, retry=response.exit_code == 1)
-    if workflow is not None and downstream:
-        push(
-            NEXT_KEY,
-            _decide(
-                here, workflow, task_id, namespace, command, response, envelope, downstream, attempt
-            ),
-        )
-    return envelope
 
 
 def _decide(

@@ -17,7 +17,17 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pyarrow", "duckdb", "boto3", "botocore", "pyspark", "kubernetes", "pandas", "numpy")
+HEAVY = (
+    "pyarrow",
+    "duckdb",
+    "boto3",
+    "botocore",
+    "obstore",
+    "pyspark",
+    "kubernetes",
+    "pandas",
+    "numpy",
+)
 
 #: the CLI entry point, run as the ``mason`` console script would, then a report
 #: of every loaded top-level module on stdout's last line.

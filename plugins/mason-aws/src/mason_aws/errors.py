@@ -6,6 +6,7 @@ settings in :mod:`mason_aws.retries`); what reaches here is final.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,27 +76,8 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
             error.get("Code")
             or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "error")
         )
-        detail = _first_line(str(error.get("Message") or ""))
-        if detail.startswith("<"):  # an HTML error page, not a message
-            detail = ""
-        suffix = f" ({code}{': ' + detail if detail else ''})"
         retried = exc.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0
-        tried = f" after {int(retried) + 1} attempts" if retried else ""
-        if code in _NOT_FOUND:
-            return NotFoundError(scrub(f"{client}: {resource} not found{suffix}"))
-        if code in _DENIED:
-            return MasonRuntimeError(scrub(f"{client}: access denied to {resource}{suffix}"))
-        if code in _BAD_CREDENTIALS:
-            return ConfigurationError(
-                scrub(f"{client}: credentials were refused for {resource}{suffix}")
-            )
-        if code in _EXISTS:
-            return AlreadyExistsError(scrub(f"{client}: {resource} already exists{suffix}"))
-        if code in _INVALID:
-            return MasonUsageError(scrub(f"{client}: invalid request for {resource}{suffix}"))
-        if code in _THROTTLED:
-            return MasonRuntimeError(scrub(f"{client}: throttled on {resource}{tried}{suffix}"))
-        return MasonRuntimeError(scrub(f"{client}: {resource} failed{tried}{suffix}"))
+        return _by_code(code, str(error.get("Message") or ""), int(retried), client, resource)
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return ConfigurationError(f"{client}: no usable AWS credentials to reach {resource}")
     if isinstance(exc, NoRegionError):
@@ -104,6 +86,54 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
         return MasonRuntimeError(scrub(f"{client}: cannot reach AWS for {resource}: {exc}"))
     return MasonRuntimeError(
         scrub(f"{client}: {resource} failed ({type(exc).__name__}: {_first_line(str(exc))})")
+    )
+
+
+def _by_code(code: str, message: str, retried: int, client: str, resource: str) -> MasonError:
+    """The Mason error for an S3 or AWS error code and its message."""
+    detail = _first_line(message)
+    if detail.startswith("<"):  # an HTML error page, not a message
+        detail = ""
+    suffix = f" ({code}{': ' + detail if detail else ''})"
+    tried = f" after {retried + 1} attempts" if retried else ""
+    if code in _NOT_FOUND:
+        return NotFoundError(scrub(f"{client}: {resource} not found{suffix}"))
+    if code in _DENIED:
+        return MasonRuntimeError(scrub(f"{client}: access denied to {resource}{suffix}"))
+    if code in _BAD_CREDENTIALS:
+        return ConfigurationError(
+            scrub(f"{client}: credentials were refused for {resource}{suffix}")
+        )
+    if code in _EXISTS:
+        return AlreadyExistsError(scrub(f"{client}: {resource} already exists{suffix}"))
+    if code in _INVALID:
+        return MasonUsageError(scrub(f"{client}: invalid request for {resource}{suffix}"))
+    if code in _THROTTLED:
+        return MasonRuntimeError(scrub(f"{client}: throttled on {resource}{tried}{suffix}"))
+    return MasonRuntimeError(scrub(f"{client}: {resource} failed{tried}{suffix}"))
+
+
+def translate_obstore(exc: Exception, client: str, resource: str) -> MasonError:
+    """The Mason error for an obstore failure: its text carries S3's XML error
+    (``<Code>``, ``<Message>``) or the HTTP status after obstore's retries."""
+    text = str(exc)
+    code = re.search(r"<Code>([^<]{1,100})</Code>", text)
+    message = re.search(r"<Message>([^<]{1,300})</Message>", text)
+    status = re.search(r"status code: (\d{3})", text)
+    retried = re.search(r"after (\d+) retries", text)
+    found = code.group(1) if code else status.group(1) if status else None
+    if found:
+        return _by_code(
+            found,
+            message.group(1) if message else "",
+            int(retried.group(1)) if retried else 0,
+            client,
+            resource,
+        )
+    if isinstance(exc, FileNotFoundError):
+        return NotFoundError(scrub(f"{client}: {resource} not found"))
+    return MasonRuntimeError(
+        scrub(f"{client}: {resource} failed ({type(exc).__name__}: {_first_line(text)[:300]})")
     )
 
 

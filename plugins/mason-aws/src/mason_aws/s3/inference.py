@@ -41,7 +41,7 @@ def infer_s3(
         key = file.location[len(f"s3://{loc.bucket}/") :]
         size = file.size_bytes or 0
         if file.format == "parquet":
-            return read_parquet_schema(storage.s3, loc.bucket, key, size)
+            return read_parquet_schema(storage.aws, loc.bucket, key, size)
         data = read_sample(storage.aws.s3fs, f"{loc.bucket}/{key}", size, sample)
         return sample_schema(file.format or "", file.location, data, size)
 

@@ -1,0 +1,143 @@
+"""Footer reads of S3 inference: obstore for the keys it names exactly, boto3 for
+the rest, one-line errors either way, and the client's retry settings honoured.
+
+Everything runs against moto's server on 127.0.0.1; faults come from the
+fault-injecting proxy in front of it (tests/aws/faults.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
+from mason_aws.s3.readers import obstore_addressable, suffix_reader
+from tests.aws.conftest import SECRET_KEY, put_parquet
+from tests.aws.faults import FaultProxy, Request, s3_error
+
+#: keys S3 accepts, with the object obstore would read instead if it were asked.
+MISADDRESSED = {
+    "/lead.parquet": "lead.parquet",
+    "k/trail/": "k/trail",
+    "k//double.parquet": "k/double.parquet",
+    "k/./dot.parquet": "k/dot.parquet",
+    "k/../up.parquet": "up.parquet",
+}
+PLAIN = [
+    "k/plain.parquet",
+    "k/a b.parquet",
+    "k/é ü.parquet",
+    "k/a%20b.parquet",
+    "k/x#y?z+w.parquet",
+    "k/x~y&z=1;,:@$!'()*.parquet",
+    "k/.hidden",
+    "k/..dots..",
+]
+
+
+def test_only_keys_obstore_names_exactly_go_through_it() -> None:
+    assert all(obstore_addressable(key) for key in PLAIN)
+    assert not any(obstore_addressable(key) for key in MISADDRESSED)
+    assert not obstore_addressable("")
+
+
+def test_every_key_is_read_from_its_own_object(storage_factory: Any, s3: Any, bucket: str) -> None:
+    aws = storage_factory("s3", "storage").aws
+    keys = [*PLAIN, *MISADDRESSED, *MISADDRESSED.values()]
+    for key in keys:  # each body ends with its own key, so a wrong object shows
+        s3.put_object(Bucket=bucket, Key=key, Body=b"padding-" + key.encode())
+    for key in keys:
+        n = len(key.encode())
+        assert suffix_reader(aws, bucket, key)(n) == key.encode(), key
+        # a suffix longer than the object is the whole object, as S3 answers it
+        assert suffix_reader(aws, bucket, key)(10_000) == b"padding-" + key.encode(), key
+
+
+def test_inference_counts_objects_under_awkward_keys(
+    storage_factory: Any, s3: Any, bucket: str
+) -> None:
+    for key in ("t/a.parquet", "t/é b.parquet", "t/x//y.parquet", "t/q/#z.parquet"):
+        put_parquet(s3, bucket, key, {"id": [1, 2]})
+    inferred = storage_factory("s3", "storage").infer_table(f"s3://{bucket}/t/", "db")
+    table = inferred.table
+    assert (inferred.skipped_files, inferred.warnings) == ([], [])
+    assert table.file_count == 4
+    assert table.properties["record_count"] == "8"
+
+
+def _ranged_get(key: str) -> Any:
+    def match(request: Request) -> bool:
+        return request.method == "GET" and request.path.endswith(key)
+
+    return match
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error", "words"),
+    [
+        (403, "AccessDenied", MasonRuntimeError, "s3: access denied to {uri} (AccessDenied:"),
+        (
+            403,
+            "SignatureDoesNotMatch",
+            ConfigurationError,
+            "s3: credentials were refused for {uri} (SignatureDoesNotMatch:",
+        ),
+        (404, "NoSuchKey", NotFoundError, "s3: {uri} not found (NoSuchKey:"),
+    ],
+)
+def test_footer_read_failures_are_one_line_mason_errors(
+    storage_factory: Any,
+    s3: Any,
+    bucket: str,
+    fault_proxy: FaultProxy,
+    status: int,
+    code: str,
+    error: type[Exception],
+    words: str,
+) -> None:
+    put_parquet(s3, bucket, "f/a.parquet", {"id": [1]})
+    aws = storage_factory("s3", "storage", endpoint_url=fault_proxy.url, max_attempts=1).aws
+    answer = s3_error(status, code, f"the {SECRET_KEY} must never show")
+    with fault_proxy.fault(_ranged_get("f/a.parquet"), answer, times=None):
+        with pytest.raises(error) as raised:
+            suffix_reader(aws, bucket, "f/a.parquet")(100)
+    text = str(raised.value)
+    assert text.startswith(words.format(uri=f"s3://{bucket}/f/a.parquet")), text
+    assert "\n" not in text
+    assert SECRET_KEY not in text
+
+
+def test_footer_reads_retry_transient_errors(
+    storage_factory: Any, s3: Any, bucket: str, fault_proxy: FaultProxy
+) -> None:
+    put_parquet(s3, bucket, "r/a.parquet", {"id": [1]})
+    aws = storage_factory(
+        "s3", "storage", endpoint_url=fault_proxy.url, max_attempts=3, retry_backoff_seconds=0.01
+    ).aws
+    busy = s3_error(503, "SlowDown", "Please reduce your request rate.")
+    with fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=2) as slow_down:
+        assert suffix_reader(aws, bucket, "r/a.parquet")(4) == b"PAR1"
+    assert (slow_down.seen, slow_down.answered) == (3, 2)
+    with fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=None) as slow_down:
+        with pytest.raises(MasonRuntimeError, match="SlowDown"):
+            suffix_reader(aws, bucket, "r/a.parquet")(4)
+    assert slow_down.seen == 3  # max_attempts counts every attempt, the first included
+
+
+def test_a_bucket_elsewhere_is_signed_for_its_own_region(storage_factory: Any, s3: Any) -> None:
+    s3.create_bucket(
+        Bucket="mason-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    aws = storage_factory("s3", "storage", aws_region="us-east-1").aws
+    assert aws._bucket_region("mason-eu") == "eu-west-1"
+
+
+def test_temporary_credentials_are_asked_for_again(storage_factory: Any) -> None:
+    static = storage_factory("s3", "storage").aws._obstore_credentials()
+    assert static["expires_at"] is None
+    temporary = storage_factory(
+        "s3", "storage", access_key="AKIATEMP", secret_key="s", session_token="tok"
+    ).aws._obstore_credentials()
+    assert temporary["token"] == "tok"
+    assert temporary["expires_at"] is not None

@@ -70,3 +70,42 @@ def test_sample_schema_for_csv_and_json_lines() -> None:
     assert events.columns == [("id", "int64"), ("ok", "bool")] and events.properties == {}
     with pytest.raises(ValueError, match="empty"):
         sample_schema("csv", "/x.csv", b"  \n", 3)
+
+
+def _footer(table: object) -> bytes:
+    import io
+
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def test_footers_of_one_parquet_schema_but_other_arrow_types_keep_their_types() -> None:
+    """Files alike to parquet (int64, UTF8 byte arrays) whose arrow schema differs
+    (a duration, a large string) must not borrow each other's converted columns."""
+    import pyarrow as pa
+
+    from mason_core.tabular.sampling import tail_footer_schema
+
+    plain = pa.table({"d": pa.array([1], pa.int64()), "s": pa.array(["x"], pa.string())})
+    arrow = pa.table(
+        {"d": pa.array([1], pa.duration("s")), "s": pa.array(["x"], pa.large_string())}
+    )
+    seen = []
+    for name, table in (("a", plain), ("b", plain), ("c", arrow), ("d", plain), ("e", arrow)):
+        data = _footer(table)
+        schema = tail_footer_schema(name, len(data), lambda n, data=data: data[-n:])
+        seen.append(schema.columns)
+    assert seen == [
+        [("d", "int64"), ("s", "string")],
+        [("d", "int64"), ("s", "string")],
+        [("d", "duration[s]"), ("s", "large_string")],
+        [("d", "int64"), ("s", "string")],
+        [("d", "duration[s]"), ("s", "large_string")],
+    ]
+    seen[0].append(("mutated", "int64"))  # each file gets its own list
+    data = _footer(plain)
+    again = tail_footer_schema("f", len(data), lambda n: data[-n:])
+    assert again.columns == [("d", "int64"), ("s", "string")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,24 @@ def _footer_metadata(buffer: pa.BufferReader) -> Any:
     return reader.metadata
 
 
+#: per thread, the last parquet schema converted and its columns: the files of
+#: one table mostly share a schema, and comparing it costs a fiftieth of converting.
+_recent = threading.local()
+
+
 def footer_schema(location: str, metadata: Any, size_bytes: int) -> FileSchema:
     """The schema and row count a parquet footer (``pyarrow.parquet.FileMetaData``) holds."""
-    schema = metadata.schema.to_arrow_schema()
-    columns = [(f.name, str(f.type)) for f in schema]
-    return FileSchema(location, "parquet", columns, size_bytes, row_count=metadata.num_rows)
+    schema = metadata.schema
+    # arrow's own schema in the key-value metadata can change the types
+    # (time zones, durations, large strings), so it is part of the key
+    key_values = metadata.metadata
+    last = getattr(_recent, "entry", None)
+    if last is not None and last[1] == key_values and last[0].equals(schema):
+        columns: list[tuple[str, str]] = last[2]
+    else:
+        columns = [(f.name, str(f.type)) for f in schema.to_arrow_schema()]
+        _recent.entry = (schema, key_values, columns)
+    return FileSchema(location, "parquet", list(columns), size_bytes, row_count=metadata.num_rows)
 
 
 def jsonl_columns(sample: bytes) -> list[tuple[str, str]]:

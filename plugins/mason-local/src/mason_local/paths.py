@@ -121,10 +121,16 @@ def check_inside(link: Path, root: Path) -> None:
 def data_files(path: Path, root: Path | None = None) -> list[Path]:
     """``path`` itself when it is a regular file, else the data files under it
     (see :func:`iter_data_files`), sorted."""
+    return [Path(p) for p in data_file_names(path, root)]
+
+
+def data_file_names(path: Path, root: Path | None = None) -> list[str]:
+    """:func:`data_files` as strings: over thousands of files, building a
+    ``Path`` for each costs more than listing them."""
     if path.is_file():
-        return [path]
+        return [str(path)]
     if not path.exists():
         raise NotFoundError(f"path {path} does not exist")
     if not path.is_dir():
         raise MasonUsageError(f"{path} is neither a regular file nor a folder")
-    return [Path(p) for p in sorted(e.path for e in iter_data_files(path, root))]
+    return sorted(e.path for e in iter_data_files(path, root))

@@ -21,13 +21,13 @@ from mason.sdk.tabular import (
 )
 
 
-def detect_format(path: Path) -> str | None:
+def detect_format(path: str | Path) -> str | None:
     """The format by extension, else by content; ``None`` for anything else."""
-    by_name = format_from_name(path.name)
+    by_name = format_from_name(os.path.basename(path))
     if by_name is not None:
         return by_name
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             head = fh.read(512)
     except OSError:
         return None

@@ -12,7 +12,7 @@ from mason.sdk.models import InferredTable
 from mason.sdk.tabular import DataFile, infer_table
 from mason_local.config import LocalClientConfig
 from mason_local.inference.files import detect_format, read_schema
-from mason_local.paths import confinement_root, data_files
+from mason_local.paths import confinement_root, data_file_names
 
 #: below this many files per worker, threads cost more than they save.
 _MIN_FILES_PER_TASK = 16
@@ -29,7 +29,7 @@ def infer_location(
     location: Path, database_name: str, table_name: str | None, config: LocalClientConfig
 ) -> InferredTable:
     """The table the files at ``location`` (a file or folder) make up."""
-    files = data_files(location, confinement_root(config.root))
+    files = data_file_names(location, confinement_root(config.root))
     if not files:
         raise NotFoundError(f"no data files under {location}")
     base = location if location.is_dir() else location.parent
@@ -37,8 +37,7 @@ def infer_location(
     # inference over thousands of small files spends its time on
     prefix = str(base).rstrip(os.sep) + os.sep
     listed = []
-    for path in files:
-        text = str(path)
+    for text in files:
         parent = os.path.dirname(text)
         inner = parent[len(prefix) :] if parent.startswith(prefix) else ""
         listed.append(
@@ -46,7 +45,7 @@ def infer_location(
                 location=text,
                 folder=tuple(inner.split(os.sep)) if inner else (),
                 folder_location=parent,
-                format=detect_format(path),
+                format=detect_format(text),
             )
         )
     return infer_table(

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mason_aws.s3.readers import obstore_addressable, suffix_reader
 
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
-from mason_aws.s3.readers import obstore_addressable, suffix_reader
 from tests.aws.conftest import SECRET_KEY, put_parquet
 from tests.aws.faults import FaultProxy, Request, s3_error
 

@@ -99,9 +99,9 @@ def test_footer_read_failures_are_one_line_mason_errors(
     put_parquet(s3, bucket, "f/a.parquet", {"id": [1]})
     aws = storage_factory("s3", "storage", endpoint_url=fault_proxy.url, max_attempts=1).aws
     answer = s3_error(status, code, f"the {SECRET_KEY} must never show")
-    with fault_proxy.fault(_ranged_get("f/a.parquet"), answer, times=None):
-        with pytest.raises(error) as raised:
-            suffix_reader(aws, bucket, "f/a.parquet")(100)
+    failing = fault_proxy.fault(_ranged_get("f/a.parquet"), answer, times=None)
+    with failing, pytest.raises(error) as raised:
+        suffix_reader(aws, bucket, "f/a.parquet")(100)
     text = str(raised.value)
     assert text.startswith(words.format(uri=f"s3://{bucket}/f/a.parquet")), text
     assert "\n" not in text
@@ -119,9 +119,12 @@ def test_footer_reads_retry_transient_errors(
     with fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=2) as slow_down:
         assert suffix_reader(aws, bucket, "r/a.parquet")(4) == b"PAR1"
     assert (slow_down.seen, slow_down.answered) == (3, 2)
-    with fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=None) as slow_down:
-        with pytest.raises(MasonRuntimeError, match="SlowDown"):
-            suffix_reader(aws, bucket, "r/a.parquet")(4)
+    failing = fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=None)
+    with failing as slow_down, pytest.raises(MasonRuntimeError) as raised:
+        suffix_reader(aws, bucket, "r/a.parquet")(4)
+    assert str(raised.value).startswith(
+        f"s3: throttled on s3://{bucket}/r/a.parquet after 3 attempts (SlowDown: Please reduce"
+    ), str(raised.value)
     assert slow_down.seen == 3  # max_attempts counts every attempt, the first included
 
 

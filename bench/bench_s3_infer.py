@@ -18,6 +18,11 @@ It does so three times:
    server side costs no CPU, so the ratio shows what the client's concurrency
    achieves against a real S3, bounded only by the client's own CPU per object
    (printed beside it).
+
+Beside the client's CPU per object the table prints the server side's (moto,
+plus the proxy in the third round) during the concurrent run: where the server
+spends more per request than the client, the server bounds the gain, which is
+why only the third round is judged against the target.
 """
 
 from __future__ import annotations
@@ -94,8 +99,16 @@ def _start_server(port: int, *args: str) -> subprocess.Popen[bytes]:
     raise RuntimeError("moto server did not start")
 
 
+def _verdict(setup: str | None, speedup: float) -> str:
+    """The target applies where the added delay costs the server no CPU."""
+    if setup != "warm":
+        return "" if setup is None else "server-bound"
+    return f">= {TARGET:g}x {'met' if speedup >= TARGET else 'MISSED'}"
+
+
 def main() -> int:
     import boto3
+    import psutil
     import pyarrow as pa
     import pyarrow.parquet as pq
     from mason_aws.config import S3ClientConfig
@@ -117,14 +130,23 @@ def main() -> int:
     server = _start_server(port, "-c", _SERVER, str(port), str(LATENCY_MS))
     proxy = _start_server(proxy_port, str(PROXY), str(proxy_port), str(port), str(LATENCY_MS))
     home = Path(tempfile.mkdtemp(prefix="mason-bench-"))
+    servers = [psutil.Process(server.pid), psutil.Process(proxy.pid)]
 
-    def infer(endpoint: str, workers: int) -> tuple[float, float, Any]:
-        """(wall s, client CPU s, table) of one inference of the whole prefix."""
+    def server_cpu() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in servers)
+
+    def infer(endpoint: str, workers: int) -> tuple[float, float, float, Any]:
+        """(wall s, client CPU s, server CPU s, table) of one inference of the prefix."""
         config = S3ClientConfig(infer_workers=workers, endpoint_url=endpoint)
         storage = S3Storage(config, EngineContext(client="s3", home=home))
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, served = time.perf_counter(), time.process_time(), server_cpu()
         inferred = storage.infer_table(f"s3://{BUCKET}/sales/", "bench")
-        return time.perf_counter() - wall, time.process_time() - cpu, inferred.table
+        return (
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+            server_cpu() - served,
+            inferred.table,
+        )
 
     try:
         s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1")
@@ -154,8 +176,8 @@ def main() -> int:
             elif setup == "warm":
                 urllib.request.urlopen(f"{url}/__bench_latency/off").close()
                 infer(endpoint, 32)  # fills the proxy's cache; not measured
-            serial, _, t1 = infer(endpoint, 1)
-            concurrent, concurrent_cpu, t2 = infer(endpoint, 32)
+            serial, _, _, t1 = infer(endpoint, 1)
+            concurrent, concurrent_cpu, served, t2 = infer(endpoint, 32)
             if t1 != t2 or t1.file_count != OBJECTS:
                 print(f"{label}: the two runs disagree on the table", file=sys.stderr)
                 return 1
@@ -167,9 +189,8 @@ def main() -> int:
                     concurrent,
                     f"{speedup:.1f}x",
                     f"{concurrent_cpu / OBJECTS * 1000:.2f}",
-                    ""
-                    if setup is None
-                    else f">= {TARGET:g}x {'met' if speedup >= TARGET else 'MISSED'}",
+                    f"{served / OBJECTS * 1000:.2f}",
+                    _verdict(setup, speedup),
                 )
             )
         print_table(
@@ -180,6 +201,7 @@ def main() -> int:
                 "concurrent s",
                 "speed-up",
                 "client CPU ms/object",
+                "server CPU ms/object",
                 "target",
             ],
             rows,

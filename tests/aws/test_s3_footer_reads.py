@@ -7,6 +7,9 @@ fault-injecting proxy in front of it (tests/aws/faults.py).
 
 from __future__ import annotations
 
+import datetime
+import ssl
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +147,110 @@ def test_temporary_credentials_are_asked_for_again(storage_factory: Any) -> None
     ).aws._obstore_credentials()
     assert temporary["token"] == "tok"
     assert temporary["expires_at"] is not None
+
+
+def _private_ca(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A CA of its own (its PEM written to ``folder``) and a server context with
+    a certificate it signed for 127.0.0.1."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mason test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    bundle = folder / "ca.pem"
+    bundle.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chain, key_file = folder / "server.pem", folder / "server.key"
+    chain.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain, key_file)
+    return bundle, context
+
+
+def test_a_private_ca_in_aws_ca_bundle_is_trusted_by_footer_reads_too(
+    storage_factory: Any,
+    s3: Any,
+    bucket: str,
+    aws_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An endpoint behind a private CA (a corporate proxy, a self-hosted store):
+    boto3 lists through it and obstore reads the footers through it, both
+    trusting the CA botocore is told of, and neither trusting it otherwise."""
+    for key in ("tls/a.parquet", "tls/b.parquet"):
+        put_parquet(s3, bucket, key, {"id": [1, 2, 3]})
+    bundle, context = _private_ca(tmp_path)
+    proxy = FaultProxy(aws_env, tls=context).start()
+    try:
+        assert proxy.url.startswith("https://127.0.0.1:")
+        untrusted = storage_factory(
+            "s3", "storage", endpoint_url=proxy.url, retry_backoff_seconds=0.01
+        ).aws
+        with pytest.raises(MasonRuntimeError) as refused:  # the system roots lack the CA
+            suffix_reader(untrusted, bucket, "tls/a.parquet")(4)
+        assert str(refused.value) == (
+            f"s3: s3://{bucket}/tls/a.parquet failed after 8 attempts "
+            "(HTTP error: error sending request: InvalidCertificate(UnknownIssuer))"
+        )
+        monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+        storage = storage_factory("s3", "storage", endpoint_url=proxy.url)
+        inferred = storage.infer_table(f"s3://{bucket}/tls/", "db")
+        # pyarrow (DuckDB's reads over S3 in mason-local) is handed the same roots
+        arrow = storage.aws.arrow_s3().get_file_info(f"{bucket}/tls/a.parquet")
+    finally:
+        proxy.stop()
+    assert (inferred.skipped_files, inferred.warnings) == ([], [])
+    assert inferred.table.file_count == 2
+    assert inferred.table.properties["record_count"] == "6"
+    assert arrow.size == s3.head_object(Bucket=bucket, Key="tls/a.parquet")["ContentLength"]
+
+
+def test_an_unreadable_ca_bundle_is_a_configuration_error(
+    storage_factory: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigurationError, match=r"cannot read the CA bundle .*missing\.pem"):
+        storage_factory("s3", "storage").aws.ca_bundle()

@@ -132,9 +132,26 @@ def translate_obstore(exc: Exception, client: str, resource: str) -> MasonError:
         )
     if isinstance(exc, FileNotFoundError):
         return NotFoundError(scrub(f"{client}: {resource} not found"))
+    # "Generic S3 error: Error performing GET <url> in 2ms, after 7 retries, ... -
+    # HTTP error: error sending request", then a Debug dump holding the cause
+    headline = _first_line(text)
+    detail = headline.rpartition(" - ")[2] if " - " in headline else headline
+    cause = _obstore_cause(text)
+    tried = f" after {int(retried.group(1)) + 1} attempts" if retried else ""
     return MasonRuntimeError(
-        scrub(f"{client}: {resource} failed ({type(exc).__name__}: {_first_line(text)[:300]})")
+        scrub(f"{client}: {resource} failed{tried} ({detail[:200]}{': ' + cause if cause else ''})")
     )
+
+
+def _obstore_cause(text: str) -> str:
+    """The innermost cause in obstore's Debug dump: an OS message ("Connection
+    refused") or a TLS verdict ("InvalidCertificate(UnknownIssuer)")."""
+    debug = re.sub(r"\s+", " ", text.partition("Debug source:")[2])
+    messages = re.findall(r'message: "([^"]{1,200})"', debug)
+    if messages:
+        return str(messages[-1])
+    verdicts = re.findall(r"error: (\w+)\( ?(\w+),? ?\)", debug)
+    return f"{verdicts[-1][0]}({verdicts[-1][1]})" if verdicts else ""
 
 
 def is_code(exc: BaseException, *codes: str) -> bool:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.errors import ConfigurationError
@@ -36,7 +37,7 @@ from mason_aws.config import AwsClientConfig
 
 if TYPE_CHECKING:
     import boto3
-    from obstore.store import S3Credential, S3Store
+    from obstore.store import ClientConfig, S3Credential, S3Store
     from pyarrow.fs import S3FileSystem as ArrowS3FileSystem
     from s3fs import S3FileSystem
 
@@ -196,14 +197,27 @@ class AwsSession:
         if endpoint:
             parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
             extra = {"endpoint_override": parts.netloc, "scheme": parts.scheme or "https"}
-        return S3FileSystem(
-            access_key=creds.access_key,
-            secret_key=creds.secret_key,
-            session_token=creds.token,
-            region=self.region,
-            retry_strategy=AwsStandardS3RetryStrategy(max_attempts=self.config.max_attempts),
-            **extra,
-        )
+        bundle = self.ca_bundle()
+        if bundle is not None:
+            extra["tls_ca_file_path"] = bundle
+        try:
+            return S3FileSystem(
+                access_key=creds.access_key,
+                secret_key=creds.secret_key,
+                session_token=creds.token,
+                region=self.region,
+                retry_strategy=AwsStandardS3RetryStrategy(max_attempts=self.config.max_attempts),
+                **extra,
+            )
+        except TypeError as exc:
+            if "tls_ca_file_path" not in str(exc):
+                raise
+            import pyarrow
+
+            raise ConfigurationError(
+                f"client '{self.client_name}': pyarrow {pyarrow.__version__} cannot verify "
+                "TLS with a CA bundle (tls_ca_file_path); upgrade pyarrow"
+            ) from None
 
     def object_store(self, bucket: str) -> S3Store:
         """An obstore store for ``bucket`` (built once per bucket): GETs signed and
@@ -224,6 +238,15 @@ class AwsSession:
         if endpoint and "://" not in endpoint:
             endpoint = f"https://{endpoint}"
         c = self.config
+        client_options: ClientConfig = {
+            "allow_http": bool(endpoint and endpoint.startswith("http://")),
+            "connect_timeout": timedelta(seconds=10),
+            "timeout": timedelta(seconds=60),
+            "pool_max_idle_per_host": str(max(10, self.max_pool)),
+        }
+        bundle = self.ca_bundle()
+        if bundle is not None:
+            client_options["root_certificate"] = Path(bundle).read_bytes()
         return S3Store(
             bucket,
             region=self.region if endpoint else self._bucket_region(bucket),
@@ -231,12 +254,7 @@ class AwsSession:
             # AWS names a bucket in the host; an S3-compatible endpoint (or a dotted
             # bucket, which breaks TLS as a host name) takes it in the path.
             virtual_hosted_style_request=not endpoint and "." not in bucket,
-            client_options={
-                "allow_http": bool(endpoint and endpoint.startswith("http://")),
-                "connect_timeout": timedelta(seconds=10),
-                "timeout": timedelta(seconds=60),
-                "pool_max_idle_per_host": str(max(10, self.max_pool)),
-            },
+            client_options=client_options,
             retry_config={
                 "max_retries": c.max_attempts - 1,
                 "backoff": {
@@ -247,6 +265,26 @@ class AwsSession:
             },
             credential_provider=self._obstore_credentials,
         )
+
+    def ca_bundle(self) -> str | None:
+        """The PEM file of roots botocore verifies TLS with (``AWS_CA_BUNDLE``, or
+        ``ca_bundle`` in the profile), handed to the clients that do not read
+        botocore's settings (obstore, pyarrow): a private CA (a proxy, a
+        self-hosted store) is trusted by every one of them or by none."""
+        botocore_session = getattr(self.boto, "_session", None)
+        path = (
+            botocore_session.get_config_variable("ca_bundle")
+            if botocore_session is not None
+            else os.environ.get("AWS_CA_BUNDLE")
+        )
+        if not path:
+            return None
+        found = Path(path).expanduser()
+        if not os.access(found, os.R_OK) or not found.is_file():
+            raise ConfigurationError(
+                f"client '{self.client_name}': cannot read the CA bundle {path}"
+            )
+        return str(found)
 
     def _obstore_credentials(self) -> S3Credential:
         """The credentials obstore signs with: keys without a token never expire;

@@ -33,10 +33,18 @@ PROJECTS = {
     "mason-core": REPO,
     "mason-local": REPO / "plugins" / "mason-local",
     "mason-operators-table": REPO / "plugins" / "mason-operators-table",
+    "mason-airflow": REPO / "plugins" / "mason-airflow",
     "mason-acme": ACME,
 }
 #: import names of every plugin Mason has or will have; the core must name none.
-PLUGIN_MODULES = ("mason_local", "mason_aws", "mason_spark", "mason_operators_table", "mason_acme")
+PLUGIN_MODULES = (
+    "mason_local",
+    "mason_aws",
+    "mason_spark",
+    "mason_operators_table",
+    "mason_airflow",
+    "mason_acme",
+)
 
 ACME_TOKEN = "acme-token-7f3c9e1b-do-not-print"
 
@@ -127,7 +135,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory, wheelhouse: dict[str, Path]) -> Venv:
-    """A brand-new virtualenv holding the four wheels and their PyPI dependencies."""
+    """A brand-new virtualenv holding the wheels and their PyPI dependencies."""
     env = Venv(tmp_path_factory.mktemp("venv") / "env")
     check(run([sys.executable, "-m", "venv", env.root]))
     wheels = [str(w) for w in wheelhouse.values()]
@@ -195,6 +203,7 @@ def test_plugin_wheels_declare_mason_entry_points(wheelhouse: dict[str, Path]) -
     expected = {
         "mason-local": "local = mason_local.plugin",
         "mason-operators-table": "operators-table = mason_operators_table.plugin",
+        "mason-airflow": "airflow = mason_airflow.plugin",
         "mason-acme": "acme = mason_acme.plugin",
     }
     for dist, line in expected.items():
@@ -227,9 +236,11 @@ def test_plugins_lists_every_installed_distribution(venv: Venv, tmp_path: Path) 
     assert acme["status"] == "ok"
     assert acme["clients"] == ["acme"]
     assert sorted(acme["operators"]) == ["acme catalog", "acme describe"]
-    for name in ("local", "operators-table"):
+    for name in ("local", "operators-table", "airflow"):
         assert plugins[name]["status"] == "ok", plugins[name]
         assert plugins[name]["version"] == "0.2.0"
+    # mason-airflow without its [airflow] extra: the scheduler client needs only httpx
+    assert plugins["airflow"]["clients"] == ["airflow"]
     served = {(c["client"], c["engine"]): c["verbs"] for c in data["Clients"]}
     verbs = served[("acme", "metastore")]
     assert "list_databases" in verbs and "get_table" in verbs

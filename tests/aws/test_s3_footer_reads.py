@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mason_aws.s3.readers import obstore_addressable, suffix_reader
+from mason_aws.s3.readers import obstore_addressable, read_bytes
 
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
-from tests.aws.conftest import SECRET_KEY, put_parquet
+from tests.aws.conftest import SECRET_KEY, put_parquet, put_text
 from tests.aws.faults import FaultProxy, Request, s3_error
 
 #: keys S3 accepts, with the object obstore would read instead if it were asked.
@@ -52,9 +52,15 @@ def test_every_key_is_read_from_its_own_object(storage_factory: Any, s3: Any, bu
         s3.put_object(Bucket=bucket, Key=key, Body=b"padding-" + key.encode())
     for key in keys:
         n = len(key.encode())
-        assert suffix_reader(aws, bucket, key)(n) == key.encode(), key
+        assert read_bytes(aws, bucket, key, last=n) == key.encode(), key
         # a suffix longer than the object is the whole object, as S3 answers it
-        assert suffix_reader(aws, bucket, key)(10_000) == b"padding-" + key.encode(), key
+        assert read_bytes(aws, bucket, key, last=10_000) == b"padding-" + key.encode(), key
+        # and the first bytes (CSV and JSON lines samples) from the same object
+        assert read_bytes(aws, bucket, key, first=8 + n) == b"padding-" + key.encode(), key
+        assert read_bytes(aws, bucket, key, first=3) == b"pad", key
+    assert read_bytes(aws, bucket, PLAIN[0], first=0) == b""
+    with pytest.raises(ValueError):
+        read_bytes(aws, bucket, PLAIN[0])
 
 
 def test_inference_counts_objects_under_awkward_keys(
@@ -67,6 +73,20 @@ def test_inference_counts_objects_under_awkward_keys(
     assert (inferred.skipped_files, inferred.warnings) == ([], [])
     assert table.file_count == 4
     assert table.properties["record_count"] == "8"
+
+
+def test_text_samples_under_awkward_keys(storage_factory: Any, s3: Any, bucket: str) -> None:
+    for key in ("c/a.csv", "c/é b.csv", "c/x//y.csv"):
+        put_text(s3, bucket, key, "id,name\n1,x\n2,y\n" + "3,z\n" * 600)
+    inferred = storage_factory("s3", "storage", sample_bytes=1024).infer_table(
+        f"s3://{bucket}/c/", "db"
+    )
+    assert (inferred.skipped_files, inferred.warnings) == ([], [])
+    assert inferred.table.file_count == 3
+    assert [(c.name, c.type) for c in inferred.table.table_schema.columns] == [
+        ("id", "int64"),
+        ("name", "string"),
+    ]
 
 
 def _ranged_get(key: str) -> Any:
@@ -104,7 +124,7 @@ def test_footer_read_failures_are_one_line_mason_errors(
     answer = s3_error(status, code, f"the {SECRET_KEY} must never show")
     failing = fault_proxy.fault(_ranged_get("f/a.parquet"), answer, times=None)
     with failing, pytest.raises(error) as raised:
-        suffix_reader(aws, bucket, "f/a.parquet")(100)
+        read_bytes(aws, bucket, "f/a.parquet", last=100)
     text = str(raised.value)
     assert text.startswith(words.format(uri=f"s3://{bucket}/f/a.parquet")), text
     assert "\n" not in text
@@ -120,11 +140,11 @@ def test_footer_reads_retry_transient_errors(
     ).aws
     busy = s3_error(503, "SlowDown", "Please reduce your request rate.")
     with fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=2) as slow_down:
-        assert suffix_reader(aws, bucket, "r/a.parquet")(4) == b"PAR1"
+        assert read_bytes(aws, bucket, "r/a.parquet", last=4) == b"PAR1"
     assert (slow_down.seen, slow_down.answered) == (3, 2)
     failing = fault_proxy.fault(_ranged_get("r/a.parquet"), busy, times=None)
     with failing as slow_down, pytest.raises(MasonRuntimeError) as raised:
-        suffix_reader(aws, bucket, "r/a.parquet")(4)
+        read_bytes(aws, bucket, "r/a.parquet", last=4)
     assert str(raised.value).startswith(
         f"s3: throttled on s3://{bucket}/r/a.parquet after 3 attempts (SlowDown: Please reduce"
     ), str(raised.value)
@@ -230,7 +250,7 @@ def test_a_private_ca_in_aws_ca_bundle_is_trusted_by_footer_reads_too(
             "s3", "storage", endpoint_url=proxy.url, retry_backoff_seconds=0.01
         ).aws
         with pytest.raises(MasonRuntimeError) as refused:  # the system roots lack the CA
-            suffix_reader(untrusted, bucket, "tls/a.parquet")(4)
+            read_bytes(untrusted, bucket, "tls/a.parquet", last=4)
         assert str(refused.value) == (
             f"s3: s3://{bucket}/tls/a.parquet failed after 8 attempts "
             "(HTTP error: error sending request: InvalidCertificate(UnknownIssuer))"

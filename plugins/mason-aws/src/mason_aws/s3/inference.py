@@ -42,7 +42,7 @@ def infer_s3(
         size = file.size_bytes or 0
         if file.format == "parquet":
             return read_parquet_schema(storage.aws, loc.bucket, key, size)
-        data = read_sample(storage.aws.s3fs, f"{loc.bucket}/{key}", size, sample)
+        data = read_sample(storage.aws, loc.bucket, key, size, sample)
         return sample_schema(file.format or "", file.location, data, size)
 
     return infer_table(

@@ -159,6 +159,26 @@ def test_a_bucket_elsewhere_is_signed_for_its_own_region(storage_factory: Any, s
     assert aws._bucket_region("mason-eu") == "eu-west-1"
 
 
+def test_a_bucket_region_nobody_names_is_the_configured_one(
+    storage_factory: Any, s3: Any, fault_proxy: FaultProxy
+) -> None:
+    s3.create_bucket(
+        Bucket="mason-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    aws = storage_factory(
+        "s3", "storage", aws_region="ap-south-1", endpoint_url=fault_proxy.url, max_attempts=1
+    ).aws
+
+    def head_bucket(request: Request) -> bool:
+        return request.method == "HEAD" and request.path.rstrip("/") == "/mason-eu"
+
+    with fault_proxy.fault(head_bucket, s3_error(403, "AccessDenied", "no"), times=None) as seen:
+        assert aws._bucket_region("mason-eu") == "ap-south-1"
+    assert seen.answered == 1
+    assert aws._bucket_region("mason-missing") == "ap-south-1"  # 404, no region header
+    assert aws._bucket_region("mason-eu") == "eu-west-1"
+
+
 def test_temporary_credentials_are_asked_for_again(storage_factory: Any) -> None:
     static = storage_factory("s3", "storage").aws._obstore_credentials()
     assert static["expires_at"] is None

@@ -302,11 +302,17 @@ class AwsSession:
 
     def _bucket_region(self, bucket: str) -> str:
         """The region ``bucket`` lives in (boto3 follows AWS's redirects; obstore
-        signs for the region it is given, so it is asked once)."""
-        from mason_aws.errors import aws_errors
+        signs for the region it is given, so it is asked once). AWS names it on a
+        refused ``HeadBucket`` too; when nothing names it, the configured region
+        is used and a wrong one shows in the reads' errors."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
-        with aws_errors(self.client_name, f"s3://{bucket}"):
+        try:
             answer = self.client("s3").head_bucket(Bucket=bucket)
+        except ClientError as exc:
+            answer = exc.response
+        except BotoCoreError:
+            return self.region
         headers = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         return str(headers.get("x-amz-bucket-region") or self.region)
 

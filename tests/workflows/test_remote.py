@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from mason_core.errors import MasonRuntimeError
+from mason_core.home import MasonHome
 from mason_core.models import DagRun, DagRunStep
 from mason_core.secrets import remember
-from mason_core.workflows.records import RunRecord, StepRecord
-from mason_core.workflows.remote import apply_dag_run
+from mason_core.workflows.records import RunRecord, RunStore, StepRecord
+from mason_core.workflows.remote import apply_dag_run, follow_run
+from mason_core.workflows.runner import RunOptions
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -76,3 +83,37 @@ def test_a_finished_run_ends_the_record_with_outputs_and_scrubbed_errors() -> No
     assert rec.step("a").duration_seconds == 5.0
     assert rec.step("b").error == "bad password REDACTED"
     assert rec.errors == ["b: bad password REDACTED"]
+
+
+class _Unreachable:
+    """A scheduler that answers once, then cannot be reached (Airflow's API
+    going away while ``mason wf -r`` follows a run)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def get_dag_run(self, dag_name: str, run_id: str) -> DagRun:
+        self.calls += 1
+        if self.calls > 1:
+            raise MasonRuntimeError("airflow: cannot reach http://127.0.0.1:9/api/v2")
+        return DagRun(
+            dag_name=dag_name,
+            run_id=run_id,
+            status="running",
+            steps=[DagRunStep(id="a", status="running", attempts=1, started_at=T0)],
+        )
+
+
+def test_losing_the_scheduler_while_following_says_the_run_goes_on(tmp_path: Path) -> None:
+    store = RunStore(MasonHome(tmp_path))
+    rec = record()
+    store.save(rec)
+    scheduler: Any = _Unreachable()
+    with pytest.raises(MasonRuntimeError) as lost:
+        follow_run(scheduler, rec, store, RunOptions(sleep=lambda _: None))
+    assert str(lost.value) == (
+        "airflow: cannot reach http://127.0.0.1:9/api/v2; run r1 goes on in scheduler "
+        "'airflow': `mason wf status r1` follows it up"
+    )
+    kept = store.load("r1")  # what was seen before is kept, still triggered
+    assert kept.status == "triggered" and kept.step("a").status == "running"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mason_core.engines import SchedulerEngine
+from mason_core.errors import MasonError
 from mason_core.models import DagRun
 from mason_core.secrets import scrub
 from mason_core.workflows.records import RunRecord, RunStore, StepRecord
@@ -60,7 +61,15 @@ def follow_run(
     """Poll the scheduler until the run ends, saving the record as it changes."""
     assert record.scheduler_run_id is not None
     while True:
-        run = scheduler.get_dag_run(record.dag_name, record.scheduler_run_id)
+        try:
+            run = scheduler.get_dag_run(record.dag_name, record.scheduler_run_id)
+        except MasonError as exc:
+            # losing sight of the run does not stop it: say where it goes on
+            exc.message = (
+                f"{exc.message}; run {record.run_id} goes on in scheduler "
+                f"'{record.scheduler}': `mason wf status {record.run_id}` follows it up"
+            )
+            raise
         changed = apply_dag_run(record, run)
         if options.listener is not None:
             for step in changed:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mason_core.errors import MasonRuntimeError, NotFoundError
 from mason_core.home import atomic_write_text, read_json_model
 from mason_core.models.job import ExecutedJob, JobOutcome, JobStatus
-from mason_core.processes import orphaned, this_host
+from mason_core.processes import orphaned, process_started, this_host
 
 _JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 RECORD_FILE = "record.json"
@@ -69,6 +69,9 @@ class JobRecord(BaseModel):
     #: the process running the job (the one that submitted it, while it waits).
     host: str = Field(default_factory=this_host)
     pid: int | None = Field(default_factory=os.getpid)
+    #: when ``pid`` started (see :func:`mason_core.processes.process_started`):
+    #: tells a reused pid from the job's process; unknown in older records.
+    pid_started: int | None = None
     #: the job goes on without the submitting process; it is followed by polling.
     detached: bool = False
     handle: dict[str, Any] = Field(default_factory=dict)
@@ -78,7 +81,11 @@ class JobRecord(BaseModel):
     def settle_if_orphaned(self) -> JobRecord:
         """An attached job still unfinished whose process (on this host) is gone
         was killed: it reads as ``interrupted`` (the file is left as it is)."""
-        if self.status.finished or self.detached or not orphaned(self.host, self.pid):
+        if (
+            self.status.finished
+            or self.detached
+            or not orphaned(self.host, self.pid, self.pid_started)
+        ):
             return self
         self.status = JobStatus.INTERRUPTED
         self.error = f"the process running it (pid {self.pid}) ended before it finished"
@@ -131,6 +138,7 @@ class JobStore:
             submitted_at=now,
             started_at=now,
             output=output,
+            pid_started=process_started(os.getpid()),
         )
         return record
 

@@ -145,3 +145,30 @@ def test_a_lock_left_by_a_dead_process_here_is_taken_over(
     s3.put_object(Bucket=bucket, Key="exports/.mason-lock-out", Body=json.dumps(record).encode())
     storage.save(str(parquet_folder(tmp_path)), f"s3://{bucket}/exports/out/")
     assert sorted(everything(s3, bucket)) == ["exports/out/part-00000.parquet"]
+
+
+def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(
+    storage: Any,
+    s3: Any,  # noqa: F811
+    bucket: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The holder died and the system gave its pid to another process: the pid
+    is alive, but it started at another time than the lock says."""
+    from mason.sdk.jobs import process_started
+
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        started = process_started(other.pid)
+        assert started is not None
+        lock = {"host": socket.gethostname(), "pid": other.pid, "since": 0}
+        key = "exports/.mason-lock-out"
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps({**lock, "started": started}))
+        with pytest.raises(OutputBusyError, match=f"pid {other.pid}"):  # its own: held
+            storage.save(str(parquet_folder(tmp_path)), f"s3://{bucket}/exports/out/")
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps({**lock, "started": started - 1}))
+        storage.save(str(parquet_folder(tmp_path, "again")), f"s3://{bucket}/exports/out/")
+    finally:
+        other.kill()
+        other.wait()
+    assert sorted(everything(s3, bucket)) == ["exports/out/part-00000.parquet"]

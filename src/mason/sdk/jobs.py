@@ -6,11 +6,22 @@ the client declares, records the job and calls the client's ``submit`` (and
 ``poll`` for a job that goes on elsewhere). A client reads and writes
 :class:`JobRecord` fields there: ``handle`` (what it needs to poll or cancel),
 ``metrics``, and times its engine knows better. :func:`process_alive` tells a
-driver process that still runs from one that ended.
+driver process that still runs from one that ended; keep
+:func:`process_started` beside a pid you record, and :func:`same_process`
+also tells it from a newer process the system gave the same pid.
 """
 
 from mason_core.jobrecords import JobRecord, JobStore, new_job_id
 from mason_core.models.job import JobOutcome, JobStatus
-from mason_core.processes import process_alive
+from mason_core.processes import process_alive, process_started, same_process
 
-__all__ = ["JobOutcome", "JobRecord", "JobStatus", "JobStore", "new_job_id", "process_alive"]
+__all__ = [
+    "JobOutcome",
+    "JobRecord",
+    "JobStatus",
+    "JobStore",
+    "new_job_id",
+    "process_alive",
+    "process_started",
+    "same_process",
+]

@@ -83,12 +83,15 @@ class RunRecord(BaseModel):
     #: where the run executes, so a reader can tell a live run from an orphan.
     host: str = Field(default_factory=this_host)
     pid: int = Field(default_factory=os.getpid)
+    #: when ``pid`` started (tells a reused pid from the run's process); unknown
+    #: in older records.
+    pid_started: int | None = None
 
     def settle_if_orphaned(self) -> RunRecord:
         """A record still ``running`` whose process (on this host) is gone was
         killed mid-run: report it as ``interrupted`` (``--resume`` reruns every
         step that did not succeed) instead of running forever."""
-        if self.status != "running" or not orphaned(self.host, self.pid):
+        if self.status != "running" or not orphaned(self.host, self.pid, self.pid_started):
             return self
         self.status = "interrupted"
         self.errors.append(f"the process running it (pid {self.pid}) ended before it finished")

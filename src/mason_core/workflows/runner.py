@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mason_core.errors import MasonError, MasonUsageError
+from mason_core.processes import process_started
 from mason_core.response import Response
 from mason_core.secrets import scrub
 from mason_core.workflows.definition import (
@@ -126,6 +127,7 @@ class WorkflowRunner:
             config_id=plan.config.id,
             parallel=self.parallel,
             resumed_from=resume.run_id if resume else None,
+            pid_started=process_started(os.getpid()),
             steps=[
                 StepRecord(
                     id=s.id,

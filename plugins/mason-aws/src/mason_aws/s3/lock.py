@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from mason.sdk.jobs import process_started, same_process
 from mason.sdk.outputs import LOCK_PREFIX, OutputBusyError
 from mason_aws.errors import aws_errors, is_code
 from mason_aws.s3.paths import S3Location
@@ -31,16 +32,6 @@ from mason_aws.s3.paths import S3Location
 def lock_location(target: S3Location) -> S3Location:
     parent, _, name = target.prefix.rstrip("/").rpartition("/")
     return S3Location(target.bucket, f"{parent + '/' if parent else ''}{LOCK_PREFIX}{name}")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _acquire(s3: Any, client: str, lock: S3Location, body: bytes) -> str | None:
@@ -64,12 +55,21 @@ def _holder(s3: Any, lock: S3Location) -> tuple[dict[str, Any], str] | None:
     return (record if isinstance(record, dict) else {}), str(answer.get("ETag", ""))
 
 
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
 @contextmanager
 def s3_output_lock(s3: Any, client: str, target: S3Location) -> Iterator[None]:
     """Hold the lock of the output ``target`` for the block, or fail at once
     with :class:`OutputBusyError` naming its holder."""
     lock = lock_location(target)
-    me = {"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
+    me = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": process_started(os.getpid()),
+        "since": time.time(),
+    }
     body = json.dumps(me).encode("utf-8")
     etag = _acquire(s3, client, lock, body)
     if etag is None:
@@ -79,7 +79,7 @@ def s3_output_lock(s3: Any, client: str, target: S3Location) -> Iterator[None]:
             held is not None
             and record.get("host") == me["host"]
             and isinstance(record.get("pid"), int)
-            and not _pid_alive(record["pid"])
+            and not same_process(record["pid"], _int_or_none(record.get("started")))
         )
         if stale and held is not None:
             with suppress(Exception):

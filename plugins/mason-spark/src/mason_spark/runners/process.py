@@ -22,7 +22,14 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from mason.sdk.errors import MasonRuntimeError
-from mason.sdk.jobs import JobOutcome, JobRecord, JobStatus, JobStore, process_alive
+from mason.sdk.jobs import (
+    JobOutcome,
+    JobRecord,
+    JobStatus,
+    JobStore,
+    process_started,
+    same_process,
+)
 from mason_spark.jobfiles import JobFiles, take_result
 
 
@@ -58,6 +65,7 @@ def launch(
         except OSError as exc:
             raise MasonRuntimeError(f"cannot start {command[0]}: {exc}") from exc
     record.handle["driver_pid"] = process.pid
+    record.handle["driver_started"] = process_started(process.pid)
     record.status = JobStatus.RUNNING
     record.started_at = datetime.now(timezone.utc)
     record.detached = True
@@ -65,13 +73,13 @@ def launch(
     return process
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, started: int | None) -> bool:
     with contextlib.suppress(ChildProcessError):
         # our own child: reap it if it has ended, so it is not a zombie
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done == pid:
             return False
-    return process_alive(pid)
+    return same_process(pid, started)
 
 
 def _last_write(path: Path, floor: datetime | None) -> datetime:
@@ -105,7 +113,12 @@ def refresh_from_child(
         if result.status != "running":
             return outcome
     pid = record.handle.get("driver_pid")
-    if exit_code is None and isinstance(pid, int) and _alive(pid):
+    started = record.handle.get("driver_started")
+    if (
+        exit_code is None
+        and isinstance(pid, int)
+        and _alive(pid, started if isinstance(started, int) else None)
+    ):
         record.status = JobStatus.RUNNING
         return None
     record.status = JobStatus.FAILED

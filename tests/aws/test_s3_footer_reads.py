@@ -16,7 +16,7 @@ import pytest
 from mason_aws.s3.readers import obstore_addressable, read_bytes
 
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
-from tests.aws.conftest import SECRET_KEY, put_parquet, put_text
+from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, put_parquet, put_text
 from tests.aws.faults import FaultProxy, Request, s3_error
 
 #: keys S3 accepts, with the object obstore would read instead if it were asked.
@@ -249,7 +249,7 @@ def _private_ca(folder: Path) -> tuple[Path, ssl.SSLContext]:
     return bundle, context
 
 
-def test_a_private_ca_in_aws_ca_bundle_is_trusted_by_footer_reads_too(
+def test_a_private_ca_botocore_is_told_of_is_trusted_by_every_reader(
     storage_factory: Any,
     s3: Any,
     bucket: str,
@@ -275,17 +275,28 @@ def test_a_private_ca_in_aws_ca_bundle_is_trusted_by_footer_reads_too(
             f"s3: s3://{bucket}/tls/a.parquet failed after 8 attempts "
             "(HTTP error: error sending request: InvalidCertificate(UnknownIssuer))"
         )
-        monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
-        storage = storage_factory("s3", "storage", endpoint_url=proxy.url)
+        # the bundle named in a profile, as `aws configure set ca_bundle` writes it:
+        # botocore reads it there, the other readers are handed it by Mason
+        profiles = tmp_path / "aws-config"
+        profiles.write_text(
+            f"[profile private-ca]\nca_bundle = {bundle}\naws_access_key_id = {ACCESS_KEY}\n"
+            f"aws_secret_access_key = {SECRET_KEY}\n"
+        )
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(profiles))
+        monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)  # it would outrank the profile
+        storage = storage_factory("s3", "storage", endpoint_url=proxy.url, profile="private-ca")
         inferred = storage.infer_table(f"s3://{bucket}/tls/", "db")
-        # pyarrow (DuckDB's reads over S3 in mason-local) is handed the same roots
+        # pyarrow (DuckDB's reads over S3 in mason-local) and s3fs (compressed
+        # samples, ranged opens) trust the same roots
         arrow = storage.aws.arrow_s3().get_file_info(f"{bucket}/tls/a.parquet")
+        head = storage.aws.s3fs.cat_file(f"{bucket}/tls/a.parquet", start=0, end=4)
     finally:
         proxy.stop()
     assert (inferred.skipped_files, inferred.warnings) == ([], [])
     assert inferred.table.file_count == 2
     assert inferred.table.properties["record_count"] == "6"
     assert arrow.size == s3.head_object(Bucket=bucket, Key="tls/a.parquet")["ContentLength"]
+    assert head == b"PAR1"
 
 
 def test_an_unreadable_ca_bundle_is_a_configuration_error(

@@ -319,12 +319,16 @@ class AwsSession:
     def _new_s3fs(self, creds: ResolvedCredentials) -> S3FileSystem:
         from s3fs import S3FileSystem
 
+        client_kwargs: dict[str, Any] = {"region_name": self.region}
+        bundle = self.ca_bundle()
+        if bundle is not None:  # s3fs reads the environment's, not a profile's
+            client_kwargs["verify"] = bundle
         return S3FileSystem(
             key=creds.access_key,
             secret=creds.secret_key,
             token=creds.token,
             endpoint_url=self.endpoint("s3"),
-            client_kwargs={"region_name": self.region},
+            client_kwargs=client_kwargs,
             config_kwargs={
                 "retries": {
                     "mode": self.config.retry_mode,

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 import mason
+from tests.recording import RecordingProgress
+
+__all__ = ["RecordingProgress"]
 
 
 @dataclass
@@ -22,26 +25,6 @@ class Files:
     #: every row as the merge should see it: missing columns are absent keys.
     rows: list[dict[str, Any]]
     columns: set[str] = field(default_factory=set)
-
-
-@dataclass
-class RecordingProgress:
-    """A :class:`mason_core.progress.Progress` that remembers every call."""
-
-    starts: list[tuple[str, int, int]] = field(default_factory=list)
-    files: int = 0
-    bytes_done: int = 0
-    finished: int = 0
-
-    def start(self, description: str, total_files: int, total_bytes: int) -> None:
-        self.starts.append((description, total_files, total_bytes))
-
-    def advance(self, files: int = 0, bytes_done: int = 0) -> None:
-        self.files += files
-        self.bytes_done += bytes_done
-
-    def finish(self) -> None:
-        self.finished += 1
 
 
 @pytest.fixture

@@ -27,6 +27,14 @@ def test_merge_shows_files_progress_on_a_terminal(tmp_path: Path, mixed_files: F
     assert (tmp_path / "out").is_dir()
 
 
+def test_infer_shows_files_progress_on_a_terminal(mixed_files: Files) -> None:
+    params = f"storage_path:{mixed_files.path},database_name:shown"
+    code, screen = run_in_pty(["op", "table", "infer", "-p", params, "--output", "table"])
+    assert code == 0, screen
+    assert "reading the schemas under" in screen
+    assert re.search(r"\d+/\d+ files", screen), screen
+
+
 def test_json_output_stays_quiet_on_a_terminal(tmp_path: Path, mixed_files: Files) -> None:
     params = f"input_path:{mixed_files.path},output_path:{tmp_path / 'out'}"
     code, screen = run_in_pty(["op", "table", "merge", "-p", params, "--output", "json"])

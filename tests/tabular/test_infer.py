@@ -10,6 +10,7 @@ from mason_core.errors import MasonRuntimeError
 from mason_core.models import InferredTable
 from mason_core.tabular.infer import DataFile, infer_table, map_concurrently, one_line
 from mason_core.tabular.schema import FileSchema
+from tests.recording import RecordingProgress
 
 
 def _file(folder: str, name: str, fmt: str | None = "parquet") -> DataFile:
@@ -93,3 +94,39 @@ def test_map_concurrently_keeps_order() -> None:
     assert map_concurrently(lambda i: i * 2, items, workers=8) == [i * 2 for i in items]
     assert map_concurrently(lambda i: i, items, workers=8, per_task=200) == items
     assert one_line(ValueError()) == "ValueError"
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_progress_counts_every_file_read_in_few_updates(workers: int) -> None:
+    files = [_file(f"d={i % 7}", f"p{i}.parquet") for i in range(1000)]
+    files.append(_file("d=1", "broken.parquet"))  # unreadable files count too
+    progress = RecordingProgress()
+    inferred = infer_table(
+        files,
+        _reader({}),
+        database="db",
+        name="t",
+        location="mem://t/",
+        workers=workers,
+        progress=progress,
+    )
+    assert inferred.table.file_count == 1000
+    assert progress.starts == [("reading the schemas under mem://t/", 1001, 0)]
+    assert progress.files == 1001
+    assert 1 <= progress.advances <= 101  # per run of files, never per file
+    assert progress.finished == 1
+
+
+def test_progress_is_finished_when_inference_fails() -> None:
+    progress = RecordingProgress()
+    with pytest.raises(MasonRuntimeError):
+        infer_table(
+            [_file("", "broken.parquet")],
+            _reader({}),
+            database="db",
+            name="t",
+            location="mem://t/",
+            workers=1,
+            progress=progress,
+        )
+    assert (progress.files, progress.finished) == (1, 1)

@@ -11,13 +11,14 @@ a client lists its files and reads one; everything else happens here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from mason_core.errors import MasonRuntimeError
 from mason_core.models import Column, InferredTable, Partition, Schema, Table
+from mason_core.progress import NO_PROGRESS, Progress
 from mason_core.tabular.formats import TABLE_FORMATS
 from mason_core.tabular.partitions import dominant_layout, partition_type, partition_values
 from mason_core.tabular.schema import FileSchema, unify_schemas
@@ -67,17 +68,23 @@ def infer_table(
     location: str,
     workers: int,
     files_per_task: int = 1,
+    progress: Progress = NO_PROGRESS,
 ) -> InferredTable:
     """The table ``files`` (everything listed at ``location``) make up.
 
     ``read`` gives one file's schema; it runs on up to ``workers`` threads,
     each taking at least ``files_per_task`` files at a time (local footers are
-    cheaper than a thread's hand-off; remote reads are not).
+    cheaper than a thread's hand-off; remote reads are not). ``progress``
+    counts the files read (the engine's ``context.progress``).
     """
     report = InferenceReport()
     candidates = _by_format(files, report)
     candidates, keys = _by_layout(candidates, report)
-    schemas = _read_schemas(candidates, read, workers, files_per_task, report)
+    progress.start(f"reading the schemas under {location}", len(candidates), 0)
+    try:
+        schemas = _read_schemas(candidates, read, workers, files_per_task, report, progress)
+    finally:
+        progress.finish()
     if not schemas:
         raise MasonRuntimeError(f"no readable data files under {location}: {report.warnings[-1]}")
     fmt = schemas[0].format
@@ -158,6 +165,7 @@ def _read_schemas(
     workers: int,
     files_per_task: int,
     report: InferenceReport,
+    progress: Progress,
 ) -> list[FileSchema]:
     def one(candidate: DataFile) -> FileSchema | Exception:
         try:
@@ -165,7 +173,10 @@ def _read_schemas(
         except Exception as exc:  # one bad file is reported, never fatal
             return exc
 
-    results = map_concurrently(one, candidates, workers, files_per_task)
+    def done(count: int) -> None:
+        progress.advance(files=count)
+
+    results = map_concurrently(one, candidates, workers, files_per_task, done)
     failures = [
         (c, r) for c, r in zip(candidates, results, strict=True) if isinstance(r, Exception)
     ]
@@ -178,18 +189,36 @@ def _read_schemas(
 
 
 def map_concurrently(
-    func: Callable[[_T], _R], items: Sequence[_T], workers: int, per_task: int = 1
+    func: Callable[[_T], _R],
+    items: Sequence[_T],
+    workers: int,
+    per_task: int = 1,
+    done: Callable[[int], None] | None = None,
 ) -> list[_R]:
     """``func`` over ``items`` in order, on up to ``workers`` threads, each task
-    taking a run of at least ``per_task`` items."""
+    taking a run of at least ``per_task`` items. ``done(n)`` is called on this
+    thread as each run of ``n`` results is collected (a hundred or so runs in
+    all), so a progress display needs no locking and costs nothing per item."""
     workers = max(1, min(workers, len(items) // max(1, per_task)))
-    if workers == 1:
-        return [func(item) for item in items]
-    size = -(-len(items) // (workers * 4))
+    size = max(1, -(-len(items) // (workers * 4 if workers > 1 else 100)))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+
+    def run(chunk: Sequence[_T]) -> list[_R]:
+        return [func(item) for item in chunk]
+
+    if workers == 1:
+        return _collect(map(run, chunks), done)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mason-infer") as pool:
-        done = pool.map(lambda chunk: [func(item) for item in chunk], chunks)
-        return [result for chunk in done for result in chunk]
+        return _collect(pool.map(run, chunks), done)
+
+
+def _collect(parts: Iterable[list[_R]], done: Callable[[int], None] | None) -> list[_R]:
+    results: list[_R] = []
+    for part in parts:
+        results.extend(part)
+        if done is not None:
+            done(len(part))
+    return results
 
 
 def one_line(exc: Exception) -> str:

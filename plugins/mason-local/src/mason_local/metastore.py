@@ -72,5 +72,7 @@ class LocalMetastore(MetastoreEngine):
         if not current.location:
             raise MasonRuntimeError(f"table '{database_name}.{table_name}' has no location")
         location = resolve_local(current.location, self.config.root)
-        inferred = infer_location(location, database_name, table_name, self.config)
+        inferred = infer_location(
+            location, database_name, table_name, self.config, self.context.progress
+        )
         return self.catalog.create_table(inferred.table, replace=True)

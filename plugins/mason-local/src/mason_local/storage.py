@@ -82,7 +82,9 @@ class LocalStorage(StorageEngine):
     ) -> InferredTable:
         from mason_local.inference import infer_location
 
-        return infer_location(self._existing(path), database_name, table_name, self.config)
+        return infer_location(
+            self._existing(path), database_name, table_name, self.config, self.context.progress
+        )
 
     # -- writing ----------------------------------------------------------------------
 

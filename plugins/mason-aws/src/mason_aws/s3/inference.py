@@ -52,6 +52,7 @@ def infer_s3(
         name=table_name or _default_name(loc, single),
         location=loc.uri if single else f"s3://{loc.bucket}/{loc.prefix}",
         workers=storage.config.infer_workers,
+        progress=storage.context.progress,
     )
 
 

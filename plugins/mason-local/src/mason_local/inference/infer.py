@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mason.sdk.errors import NotFoundError
 from mason.sdk.models import InferredTable
+from mason.sdk.progress import NO_PROGRESS, Progress
 from mason.sdk.tabular import DataFile, infer_table
 from mason_local.config import LocalClientConfig
 from mason_local.inference.files import detect_format, read_schema
@@ -26,7 +27,11 @@ def default_table_name(location: Path) -> str:
 
 
 def infer_location(
-    location: Path, database_name: str, table_name: str | None, config: LocalClientConfig
+    location: Path,
+    database_name: str,
+    table_name: str | None,
+    config: LocalClientConfig,
+    progress: Progress = NO_PROGRESS,
 ) -> InferredTable:
     """The table the files at ``location`` (a file or folder) make up."""
     files = data_file_names(location, confinement_root(config.root))
@@ -56,4 +61,5 @@ def infer_location(
         location=str(location),
         workers=config.infer_workers,
         files_per_task=_MIN_FILES_PER_TASK,
+        progress=progress,
     )

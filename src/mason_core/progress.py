@@ -18,6 +18,9 @@ class Progress(Protocol):
 
 
 class _NoProgress:
+    def __repr__(self) -> str:
+        return "NO_PROGRESS"
+
     def start(self, description: str, total_files: int, total_bytes: int) -> None:
         return None
 

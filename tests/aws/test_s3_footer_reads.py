@@ -131,6 +131,50 @@ def test_footer_read_failures_are_one_line_mason_errors(
     assert SECRET_KEY not in text
 
 
+def test_aws_variables_obstore_reads_itself_do_not_outrank_the_configuration(
+    storage_factory: Any,
+    s3: Any,
+    bucket: str,
+    fault_proxy: FaultProxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """obstore reads AWS_* variables of its own, some of them above what it is
+    given; a configuration's endpoint, region and keys must win, as in botocore."""
+    put_parquet(s3, bucket, "e/a.parquet", {"id": [1]})
+    for name, value in {
+        "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9",  # a closed port
+        "AWS_SKIP_SIGNATURE": "true",
+        "AWS_REGION": "eu-west-3",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+        "AWS_ACCESS_KEY_ID": "AKIAFROMTHEENVIRONMENT",
+        "AWS_S3_EXPRESS": "true",
+        "AWS_REQUEST_PAYER": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    aws = storage_factory(
+        "s3",
+        "storage",
+        endpoint_url=fault_proxy.url,
+        aws_region="us-east-1",
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+    ).aws
+    sent: list[dict[str, str]] = []
+
+    def record(request: Request) -> bool:
+        if request.method == "GET" and request.path.endswith("/e/a.parquet"):
+            sent.append(request.headers)
+        return False
+
+    with fault_proxy.watch(record):
+        assert read_bytes(aws, bucket, "e/a.parquet", last=4) == b"PAR1"
+    assert len(sent) == 1  # through the configured endpoint
+    authorization = sent[0].get("authorization", "")
+    assert f"Credential={ACCESS_KEY}/" in authorization  # signed, with the configured key
+    assert "/us-east-1/s3/aws4_request" in authorization
+    assert "x-amz-request-payer" not in sent[0]
+
+
 def test_footer_reads_retry_transient_errors(
     storage_factory: Any, s3: Any, bucket: str, fault_proxy: FaultProxy
 ) -> None:

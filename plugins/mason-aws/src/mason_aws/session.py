@@ -37,7 +37,7 @@ from mason_aws.config import AwsClientConfig
 
 if TYPE_CHECKING:
     import boto3
-    from obstore.store import ClientConfig, S3Credential, S3Store
+    from obstore.store import ClientConfig, S3Config, S3Credential, S3Store
     from pyarrow.fs import S3FileSystem as ArrowS3FileSystem
     from s3fs import S3FileSystem
 
@@ -247,13 +247,25 @@ class AwsSession:
         bundle = self.ca_bundle()
         if bundle is not None:
             client_options["root_certificate"] = Path(bundle).read_bytes()
-        return S3Store(
-            bucket,
-            region=self.region if endpoint else self._bucket_region(bucket),
-            endpoint=endpoint,
+        # obstore reads AWS_* variables of its own on top of what it is given (some
+        # outranking it: AWS_ENDPOINT_URL_S3 over `endpoint`), so everything a GET
+        # depends on is stated here, as botocore resolves it, and nothing else
+        # applies: no unsigned requests, no S3 Express, no requester-pays.
+        pinned: S3Config = {
+            "region": self.region if endpoint else self._bucket_region(bucket),
             # AWS names a bucket in the host; an S3-compatible endpoint (or a dotted
             # bucket, which breaks TLS as a host name) takes it in the path.
-            virtual_hosted_style_request=not endpoint and "." not in bucket,
+            "virtual_hosted_style_request": not endpoint and "." not in bucket,
+            "skip_signature": False,
+            "s3_express": False,
+            "request_payer": False,
+        }
+        if endpoint:
+            pinned["endpoint"] = endpoint
+            pinned["aws_endpoint_url_s3"] = endpoint
+        return S3Store(
+            bucket,
+            config=pinned,
             client_options=client_options,
             retry_config={
                 "max_retries": c.max_attempts - 1,

@@ -27,6 +27,8 @@ MISADDRESSED = {
     "k/./dot.parquet": "k/dot.parquet",
     "k/../up.parquet": "up.parquet",
 }
+#: keys S3 accepts and obstore refuses to name (control characters).
+REFUSED = ["k/a\tb.parquet", "k/a\x01b.parquet", "k/a\x7fb.parquet"]
 PLAIN = [
     "k/plain.parquet",
     "k/a b.parquet",
@@ -36,18 +38,21 @@ PLAIN = [
     "k/x~y&z=1;,:@$!'()*.parquet",
     "k/.hidden",
     "k/..dots..",
+    "k/a%2Fb%00 lead,trail ",
+    'k/\u200b€<x>{y}[z]^|`"',
 ]
 
 
 def test_only_keys_obstore_names_exactly_go_through_it() -> None:
     assert all(obstore_addressable(key) for key in PLAIN)
     assert not any(obstore_addressable(key) for key in MISADDRESSED)
+    assert not any(obstore_addressable(key) for key in REFUSED)
     assert not obstore_addressable("")
 
 
 def test_every_key_is_read_from_its_own_object(storage_factory: Any, s3: Any, bucket: str) -> None:
     aws = storage_factory("s3", "storage").aws
-    keys = [*PLAIN, *MISADDRESSED, *MISADDRESSED.values()]
+    keys = [*PLAIN, *REFUSED, *MISADDRESSED, *MISADDRESSED.values()]
     for key in keys:  # each body ends with its own key, so a wrong object shows
         s3.put_object(Bucket=bucket, Key=key, Body=b"padding-" + key.encode())
     for key in keys:

@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 def obstore_addressable(key: str) -> bool:
     """Whether obstore reaches exactly ``key``. Its paths drop a leading or
     trailing ``/`` (so ``/a`` would read ``a``: another object) and refuse
-    empty, ``.`` and ``..`` segments, all of which S3 keys may hold."""
+    empty, ``.`` and ``..`` segments and control characters, all of which S3
+    keys may hold."""
     if not key or key.startswith("/") or key.endswith("/"):
+        return False
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in key):
         return False
     return all(part not in ("", ".", "..") for part in key.split("/"))
 

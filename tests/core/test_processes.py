@@ -14,6 +14,7 @@ import pytest
 from mason_core.jobrecords import JobStatus, JobStore
 from mason_core.processes import orphaned, process_started, same_process, this_host
 from mason_core.workflows.records import RunRecord
+from tests.workflows.test_remote import record as remote_run_record
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="process start times come from Linux's /proc"
@@ -87,17 +88,12 @@ def test_a_run_record_whose_pid_was_reused_reads_interrupted(
     assert started is not None
 
     def run(pid_started: int | None) -> RunRecord:
-        return RunRecord(
-            run_id="r1",
-            workflow="table infer_all",
-            namespace="table",
-            command="infer_all",
-            dag_name="table_infer_all",
-            status="running",
-            scheduler="local",
-            pid=other.pid,
-            pid_started=pid_started,
+        """A local run in progress, in ``other``'s name."""
+        running = remote_run_record().model_copy(
+            update={"status": "running", "scheduler": "local", "scheduler_run_id": None}
         )
+        running.pid, running.pid_started = other.pid, pid_started
+        return running
 
     assert run(started).settle_if_orphaned().status == "running"
     assert run(None).settle_if_orphaned().status == "running"  # older records: pid alone

@@ -182,6 +182,35 @@ def test_aws_variables_obstore_reads_itself_do_not_outrank_the_configuration(
     assert aws.arrow_s3().get_file_info(f"{bucket}/e/a.parquet").size > 0
 
 
+def test_an_sse_c_key_in_the_environment_sends_reads_through_boto3(
+    storage_factory: Any,
+    s3: Any,
+    bucket: str,
+    fault_proxy: FaultProxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """obstore would send AWS_SSE_CUSTOMER_KEY_BASE64 with every GET, and nothing
+    in a configuration can say otherwise: boto3 reads instead, as without it."""
+    put_parquet(s3, bucket, "c/a.parquet", {"id": [1]})
+    monkeypatch.setenv(
+        "AWS_SSE_CUSTOMER_KEY_BASE64", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE="
+    )
+    aws = storage_factory("s3", "storage", endpoint_url=fault_proxy.url).aws
+    assert aws.object_store(bucket) is None
+    sent: list[dict[str, str]] = []
+
+    def record(request: Request) -> bool:
+        if request.method == "GET" and request.path.endswith("/c/a.parquet"):
+            sent.append(request.headers)
+        return False
+
+    with fault_proxy.watch(record):
+        assert read_bytes(aws, bucket, "c/a.parquet", last=4) == b"PAR1"
+    assert len(sent) == 1
+    assert not any(name.startswith("x-amz-server-side-encryption") for name in sent[0])
+    assert "botocore" in sent[0].get("user-agent", "").lower()
+
+
 def test_footer_reads_retry_transient_errors(
     storage_factory: Any, s3: Any, bucket: str, fault_proxy: FaultProxy
 ) -> None:

@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     from mason_aws.roles import RoleAssumer
 
 
+#: variables obstore reads on its own, which change its GETs, and which the
+#: configuration has no value to override with: an SSE-C key would be sent
+#: with every read (botocore knows no such variable).
+_OBSTORE_ONLY_SETTINGS = ("AWS_SSE_CUSTOMER_KEY_BASE64",)
+
+
 @dataclass(frozen=True)
 class ResolvedCredentials:
     access_key: str
@@ -219,10 +225,14 @@ class AwsSession:
                 "TLS with a CA bundle (tls_ca_file_path); upgrade pyarrow"
             ) from None
 
-    def object_store(self, bucket: str) -> S3Store:
+    def object_store(self, bucket: str) -> S3Store | None:
         """An obstore store for ``bucket`` (built once per bucket): GETs signed and
         sent in Rust, outside the GIL. Keys it cannot name exactly are read through
-        boto3 instead (see :func:`mason_aws.s3.readers.obstore_addressable`)."""
+        boto3 instead (see :func:`mason_aws.s3.readers.obstore_addressable`), and
+        so is everything when the environment holds a setting of obstore's own
+        that cannot be overridden (``None``)."""
+        if any(os.environ.get(name) for name in _OBSTORE_ONLY_SETTINGS):
+            return None
         with self._lock:
             store = self._stores.get(bucket)
         if store is None:

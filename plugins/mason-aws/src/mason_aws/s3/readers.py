@@ -44,12 +44,13 @@ def read_bytes(
     if first == 0 or last == 0:
         return b""
     resource = f"s3://{bucket}/{key}"
-    if obstore_addressable(key):
+    store = aws.object_store(bucket) if obstore_addressable(key) else None
+    if store is not None:
         import obstore
 
         options: GetOptions = {"range": {"suffix": last} if last else (0, first or 0)}
         try:
-            found = obstore.get(aws.object_store(bucket), key, options=options)
+            found = obstore.get(store, key, options=options)
             return bytes(found.bytes())
         except Exception as exc:
             raise translate_obstore(exc, aws.client_name, resource) from None

@@ -136,6 +136,22 @@ def test_footer_read_failures_are_one_line_mason_errors(
     assert SECRET_KEY not in text
 
 
+def _headers_of_one_read(aws: Any, bucket: str, key: str, proxy: FaultProxy) -> dict[str, str]:
+    """Read ``key``'s last four bytes (its magic) through ``proxy`` and return the
+    headers of the one GET that reached it."""
+    sent: list[dict[str, str]] = []
+
+    def record(request: Request) -> bool:
+        if request.method == "GET" and request.path.endswith(f"/{key}"):
+            sent.append(request.headers)
+        return False
+
+    with proxy.watch(record):
+        assert read_bytes(aws, bucket, key, last=4) == b"PAR1"
+    assert len(sent) == 1  # through the configured endpoint
+    return sent[0]
+
+
 def test_aws_variables_obstore_reads_itself_do_not_outrank_the_configuration(
     storage_factory: Any,
     s3: Any,
@@ -164,20 +180,11 @@ def test_aws_variables_obstore_reads_itself_do_not_outrank_the_configuration(
         access_key=ACCESS_KEY,
         secret_key=SECRET_KEY,
     ).aws
-    sent: list[dict[str, str]] = []
-
-    def record(request: Request) -> bool:
-        if request.method == "GET" and request.path.endswith("/e/a.parquet"):
-            sent.append(request.headers)
-        return False
-
-    with fault_proxy.watch(record):
-        assert read_bytes(aws, bucket, "e/a.parquet", last=4) == b"PAR1"
-    assert len(sent) == 1  # through the configured endpoint
-    authorization = sent[0].get("authorization", "")
+    headers = _headers_of_one_read(aws, bucket, "e/a.parquet", fault_proxy)
+    authorization = headers.get("authorization", "")
     assert f"Credential={ACCESS_KEY}/" in authorization  # signed, with the configured key
     assert "/us-east-1/s3/aws4_request" in authorization
-    assert "x-amz-request-payer" not in sent[0]
+    assert "x-amz-request-payer" not in headers
     # pyarrow (the AWS C++ SDK) is given its endpoint the same way, and keeps it
     assert aws.arrow_s3().get_file_info(f"{bucket}/e/a.parquet").size > 0
 
@@ -197,18 +204,9 @@ def test_an_sse_c_key_in_the_environment_sends_reads_through_boto3(
     )
     aws = storage_factory("s3", "storage", endpoint_url=fault_proxy.url).aws
     assert aws.object_store(bucket) is None
-    sent: list[dict[str, str]] = []
-
-    def record(request: Request) -> bool:
-        if request.method == "GET" and request.path.endswith("/c/a.parquet"):
-            sent.append(request.headers)
-        return False
-
-    with fault_proxy.watch(record):
-        assert read_bytes(aws, bucket, "c/a.parquet", last=4) == b"PAR1"
-    assert len(sent) == 1
-    assert not any(name.startswith("x-amz-server-side-encryption") for name in sent[0])
-    assert "botocore" in sent[0].get("user-agent", "").lower()
+    headers = _headers_of_one_read(aws, bucket, "c/a.parquet", fault_proxy)
+    assert not any(name.startswith("x-amz-server-side-encryption") for name in headers)
+    assert "botocore" in headers.get("user-agent", "").lower()
 
 
 def test_footer_reads_retry_transient_errors(

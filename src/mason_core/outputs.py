@@ -26,6 +26,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from mason_core.errors import MasonRuntimeError, MasonUsageError
+from mason_core.machine import working_directory
 
 #: format -> the file name endings of its data files.
 FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
@@ -161,8 +162,10 @@ def local_protected(root: Path | None = None, home: Path | None = None) -> list[
     places: list[tuple[str, str]] = [("/", "the filesystem root")]
     if root is not None:
         places.append((str(root), "the local root"))
-    with suppress(OSError):
-        places.append((str(Path.cwd().resolve()), "the working directory"))
+    cwd = working_directory()
+    if cwd is not None:
+        with suppress(OSError):
+            places.append((str(cwd.resolve()), "the working directory"))
     homes = {str(Path.home().resolve())}
     try:
         import pwd

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mason_core.errors import ConfigurationError
+from mason_core.machine import working_directory
 
 _PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -48,7 +49,9 @@ def environment(home: Path, cwd: Path | None = None) -> dict[str, str]:
     """Variables visible to interpolation; the process environment wins."""
     merged: dict[str, str] = {}
     merged.update(read_dotenv(home / ".env"))
-    merged.update(read_dotenv((cwd or Path.cwd()) / ".env"))
+    cwd = cwd or working_directory()
+    if cwd is not None:  # a deleted working directory has no .env
+        merged.update(read_dotenv(cwd / ".env"))
     merged.update(os.environ)
     return merged
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mason_core.errors import MasonUsageError
+from mason_core.machine import absolute_path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -81,7 +82,7 @@ class ServerSettings:
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         max_body = max_body if max_body is not None else os.environ.get(MAX_BODY_ENV)
         token = token.strip() if token and token.strip() else None
-        resolved = Path(root).expanduser().resolve() if root is not None else Path.cwd().resolve()
+        resolved = absolute_path(root if root is not None else ".").resolve()
         if not resolved.is_dir():
             raise MasonUsageError(f"server root {resolved} is not a folder")
         if not 0 <= port <= 65535:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.state import absolute_path
 
 #: names that are never data: markers and metadata written by Spark, Hive, Mason.
 _IGNORED_NAMES = frozenset({"_SUCCESS", "_metadata", "_common_metadata", "_committed", "_started"})
@@ -40,9 +41,11 @@ def resolve_anywhere(path: str, root: str | None) -> Path:
             f"local storage cannot reach '{path}' ({scheme}:// paths need a {scheme} client)"
         )
     candidate = Path(raw).expanduser()
-    base = confinement_root(root) or Path.cwd()
+    base = confinement_root(root)
     try:
-        return (candidate if candidate.is_absolute() else base / candidate).resolve(strict=False)
+        if base is not None and not candidate.is_absolute():
+            candidate = base / candidate
+        return absolute_path(candidate).resolve(strict=False)
     except RuntimeError as exc:  # Python < 3.13 on a symlink loop
         raise MasonUsageError(f"path '{path}' cannot be resolved: {exc}") from None
     except OSError as exc:

@@ -24,6 +24,7 @@ from mason.sdk.outputs import (
     extensions_for,
     output_lock,
 )
+from mason.sdk.state import absolute_path
 
 STAGING_PREFIX = ".mason-staging-"
 
@@ -75,7 +76,7 @@ def staged_output(target: Path, overwrite: bool, rules: Replaceable) -> Iterator
     there. The target is checked, locked (a second writer fails here, having
     touched nothing) and checked again before any staging exists.
     """
-    target = target.expanduser().absolute()
+    target = absolute_path(target)
     check_target(target, overwrite, rules)
     target.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(target):

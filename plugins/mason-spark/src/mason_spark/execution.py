@@ -27,7 +27,7 @@ from mason.sdk.models import (
     SummarizeJob,
     Table,
 )
-from mason.sdk.state import atomic_write_text
+from mason.sdk.state import absolute_path, atomic_write_text
 from mason_spark.config import KubernetesRunner, LocalRunner, SparkClientConfig, StandaloneRunner
 from mason_spark.jobfiles import JobFiles
 from mason_spark.preflight import check_local_output
@@ -48,7 +48,7 @@ def absolute(path: str) -> str:
     URIs (``s3a://``, ``file:``) are left alone."""
     if not path or _SCHEME.match(path):
         return path
-    return os.path.abspath(os.path.expanduser(path))
+    return os.path.normpath(absolute_path(path))
 
 
 def _table(table: Table) -> Table:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mason.sdk.models import DedupeJob, FormatJob, Job, MergeJob, QueryJob
 from mason.sdk.outputs import check_local_overwrite, check_not_input, extensions_for
+from mason.sdk.state import absolute_path
 
 
 def _local(path: str | None) -> Path | None:
@@ -21,7 +22,7 @@ def _local(path: str | None) -> Path | None:
         path = "/" + path[len("file:") :].lstrip("/")
     elif "://" in path or ":/" in path.split("/", 1)[0]:
         return None
-    return Path(path).expanduser().absolute()
+    return absolute_path(path)
 
 
 def check_local_output(job: Job, home: Path) -> None:

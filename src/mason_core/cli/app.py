@@ -94,7 +94,17 @@ def _operator_epilog() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
+    from mason_core.cli.streams import BROKEN_PIPE_EXIT, discard_stdout, guard_standard_streams
+
+    guard_standard_streams()
+    try:
+        _main(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:  # the reader of stdout went away (| head): quietly
+        discard_stdout()
+        raise SystemExit(BROKEN_PIPE_EXIT) from None
+
+
+def _main(args: list[str]) -> None:
     from mason_core.cli.operators import answer_listing, listing_request
 
     listing = listing_request(args)
@@ -112,11 +122,17 @@ def main(argv: list[str] | None = None) -> None:
         message, code = interrupted_exit(exc)
         typer.echo(f"error: {message}", err=True)
         raise SystemExit(code) from None
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug: one scrubbed line, the traceback only with --debug
         from mason_core.cli.output import debug_enabled, fail
+        from mason_core.machine import no_space_error
 
         if debug_enabled():
             logging.getLogger("mason").error("unexpected error", exc_info=True)
+        full = no_space_error(exc)  # the machine's fault, not a bug
+        if full is not None:
+            raise SystemExit(fail(full.message, full.exit_code).exit_code) from None
         raise SystemExit(
             fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code
         ) from None

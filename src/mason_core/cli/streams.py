@@ -1,0 +1,54 @@
+"""Standard streams as a service or a shell may hand them over: closed
+(``mason ... >&-``, a unit with no stdout), a pipe closed early (``| head``),
+or an ASCII-only locale."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+#: the exit code when the reader of stdout went away (``| head``): the output
+#: could not be delivered, as click and Python's documentation do it
+BROKEN_PIPE_EXIT = 1
+
+
+def guard_standard_streams() -> None:
+    """Put ``/dev/null`` on any of fds 0, 1 and 2 that is closed, so output to
+    a closed stdout is discarded rather than a crash, and no file Mason opens
+    later (a catalog, an output) can land on fd 1 or 2 and receive its
+    printing. Text written to stdout and stderr never fails to encode: an
+    ASCII-only locale gets escapes, not ``UnicodeEncodeError``."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:  # only when a lower fd was closed too; then move it
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        _escape_unencodable(stream)
+
+
+def _escape_unencodable(stream: TextIO | None) -> None:
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or getattr(stream, "errors", "") in ("backslashreplace", "surrogateescape"):
+        return
+    try:
+        reconfigure(errors="backslashreplace")
+    except (OSError, ValueError):  # a stream that cannot change; leave it
+        pass
+
+
+def discard_stdout() -> None:
+    """After a broken pipe: point fd 1 at ``/dev/null`` so the interpreter's
+    last flush at exit does not fail again (and print "Exception ignored")."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno() if sys.stdout is not None else 1)
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(null)

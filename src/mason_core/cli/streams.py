@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from typing import TextIO
 
 #: the exit code when the reader of stdout went away (``| head``): the output
@@ -34,12 +35,10 @@ def guard_standard_streams() -> None:
 
 def _escape_unencodable(stream: TextIO | None) -> None:
     reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is None or getattr(stream, "errors", "") in ("backslashreplace", "surrogateescape"):
+    if reconfigure is None or getattr(stream, "errors", "") == "backslashreplace":
         return
-    try:
+    with suppress(OSError, ValueError):  # a stream that cannot change is left alone
         reconfigure(errors="backslashreplace")
-    except (OSError, ValueError):  # a stream that cannot change; leave it
-        pass
 
 
 def discard_stdout() -> None:

@@ -94,14 +94,18 @@ def _operator_epilog() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from mason_core.cli.streams import BROKEN_PIPE_EXIT, discard_stdout, guard_standard_streams
+    from mason_core.cli import streams
 
-    guard_standard_streams()
+    streams.guard_standard_streams()
+    command = streams.utf8_mode_command() if argv is None else None
+    if command is not None:  # an ASCII-only Python: run again in UTF-8 mode
+        sys.stdout.flush()
+        os.execv(command[0], command)
     try:
         _main(sys.argv[1:] if argv is None else argv)
     except BrokenPipeError:  # the reader of stdout went away (| head): quietly
-        discard_stdout()
-        raise SystemExit(BROKEN_PIPE_EXIT) from None
+        streams.discard_stdout()
+        raise SystemExit(streams.BROKEN_PIPE_EXIT) from None
 
 
 def _main(args: list[str]) -> None:

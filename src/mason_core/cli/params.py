@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
@@ -36,22 +37,29 @@ def collect_parameters(params: str | None, param_file: Path | None) -> dict[str,
     from mason_core.operators.parameters import parse_parameter_string, read_parameter_file
 
     given: dict[str, Any] = {}
-    if params and not _is_utf8(params):
+    text = command_line_text(params) if params else params
+    if params and text is None:
         from mason_core.errors import ParameterError
 
         raise ParameterError(["-p: not UTF-8 text (check the terminal's encoding)"])
     if param_file is not None:
         given.update(read_parameter_file(param_file))
-    if params:
-        given.update(parse_parameter_string(params))
+    if text:
+        given.update(parse_parameter_string(text))
     return given
 
 
-def _is_utf8(text: str) -> bool:
-    """False when ``text`` holds bytes that were not UTF-8 (Python keeps them as
-    lone surrogates) or any other lone surrogate."""
+def command_line_text(text: str) -> str | None:
+    """``text`` from the command line as Unicode; ``None`` when its bytes were
+    not UTF-8. An ASCII-only Python (``LC_ALL=C``, UTF-8 mode off) keeps every
+    non-ASCII byte of the command line as a lone surrogate: the bytes are
+    decoded again as the UTF-8 they are."""
     try:
         text.encode("utf-8")
+        return text
     except UnicodeEncodeError:
-        return False
-    return True
+        pass
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None

@@ -4,6 +4,7 @@ or an ASCII-only locale."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from contextlib import suppress
@@ -51,3 +52,20 @@ def discard_stdout() -> None:
         pass
     finally:
         os.close(null)
+
+
+def utf8_mode_command() -> list[str] | None:
+    """The command that runs this ``mason`` again in Python's UTF-8 mode, when
+    this interpreter's file system encoding is ASCII (``LC_ALL=C`` with
+    ``PYTHONUTF8=0``); ``None`` otherwise.
+
+    In such a Python a non-ASCII path (from a parameter file, a catalog, a
+    configuration) cannot be handed to the operating system at all: every
+    ``open``, ``stat`` and ``mkdir`` raises ``UnicodeEncodeError``. Paths are
+    bytes to the kernel and Mason's text is UTF-8, so Mason runs in UTF-8 mode
+    (PEP 540), where they meet; output to an ASCII terminal is then UTF-8."""
+    if sys.flags.utf8_mode or not sys.executable:
+        return None
+    if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
+        return None
+    return [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]

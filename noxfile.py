@@ -101,6 +101,8 @@ def tests(session: nox.Session) -> None:
     """pytest over tests/ with every first-party plugin installed."""
     install_mason(session, *TEST_DEPS)
     install_browser(session)
+    # tests/faults/test_env_clock.py steps the clock of real mason processes
+    install_debian(session, "faketime", "faketime")
     # tests/airflow runs in the airflow session, with Airflow installed
     args = session.posargs or ["tests", "--ignore=tests/airflow"]
     # success_codes=[0]: pytest's 5 ("no tests collected") is a failure here.
@@ -117,10 +119,16 @@ def tests(session: nox.Session) -> None:
 def install_browser(session: nox.Session) -> None:
     """The server's Swagger UI test drives a headless Chromium; the script installs
     Debian's package (apt, as root or through sudo) when none is on PATH."""
-    script = ROOT / "scripts" / "install-browser.sh"
-    if shutil.which("chromium") is None and script.is_file():
-        session.log("chromium not found: installing it for tests/server (apt)")
-        session.run("bash", str(script), external=True)
+    install_debian(session, "chromium", "chromium", "fonts-dejavu-core")
+
+
+def install_debian(session: nox.Session, command: str, *packages: str) -> None:
+    """Debian's ``packages`` (apt, as root or through sudo) when ``command`` is
+    not on PATH: tools the tests drive as real processes."""
+    script = ROOT / "scripts" / "apt-install.sh"
+    if shutil.which(command) is None and script.is_file():
+        session.log(f"{command} not found: installing {' '.join(packages)} (apt)")
+        session.run("bash", str(script), command, *packages, external=True)
 
 
 #: what the airflow session installs besides Mason: Airflow comes with mason-airflow's

@@ -23,14 +23,18 @@ def mason_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def run_mason(
-    *args: str, home: Path, env: dict[str, str] | None = None, **kwargs: Any
+    *args: str,
+    home: Path,
+    env: dict[str, str] | None = None,
+    prefix: list[str] | None = None,
+    **kwargs: Any,
 ) -> subprocess.CompletedProcess[str]:
-    """``mason ARGS`` in a subprocess; output captured as text unless a test
-    hands its own ``stdout``."""
+    """``mason ARGS`` in a subprocess (behind ``prefix``, such as ``faketime
+    +3h``); output captured as text unless a test hands its own ``stdout``."""
     options: dict[str, Any] = {"capture_output": True} if "stdout" not in kwargs else {}
     options.update(kwargs)
     return subprocess.run(
-        [MASON, *args],
+        [*(prefix or []), MASON, *args],
         env=env if env is not None else mason_env(home),
         text=True,
         timeout=120,

@@ -59,11 +59,17 @@ class SchedulerLoop:
         return self.session.home.path / "scheduler" / "state.json"
 
     def _last_tick(self, now: datetime) -> datetime:
+        """The minute of the previous tick. None recorded, or one later than
+        ``now`` (the clock was stepped back since, as NTP does after a jump
+        ahead), reads as the minute before ``now``: a tick from the future
+        must not hide the runs due until then."""
+        previous = _minute(now) - timedelta(minutes=1)
         try:
             raw = json.loads(self.state_file.read_text("utf-8")).get("last_tick")
-            return _minute(datetime.fromisoformat(raw))
+            recorded = _minute(datetime.fromisoformat(raw))
         except (FileNotFoundError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
-            return _minute(now) - timedelta(minutes=1)
+            return previous
+        return recorded if recorded <= _minute(now) else previous
 
     def _scheduler(self) -> tuple[EngineSet, SchedulerEngine]:
         config = self.session.configs.get(self.config_id)

@@ -16,32 +16,55 @@ from mason_core.errors import MasonRuntimeError, MasonUsageError
 _NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 #: how other libraries (SQLite, DuckDB, pyarrow, shutil.Error's list) word it
 _NO_SPACE_TEXTS = ("no space left on device", "database or disk is full", "[errno 28]")
+#: bytes of room below which a file system counts as full (SQLite's shared
+#: memory file needs 32 KiB before a WAL database can even be read)
+_ROOM_NEEDED = 64 * 1024
 
 
-class NoSpaceError(MasonRuntimeError):
+class NoSpaceError(MasonRuntimeError, OSError):
     """A write failed because its file system is full: one line naming the
     path and "no space left on device", exit code 1 (the work ran and failed;
-    it was not the input's fault)."""
+    it was not the input's fault). Also an ``OSError`` (``ENOSPC``), so code
+    that passes over a failed write (a cache) still does."""
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        self.path = os.fspath(path) if path is not None else None
-        where = f"cannot write {self.path}" if self.path else "cannot write"
+        where = f"cannot write {os.fspath(path)}" if path is not None else "cannot write"
         super().__init__(f"{where}: no space left on device")
+        self.errno = errno.ENOSPC
+        self.strerror = "No space left on device"
+        self.filename = os.fspath(path) if path is not None else None
 
 
 class WorkingDirectoryGoneError(MasonUsageError):
     """A relative path given while the working directory no longer exists."""
 
 
-def is_no_space(exc: BaseException) -> bool:
+def is_no_space(exc: BaseException, path: str | os.PathLike[str] | None = None) -> bool:
     """Whether ``exc`` (an ``OSError``, or another library's error quoting
-    one) says the file system is full."""
+    one) says the file system is full. SQLite says only "disk I/O error" when
+    it cannot grow its shared-memory file: that counts when the file system
+    holding ``path`` has no room left."""
     if isinstance(exc, NoSpaceError):
         return True
     if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
         return True
     text = str(exc).lower()
-    return any(marker in text for marker in _NO_SPACE_TEXTS)
+    if any(marker in text for marker in _NO_SPACE_TEXTS):
+        return True
+    return path is not None and "i/o error" in text and disk_full(path)
+
+
+def disk_full(path: str | os.PathLike[str]) -> bool:
+    """Whether the file system holding ``path`` (or its nearest existing
+    folder) has less room left than SQLite needs to open a database."""
+    where = Path(path)
+    for candidate in (where, *where.parents):
+        try:
+            stats = os.statvfs(candidate)
+        except OSError:
+            continue
+        return stats.f_bavail * stats.f_frsize < _ROOM_NEEDED
+    return False
 
 
 def no_space_error(
@@ -51,7 +74,7 @@ def no_space_error(
     the file the error names); ``None`` when it is about something else."""
     if isinstance(exc, NoSpaceError):
         return exc
-    if not is_no_space(exc):
+    if not is_no_space(exc, path):
         return None
     if path is None and isinstance(exc, OSError):
         path = exc.filename

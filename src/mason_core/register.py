@@ -11,6 +11,7 @@ from pathlib import Path
 from mason_core.definitions import find_definition_files, read_yaml
 from mason_core.errors import DefinitionError
 from mason_core.home import MasonHome
+from mason_core.machine import writing
 from mason_core.operators.spec import parse_operator
 from mason_core.original import refuse_original_code
 from mason_core.workflows.spec import parse_workflow
@@ -64,9 +65,11 @@ def register_path(home: MasonHome, root: Path) -> list[Registered]:
                 base / spec.namespace / spec.command,
             )
         )
-    home.ensure()
+    with writing(home.path):
+        home.ensure()
     for item in planned:
-        _replace_dir(item.source, item.target)
+        with writing(item.target):  # shutil.Error's list of failed files, one line
+            _replace_dir(item.source, item.target)
     return planned
 
 

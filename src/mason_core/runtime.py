@@ -14,6 +14,7 @@ from mason_core.config.model import ValidConfig
 from mason_core.config.store import ConfigStore
 from mason_core.errors import MasonError, MasonUsageError
 from mason_core.home import MasonHome
+from mason_core.machine import describe
 from mason_core.operators.parameters import (
     UnknownParameters,
     drop_unknown,
@@ -105,7 +106,7 @@ class Session:
             response.fail_with(exc, scrub(exc.message), exc.exit_code)
             log.debug("operator %s failed", prepared.spec.name, exc_info=True)
         except Exception as exc:
-            response.fail_with(exc, scrub(f"{type(exc).__name__}: {exc}"), 1)
+            response.fail_with(exc, scrub(describe(exc)), 1)
             log.debug("operator %s crashed", prepared.spec.name, exc_info=True)
             if os.environ.get("MASON_DEBUG"):
                 raise

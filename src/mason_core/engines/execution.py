@@ -20,6 +20,7 @@ from mason_core.engines.base import Engine
 from mason_core.errors import MasonError, NotFoundError, UnsupportedConfigurationError
 from mason_core.interrupts import interruption
 from mason_core.jobrecords import JobRecord, JobStore, utcnow
+from mason_core.machine import describe
 from mason_core.models import ExecutedJob, Job, JobOutcome, JobStatus
 from mason_core.secrets import scrub
 
@@ -90,9 +91,7 @@ class ExecutionEngine(Engine):
             # it comes, the record is saved as the job ended
             stopped = interruption() if isinstance(exc, Exception) else exc
             if stopped is None:
-                message = (
-                    exc.message if isinstance(exc, MasonError) else f"{type(exc).__name__}: {exc}"
-                )
+                message = exc.message if isinstance(exc, MasonError) else describe(exc)
                 self._end(record, JobStatus.FAILED, message)
                 self.jobs.save(record)
                 return record.executed()

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from mason_core.errors import MasonError
+from mason_core.machine import describe
 from mason_core.server.envelope import envelope, error_status, one_line
 
 TaskStatus = Literal["running", "succeeded", "failed"]
@@ -93,7 +94,7 @@ class TaskRunner:
         except MasonError as exc:
             outcome = Outcome(error_status(exc), envelope(errors=[exc.message]))
         except Exception as exc:  # the envelope says what; the pool must not lose it
-            outcome = Outcome(500, envelope(errors=[one_line(f"{type(exc).__name__}: {exc}")]))
+            outcome = Outcome(500, envelope(errors=[one_line(describe(exc))]))
         with self._lock:
             task.outcome = outcome
             task.status = "succeeded" if outcome.status < 400 else "failed"

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mason_core.errors import MasonError, MasonUsageError
+from mason_core.machine import describe
 from mason_core.processes import process_started
 from mason_core.response import Response
 from mason_core.secrets import scrub
@@ -410,7 +411,7 @@ def _envelope(response: Response) -> dict[str, Any]:
 
 
 def _text(exc: BaseException) -> str:
-    message = exc.message if isinstance(exc, MasonError) else f"{type(exc).__name__}: {exc}"
+    message = exc.message if isinstance(exc, MasonError) else describe(exc)
     return scrub(message)
 
 

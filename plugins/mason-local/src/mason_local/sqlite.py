@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from mason.sdk.state import no_space_error, writing
+
 BUSY_TIMEOUT_SECONDS = 60.0
 
 _initialised: set[tuple[Path, str]] = set()
@@ -55,14 +57,41 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        with closing(_connect(self.path)) as conn:
-            self._ensure_schema(conn)
+        """A connection to read with. On a full disk, where SQLite cannot size
+        the WAL index it needs to read, the file is read as it was last
+        checkpointed (immutable: no lock, no index) when no WAL holds newer
+        commits; else the error names the file and the full disk."""
+        try:
+            conn = _connect(self.path)
+            try:
+                self._ensure_schema(conn)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException:
+                conn.close()
+                raise
+        except sqlite3.OperationalError as exc:
+            conn = self._read_on_a_full_disk(exc)
+        with closing(conn):
             yield conn
+
+    def _read_on_a_full_disk(self, exc: sqlite3.OperationalError) -> sqlite3.Connection:
+        full = no_space_error(exc, self.path)
+        if full is None:
+            raise exc
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not self.path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+            raise full from None  # commits still in the WAL: no stale answer
+        conn = sqlite3.connect(
+            f"{self.path.as_uri()}?immutable=1", uri=True, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        return conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding the write lock from its first statement."""
-        with closing(_connect(self.path)) as conn:
+        """A write transaction holding the write lock from its first statement;
+        a full disk is one error naming the file."""
+        with writing(self.path), closing(_connect(self.path)) as conn:
             self._ensure_schema(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -24,7 +24,7 @@ from mason.sdk.outputs import (
     extensions_for,
     output_lock,
 )
-from mason.sdk.state import absolute_path
+from mason.sdk.state import absolute_path, writing
 
 STAGING_PREFIX = ".mason-staging-"
 
@@ -78,8 +78,7 @@ def staged_output(target: Path, overwrite: bool, rules: Replaceable) -> Iterator
     """
     target = absolute_path(target)
     check_target(target, overwrite, rules)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(target):
+    with writing(target), output_lock(target):
         check_target(target, overwrite, rules)
         holder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{target.name}-", dir=target.parent))
         staging = holder / target.name

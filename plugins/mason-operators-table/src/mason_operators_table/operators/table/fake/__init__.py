@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mason import MasonUsageError, OperatorContext, OperatorDefinition, models
 from mason.sdk.errors import AlreadyExistsError
+from mason.sdk.state import writing
 from mason_operators_table.catalog import describe_table, is_registered
 from mason_operators_table.fake import DEFAULT_COLUMNS, parse_columns, write_fake
 
@@ -44,15 +45,17 @@ class TableFake(OperatorDefinition):
                 "pass overwrite: true to replace it"
             )
 
-        scratch = Path(tempfile.mkdtemp(prefix="fake-", dir=_scratch_root(ctx)))
+        with writing(ctx.home.path / "tmp"):  # a full MASON_HOME: one line naming it
+            scratch = Path(tempfile.mkdtemp(prefix="fake-", dir=_scratch_root(ctx)))
         try:
             single = Path(output).suffix.lower() in _EXTENSIONS[fmt]
             produced = scratch / "out"
-            if single:
-                write_fake(produced, columns, rows, p["seed"], fmt)
-            else:
-                produced.mkdir()
-                write_fake(produced / f"part-00000.{fmt}", columns, rows, p["seed"], fmt)
+            with writing(produced):
+                if single:
+                    write_fake(produced, columns, rows, p["seed"], fmt)
+                else:
+                    produced.mkdir()
+                    write_fake(produced / f"part-00000.{fmt}", columns, rows, p["seed"], fmt)
             saved = ctx.storage.save(str(produced), output, overwrite=p["overwrite"])
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

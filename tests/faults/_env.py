@@ -50,3 +50,28 @@ def one_error_line(stderr: str) -> str:
     assert len(lines) == 1, stderr
     assert lines[0].startswith("error: "), stderr
     return lines[0]
+
+
+def mount_tmpfs(where: Path, size: str) -> None:
+    """A real tmpfs of ``size`` at ``where`` (needs root; the caller skips otherwise)."""
+    where.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], check=True)
+
+
+def unmount(where: Path) -> None:
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(mount: Path) -> None:
+    """Write zeros to ``mount`` until its file system is full."""
+    fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for block in (b"\0" * 65536, b"\0" * 512, b"\0"):
+            try:
+                while os.write(fd, block):
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    assert os.statvfs(mount).f_bavail == 0

@@ -8,6 +8,7 @@ import codecs
 import os
 import sys
 from contextlib import suppress
+from pathlib import Path
 from typing import TextIO
 
 #: the exit code when the reader of stdout went away (``| head``): the output
@@ -55,8 +56,9 @@ def discard_stdout() -> None:
 
 
 def utf8_mode_command() -> list[str] | None:
-    """The command that runs this ``mason`` again in Python's UTF-8 mode, when
-    this interpreter's file system encoding is ASCII (``LC_ALL=C`` with
+    """The command that runs this ``mason`` (the console script, or ``python
+    -m mason``) again in Python's UTF-8 mode, when this interpreter's file
+    system encoding is ASCII (``LC_ALL=C`` with
     ``PYTHONUTF8=0``); ``None`` otherwise.
 
     In such a Python a non-ASCII path (from a parameter file, a catalog, a
@@ -66,6 +68,8 @@ def utf8_mode_command() -> list[str] | None:
     (PEP 540), where they meet; output to an ASCII terminal is then UTF-8."""
     if sys.flags.utf8_mode or not sys.executable:
         return None
+    if Path(sys.argv[0]).name not in ("mason", "__main__.py"):
+        return None  # a program of its own calling main(): never replaced
     if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
         return None
     return [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]

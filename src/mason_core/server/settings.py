@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mason_core.errors import MasonUsageError
-from mason_core.machine import absolute_path
+from mason_core.machine import absolute_path, working_directory
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -82,6 +82,10 @@ class ServerSettings:
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         max_body = max_body if max_body is not None else os.environ.get(MAX_BODY_ENV)
         token = token.strip() if token and token.strip() else None
+        if root is None and working_directory() is None:
+            raise MasonUsageError(
+                "the working directory no longer exists: pass --root to serve local paths from"
+            )
         resolved = absolute_path(root if root is not None else ".").resolve()
         if not resolved.is_dir():
             raise MasonUsageError(f"server root {resolved} is not a folder")

@@ -4,8 +4,10 @@ path, never a traceback nor an ``internal error:``."""
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +100,14 @@ def describe(exc: BaseException) -> str:
     is one, else the exception's type and text."""
     if (full := no_space_error(exc)) is not None:
         return full.message
+    encoding = sys.getfilesystemencoding()
+    if isinstance(exc, UnicodeEncodeError) and codecs.lookup(encoding).name != "utf-8":
+        # a non-ASCII path in a Python that is not in UTF-8 mode (the CLI
+        # re-runs itself in UTF-8 mode; a program of its own may not)
+        return (
+            f"a path holding {exc.object[exc.start : exc.end]!r} cannot be used: this Python's "
+            f"file system encoding is {encoding} (set PYTHONUTF8=1 or a UTF-8 locale)"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from mason_core.cli.params import command_line_text
@@ -59,3 +61,19 @@ def test_command_line_bytes_kept_as_surrogates_are_read_as_utf8() -> None:
     assert command_line_text(as_ascii_python_sees_it) == "é"
     assert command_line_text("plain") == "plain"
     assert command_line_text(b"\xff\xfe".decode("utf-8", "surrogateescape")) is None
+
+
+def test_the_python_api_in_an_ascii_only_python_names_the_problem(tmp_path: Path) -> None:
+    # mason.run is not re-executed: a non-ASCII path is one error saying why
+    env = mason_env(tmp_path / "home", **ASCII_ONLY)
+    code = (
+        "import mason\n"
+        f"r = mason.run('table', 'fake', output_path={str(tmp_path / 'é')!a}, rows=2)\n"
+        "print(ascii(r.errors), r.exit_code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "file system encoding is ascii (set PYTHONUTF8=1" in done.stdout
+    assert "UnicodeEncodeError" not in done.stdout and done.stdout.rstrip().endswith(" 1")

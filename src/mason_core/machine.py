@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from mason_core.errors import MasonRuntimeError, MasonUsageError
 _NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 #: how other libraries (SQLite, DuckDB, pyarrow, shutil.Error's list) word it
 _NO_SPACE_TEXTS = ("no space left on device", "database or disk is full", "[errno 28]")
+#: the file DuckDB names in its I/O errors ("Could not write file \\"/x/y\\": ...")
+_NAMED_FILE = re.compile(r'[Cc]ould not (?:write|create|open) file \\?"([^"\\]+)')
 #: bytes of room below which a file system counts as full (SQLite's shared
 #: memory file needs 32 KiB before a WAL database can even be read)
 _ROOM_NEEDED = 64 * 1024
@@ -85,14 +88,29 @@ def no_space_error(
 
 @contextmanager
 def writing(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Turn a full disk met while writing ``path`` into :class:`NoSpaceError`."""
+    """Turn a full disk met while writing ``path`` into :class:`NoSpaceError`
+    naming ``path``; or naming the file the error names, when that lies
+    outside ``path``'s folder (DuckDB spilling to its temporary folder, say)."""
     try:
         yield
     except Exception as exc:
-        full = no_space_error(exc, path)
+        full = no_space_error(exc, _elsewhere(exc, Path(path)) or path)
         if full is None or full is exc:
             raise
         raise full from None
+
+
+def _elsewhere(exc: BaseException, path: Path) -> str | None:
+    """The file a library's error says it could not write (DuckDB's and
+    SQLite's wording), when outside ``path``'s folder."""
+    if isinstance(exc, OSError):
+        return None
+    match = _NAMED_FILE.search(str(exc))
+    if match is None:
+        return None
+    named = Path(match.group(1))
+    folder = path.parent
+    return None if named == path or folder in named.parents else str(named)
 
 
 def describe(exc: BaseException) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mason.sdk.state import NoSpaceError, writing
+
 from ._env import fill, mount_tmpfs, one_error_line, run_mason, unmount
 
 OPERATORS = Path(__file__).resolve().parents[1] / "workflows" / "fixtures" / "operators"
@@ -121,3 +123,18 @@ def test_outputs_on_a_full_disk_are_one_line_and_leave_nothing(tmpfs: Path, tmp_
         )
         no_space(done, out)
         assert sorted(p.name for p in tmpfs.iterdir()) == before, operator  # no staging left
+
+
+def test_a_full_disk_elsewhere_is_named_where_it_is(tmpfs: Path, tmp_path: Path) -> None:
+    # DuckDB spilling to a full temporary folder while writing an output on
+    # another disk: the line names the file DuckDB could not write, not the output
+    import duckdb
+
+    fill(tmpfs)
+    spilled = tmpfs / "spill.parquet"
+    with pytest.raises(NoSpaceError) as raised, writing(tmp_path / "out" / "data.parquet"):
+        duckdb.connect().execute(
+            f"COPY (SELECT range AS i FROM range(100000)) TO '{spilled}' (FORMAT parquet)"
+        )
+    assert raised.value.message == f"cannot write {spilled}: no space left on device"
+    assert raised.value.exit_code == 1

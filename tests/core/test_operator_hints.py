@@ -51,6 +51,8 @@ def test_the_cli_names_the_distribution() -> None:
     assert code == 2 and HINT in err
     code, err = invoke("wf", "table", "infer")
     assert code == 2 and f"unknown workflow 'table infer' {HINT}" in err
+    code, err = invoke("wf", "table")
+    assert code == 2 and f"no workflows in namespace 'table' {HINT}" in err
 
 
 @pytest.mark.usefixtures("without_bundle")

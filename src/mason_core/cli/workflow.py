@@ -150,7 +150,12 @@ def _list(namespace: str | None, out: OutputFormat) -> None:
     specs = workflow_specs(namespace)
     if not specs:
         if namespace is not None:
-            raise fail(f"no workflows in namespace '{namespace}'")
+            from mason_core.config.providers import operator_provider_hint
+
+            provider = operator_provider_hint(namespace)
+            raise fail(
+                f"no workflows in namespace '{namespace}'" + (f" ({provider})" if provider else "")
+            )
         from mason_core.config.providers import OPERATOR_BUNDLE, install_hint
 
         typer.echo(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from mason_core.config.providers import missing_client_problem, operator_provider_hint
 from mason_core.errors import ConfigurationError, DefinitionError
 from mason_core.imports import import_object
 from mason_core.plugins import canonical_name
@@ -310,8 +311,7 @@ class Registry:
         try:
             return self.clients[name]
         except KeyError:
-            known = ", ".join(sorted(self.clients)) or "none installed"
-            raise ConfigurationError(f"unknown client '{name}' (known clients: {known})") from None
+            raise ConfigurationError(missing_client_problem(name, list(self.clients))) from None
 
     def engine_interface(self, name: str) -> type[Engine]:
         spec = self.engines.get(name)
@@ -331,7 +331,10 @@ class Registry:
 
         spec = self.workflows.get((namespace, command))
         if spec is None:
-            raise UnknownOperatorError(f"unknown workflow '{namespace} {command}'")
+            provider = operator_provider_hint(namespace)
+            in_ns = any(ns == namespace for ns, _ in self.workflows)
+            hint = f" ({provider})" if provider and not in_ns else ""
+            raise UnknownOperatorError(f"unknown workflow '{namespace} {command}'{hint}")
         return spec
 
     def operator_specs(self, namespace: str | None = None) -> list[OperatorSpec]:
@@ -377,18 +380,29 @@ def unknown_operator(
     namespace: str, command: str, known: Iterable[tuple[str, str]]
 ) -> UnknownOperatorError:
     """The error for an operator not among ``known`` (namespace, command) pairs,
-    with what the namespace does hold."""
+    with what the namespace does hold, or (for a namespace nothing installed
+    fills) which of Mason's distributions provides it. Every path naming an
+    operator raises this one: ``mason op NS CMD``, ``mason.run``, the server."""
     from mason_core.errors import UnknownOperatorError
 
     known = list(known)
     in_ns = sorted(c for (n, c) in known if n == namespace)
-    namespaces = sorted({n for n, _ in known})
-    hint = (
-        f"; '{namespace}' has: {', '.join(in_ns)}"
-        if in_ns
-        else f"; namespaces: {', '.join(namespaces) or 'none'}"
+    if in_ns:
+        return UnknownOperatorError(
+            f"unknown operator '{namespace} {command}'; '{namespace}' has: {', '.join(in_ns)}"
+        )
+    return UnknownOperatorError(
+        f"unknown operator '{namespace} {command}'"
+        + unknown_namespace_hint(namespace, (n for n, _ in known))
     )
-    return UnknownOperatorError(f"unknown operator '{namespace} {command}'{hint}")
+
+
+def unknown_namespace_hint(namespace: str, known: Iterable[str]) -> str:
+    """`` (comes with mason-operators-table: pip install ...); namespaces: ...``
+    for a namespace no installed operator fills."""
+    provider = operator_provider_hint(namespace)
+    listed = ", ".join(sorted(set(known))) or "none"
+    return (f" ({provider})" if provider else "") + f"; namespaces: {listed}"
 
 
 S = TypeVar("S", "OperatorSpec", "WorkflowSpec")

@@ -14,6 +14,7 @@ import io
 import socket
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -32,8 +33,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's server on 127.0.0.1 (a free port), for as long as the block runs."""
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
@@ -43,6 +45,12 @@ def moto_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
 
 
 def aws_environment(url: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.conftest import Wheelhouse
 from tests.packaging.test_wheels import REPO, Venv, check, clean_env, mason_json, run
 
 TINYDB = Path(__file__).resolve().parent / "mason-tinydb"
@@ -35,17 +36,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+def venv(tmp_path_factory: pytest.TempPathFactory, wheels: Wheelhouse) -> Venv:
     """Fresh wheels of the three distributions in a new virtualenv, with the
     core's ``testing`` extra (pytest) for the plugin's own tests."""
-    out = tmp_path_factory.mktemp("wheelhouse")
-    for project in PROJECTS.values():
-        build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out]
-        check(run([*build, project]))
-    wheels = {name: next(out.glob(name.replace("-", "_") + "-*.whl")) for name in PROJECTS}
+    built = {name: wheels.wheel(project) for name, project in PROJECTS.items()}
     env = Venv(tmp_path_factory.mktemp("venv") / "env")
     check(run([sys.executable, "-m", "venv", env.root]))
-    wanted = [f"{wheels['mason-core']}[testing]", *(str(w) for w in wheels.values())]
+    wanted = [f"{built['mason-core']}[testing]", *(str(w) for w in built.values())]
     uv = shutil.which("uv")
     if uv is not None:
         check(run([uv, "pip", "install", "--python", env.python, *wanted]))

@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.packaging.conftest import REPO, Wheelhouse
+
 ACME = Path(__file__).resolve().parent / "mason-acme"
 
 #: distribution name -> project folder
@@ -105,32 +106,9 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One freshly built wheel per distribution."""
-    out = tmp_path_factory.mktemp("wheelhouse")
-    for project in PROJECTS.values():
-        # --no-isolation: hatchling is a test dependency, so no network round trip
-        check(
-            run(
-                [
-                    sys.executable,
-                    "-m",
-                    "build",
-                    "--wheel",
-                    "--no-isolation",
-                    "--outdir",
-                    out,
-                    project,
-                ]
-            )
-        )
-    wheels: dict[str, Path] = {}
-    for name in PROJECTS:
-        prefix = name.replace("-", "_") + "-"
-        found = [w for w in out.glob("*.whl") if w.name.startswith(prefix)]
-        assert len(found) == 1, f"expected one wheel for {name}, got {found}"
-        wheels[name] = found[0]
-    return wheels
+def wheelhouse(wheels: Wheelhouse) -> dict[str, Path]:
+    """One freshly built wheel per distribution (built once per session)."""
+    return {name: wheels.wheel(project) for name, project in PROJECTS.items()}
 
 
 @pytest.fixture(scope="module")

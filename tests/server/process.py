@@ -52,15 +52,16 @@ def mason(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 @contextmanager
 def mason_server(
-    logs: Path, *args: str, env: dict[str, str] | None = None
+    logs: Path, *args: str, env: dict[str, str] | None = None, python: str | Path = sys.executable
 ) -> Iterator[ServerProcess]:
-    """Start ``mason server --port <free> *args``; wait for /api/health; stop it after."""
+    """Start ``mason server --port <free> *args`` (with ``python``, by default this
+    test session's); wait for /api/health; stop it after."""
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     out, err = logs / "stdout.log", logs / "stderr.log"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-c", MASON, "server", "--port", str(port), *args],
+            [str(python), "-c", MASON, "server", "--port", str(port), *args],
             stdout=stdout,
             stderr=stderr,
             env=env if env is not None else dict(os.environ),

@@ -187,7 +187,8 @@ def test_configs_list_the_builtin_beside_saved_and_broken_ones(live: Live) -> No
     ids = [c["Id"] for c in body["Data"]]
     assert ids == ["broken", "mine", "default"]  # as 'mason config' lists them
     broken, mine, default = body["Data"]
-    assert "nope" in broken["Error"] and broken["Current"] is True
+    assert "nope" in broken["Error"] and broken["Current"] is False  # unusable: never current
+    assert mine["Current"] is True  # none chosen: the first usable saved one
     assert mine["Engines"]["metastore"]["local"]["root"] == str(live.root)
     assert default["Builtin"] is True
     assert len(body["Warnings"]) == 1 and body["Warnings"][0].startswith("configuration 'broken'")

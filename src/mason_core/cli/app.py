@@ -89,7 +89,9 @@ def _operator_epilog() -> str | None:
         commands.setdefault(row["namespace"], []).append(row["command"])
     parts = [f"{ns} ({', '.join(sorted(cmds))})" for ns, cmds in sorted(commands.items())]
     if not parts:
-        return "No operators installed: pip install mason-operators-table, or mason register PATH."
+        from mason_core.config.providers import OPERATOR_BUNDLE, install_hint
+
+        return f"No operators installed: {install_hint(OPERATOR_BUNDLE)}, or mason register PATH."
     return f"Operators: {'; '.join(parts)}. Run 'mason op NAMESPACE COMMAND --help' for one."
 
 

@@ -99,19 +99,10 @@ def config(
         session = current_session()
         store = session.configs
         if path is not None:
-            configs = store.read_path(path)  # all validated before any is saved
-            ids = [c.id for c in configs]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                from mason_core.errors import ConfigurationError
-
-                raise ConfigurationError(f"configuration id given twice: {', '.join(dupes)}")
             from mason_core.config.store import UninstalledConfig
 
-            session.home.ensure()
-            had_saved = bool(store.saved_files())
-            for c in configs:
-                target = store.save(c)
+            saved = store.save_all(store.read_path(path))  # all validated before any is saved
+            for c, target in saved.files:
                 if isinstance(c, UninstalledConfig):
                     typer.echo(
                         f"Saved config {c.id} from {c.source} to {target}, but it cannot be "
@@ -123,9 +114,8 @@ def config(
                     f"Valid configuration. Saved config {c.id} from {c.source} to {target}",
                     err=True,
                 )
-            usable = [c.id for c in configs if not isinstance(c, UninstalledConfig)]
-            if not had_saved and set_current is None and usable:
-                set_current = usable[0]
+            if saved.made_current is not None and set_current is None:
+                typer.echo(f"Setting current config to {saved.made_current}", err=True)
         if set_current is not None:
             chosen = store.set_current(set_current)
             typer.echo(f"Current configuration is now {chosen.id}", err=True)

@@ -171,9 +171,11 @@ def _list_or_describe(namespace: str | None, command: str | None, out: OutputFor
     if namespace is None:
         rows = _listed(index)
         if not rows:
+            from mason_core.config.providers import OPERATOR_BUNDLE, install_hint
+
             typer.echo(
                 "No operators registered. Install an operator plugin "
-                "(pip install mason-operators-table) or run 'mason register PATH'."
+                f"({install_hint(OPERATOR_BUNDLE)}) or run 'mason register PATH'."
             )
             return
         emit_table(rows, LIST_COLUMNS, "Available operators", out)
@@ -181,8 +183,13 @@ def _list_or_describe(namespace: str | None, command: str | None, out: OutputFor
     if command is None:
         rows = _listed(index, namespace)
         if not rows:
-            known = ", ".join(sorted({r["namespace"] for r in _listed(index)})) or "none"
-            raise fail(f"unknown operator namespace '{namespace}' (namespaces: {known})")
+            from mason_core.registry import unknown_namespace_hint
+
+            known = (r["namespace"] for r in _listed(index))
+            raise fail(
+                f"unknown operator namespace '{namespace}'"
+                + unknown_namespace_hint(namespace, known)
+            )
         emit_table(rows, LIST_COLUMNS, f"Available {namespace} operators", out)
         return
     text = index["help"].get(f"{namespace} {command}")

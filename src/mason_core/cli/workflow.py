@@ -150,10 +150,17 @@ def _list(namespace: str | None, out: OutputFormat) -> None:
     specs = workflow_specs(namespace)
     if not specs:
         if namespace is not None:
-            raise fail(f"no workflows in namespace '{namespace}'")
+            from mason_core.config.providers import operator_provider_hint
+
+            provider = operator_provider_hint(namespace)
+            raise fail(
+                f"no workflows in namespace '{namespace}'" + (f" ({provider})" if provider else "")
+            )
+        from mason_core.config.providers import OPERATOR_BUNDLE, install_hint
+
         typer.echo(
             "No workflows registered. Install a plugin with workflows "
-            "(pip install mason-operators-table) or run 'mason register PATH'."
+            f"({install_hint(OPERATOR_BUNDLE)}) or run 'mason register PATH'."
         )
         return
     title = f"Available {namespace} workflows" if namespace else "Available workflows"

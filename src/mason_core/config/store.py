@@ -40,6 +40,16 @@ class UninstalledConfig:
     problem: str
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What :meth:`ConfigStore.save_all` did: each configuration and the file
+    it was saved to, and the one made current (the first usable configuration
+    saved in this MASON_HOME), if any."""
+
+    files: list[tuple[ValidConfig | UninstalledConfig, Path]]
+    made_current: str | None
+
+
 class ConfigStore:
     def __init__(self, home: MasonHome, registry: Registry) -> None:
         self.home = home
@@ -133,14 +143,30 @@ class ConfigStore:
         """The built-in configuration, unless a saved one took its id."""
         return [] if BUILTIN_ID in saved else [self.builtin()]
 
-    def current_id(self) -> str:
-        saved = self.saved_files()
+    def _chosen_id(self, saved: dict[str, Path]) -> str | None:
+        """The current configuration recorded in the state file, if it still exists."""
         current = self.home.read_state().get("current_config")
         if current is not None and (str(current) in saved or str(current) == BUILTIN_ID):
             return str(current)
-        if saved:
-            return next(iter(saved))
-        return BUILTIN_ID
+        return None
+
+    def usable(self, config_id: str) -> bool:
+        """Whether configuration ``config_id`` exists and validates now."""
+        try:
+            self.get(config_id)
+        except MasonError:
+            return False
+        return True
+
+    def current_id(self) -> str:
+        """The configuration chosen as current; with none chosen, the first
+        saved one that can be used, else the built-in one. One that cannot be
+        used (it names a client not installed) never becomes current."""
+        saved = self.saved_files()
+        chosen = self._chosen_id(saved)
+        if chosen is not None:
+            return chosen
+        return next((i for i in saved if self.usable(i)), BUILTIN_ID)
 
     def get(self, config_id: str | None = None) -> ValidConfig:
         wanted = str(config_id) if config_id is not None else self.current_id()
@@ -154,6 +180,37 @@ class ConfigStore:
 
     # -- writing ------------------------------------------------------------------------
 
+    def save_all(self, configs: list[ValidConfig | UninstalledConfig]) -> Saved:
+        """Save configurations read by :meth:`read_path`, as written.
+
+        The first usable one becomes current when none usable was current
+        before (a fresh MASON_HOME, or one holding only configurations that
+        cannot be used). One that cannot be used never becomes current: saving
+        it over the current configuration's id is refused, saving nothing.
+        """
+        ids = [c.id for c in configs]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ConfigurationError(f"configuration id given twice: {', '.join(dupes)}")
+        saved = self.saved_files()
+        chosen = self._chosen_id(saved)
+        had_current = chosen == BUILTIN_ID or any(self.usable(i) for i in saved)
+        current = self.current_id()
+        for c in configs:
+            if isinstance(c, UninstalledConfig) and c.id == current:
+                raise ConfigurationError(
+                    f"configuration '{c.id}' is current and cannot be replaced by one that "
+                    f"cannot be used ({c.problem}); nothing was saved; choose another "
+                    "current configuration first (mason config -s ID)"
+                )
+        self.home.ensure()
+        files = [(c, self.save(c)) for c in configs]
+        usable = [c.id for c in configs if isinstance(c, ValidConfig)]
+        made_current = None if had_current or not usable else usable[0]
+        if made_current is not None:
+            self.set_current(made_current)
+        return Saved(files, made_current)
+
     def save(self, config: ValidConfig | UninstalledConfig) -> Path:
         if config.source is None:
             raise ConfigurationError("only configurations read from a file can be saved")
@@ -163,6 +220,14 @@ class ConfigStore:
         return target
 
     def set_current(self, config_id: str) -> ValidConfig:
-        config = self.get(config_id)
+        """Make ``config_id`` current; one that cannot be used is refused."""
+        try:
+            config = self.get(config_id)
+        except MissingClientsError as exc:
+            raise MissingClientsError(
+                f"configuration '{config_id}' cannot be made current: {exc.message}",
+                exc.config_id,
+                exc.clients,
+            ) from None
         self.home.write_state(current_config=config.id)
         return config

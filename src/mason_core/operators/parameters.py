@@ -3,7 +3,6 @@ validation that reports every problem at once."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -15,6 +14,7 @@ from mason_core.errors import DefinitionError, ParameterError
 from mason_core.operators.spec import ParameterSpec
 from mason_core.safe_yaml import MAX_DEPTH
 from mason_core.secrets import remember
+from mason_core.suggest import closest
 
 #: what an undeclared parameter is: an error (the default), or a warning and
 #: ignored (``--unknown-params warn``, for files migrated from the original Mason,
@@ -185,9 +185,9 @@ def _quoted(value: Any, limit: int = 60) -> str:
 def unknown_parameter(name: str, known: Sequence[str]) -> str:
     """``unknown parameter X (did you mean Y?)``, or the accepted names when
     none is close."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    close = closest(name, known)
     if close:
-        return f"unknown parameter {name} (did you mean {close[0]}?)"
+        return f"unknown parameter {name} (did you mean {close}?)"
     return f"unknown parameter {name} (accepted: {', '.join(known) or 'none'})"
 
 

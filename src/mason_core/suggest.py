@@ -1,0 +1,12 @@
+"""Did-you-mean for names a user typed: parameters, clients."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The one name of ``known`` close enough to ``name`` to be what was meant."""
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
+    return close[0] if close else None

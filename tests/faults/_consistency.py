@@ -53,3 +53,16 @@ def s3_local_config(endpoint: str, **s3_settings: object) -> str:
         f"      retry_backoff_seconds: 0.01\n{extra}"
         "  local:\n    configuration: {}\n"
     )
+
+
+def glue_config(endpoint: str) -> str:
+    """A configuration: glue metastore, s3 storage, both clients at ``endpoint``."""
+    client = (
+        f"    configuration:\n      endpoint_url: {endpoint}\n      max_attempts: 1\n"
+        "      retry_backoff_seconds: 0.01\n"
+    )
+    return (
+        "type: config\nid: '8'\nmetastore_engine: glue\nstorage_engine: s3\n"
+        f"execution_engine: local\nclients:\n  glue:\n{client}  s3:\n{client}"
+        "  local:\n    configuration: {}\n"
+    )

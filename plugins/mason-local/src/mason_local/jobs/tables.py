@@ -7,12 +7,15 @@ inferred; the catalog's schema and reader properties say how to read them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mason.sdk.engines import RemoteFilesystemResolver
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
+from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_warning
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
 from mason_local.paths import confinement_root, data_files, resolve_local
@@ -24,8 +27,12 @@ if TYPE_CHECKING:
     from mason_local.config import LocalClientConfig
 
 
-def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
-    """The table's data files of its format, listed now."""
+def table_files(
+    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+) -> list[Path]:
+    """The table's data files of its format, listed now; damaged ones (the rule
+    inference applies: :func:`mason.sdk.tabular.damaged_reason`) are left out,
+    and ``warn`` is told which."""
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
@@ -34,21 +41,56 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
             f"table '{table.database}.{table.name}' cannot be read: "
             f"its location {location} no longer exists"
         )
-    files = [
+    found = [
         p
         for p in data_files(location, confinement_root(config.root))
         if detect_format(p) == table.format
     ]
+    files, damaged = without_damaged(found, table.format)
+    if damaged and warn is not None:
+        warn(skipped_warning(f"table '{table.database}.{table.name}'", damaged))
     if not files:
         raise NotFoundError(
-            f"table '{table.database}.{table.name}' has no {table.format} files at {location}"
+            f"table '{table.database}.{table.name}' has no {table.format} files "
+            f"at {location}" + (f" but {len(damaged)} damaged one(s)" if damaged else "")
         )
     return files
 
 
-def scan_sql(table: Table, config: LocalClientConfig) -> str:
+def without_damaged(paths: list[Path], fmt: str | None) -> tuple[list[Path], list[tuple[str, str]]]:
+    """``paths`` split into readable files and ``(path, reason)`` of damaged ones."""
+    readable: list[Path] = []
+    damaged: list[tuple[str, str]] = []
+    for path in paths:
+        reason = damaged_file(path, fmt)
+        if reason is None:
+            readable.append(path)
+        else:
+            damaged.append((str(path), reason))
+    return readable, damaged
+
+
+def damaged_file(path: Path, fmt: str | None) -> str | None:
+    """Why the local file at ``path`` cannot be read as ``fmt``, or ``None``."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    try:
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, PARQUET_TAIL_CHECK, max(0, size - PARQUET_TAIL_CHECK))
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+    return damaged_reason(fmt, size, tail)
+
+
+def scan_sql(
+    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+) -> str:
     """A DuckDB table function call reading the table's files."""
-    files = literal_list(str(p) for p in table_files(table, config))
+    files = literal_list(str(p) for p in table_files(table, config, warn))
     hive = [f"hive_partitioning = {'true' if table.partition_keys else 'false'}"]
     if table.partition_keys:
         hive.append(
@@ -98,6 +140,7 @@ def register_tables(
     default_database: str,
     remote: RemoteFilesystemResolver | None = None,
     query: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
     the current schema so unqualified names resolve in it. Remote tables are
@@ -123,7 +166,7 @@ def register_tables(
             source = (
                 _arrow_source(con, table, schema, remote)
                 if "://" in (table.location or "")
-                else scan_sql(table, config)
+                else scan_sql(table, config, warn)
             )
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "

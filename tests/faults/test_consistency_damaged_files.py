@@ -1,10 +1,13 @@
 # ruff: noqa: F811  (the fixtures imported from tests.faults._consistency are parameters here)
-"""Damaged files: one rule for every reader. A file that cannot be its format
-(empty, or named parquet without a PAR1 footer that fits in it) is skipped by
-inference, and by every reader after it (query, merge, format, dedupe,
-summarize, get's preview; local and S3), with a warning naming it: the table
-inference registered can always be read, and what the reader read is what
-inference counted."""
+"""Damaged files: one rule for every reader. What a table's inference skipped
+(an empty file, a file named parquet without a PAR1 footer) is recorded on the
+table (property ``skipped_files``), and every reader of the table leaves it
+out with a warning naming it (query, preview, format, dedupe, summarize;
+local and S3): a table inference registered can always be read, and its
+readers read the files inference counted. ``merge``, which lists a path
+rather than a table, skips by inference's own check. A file damaged *after*
+inference still fails its readers, naming it
+(tests/operators/test_query_operators.py::test_a_truncated_file_fails_only_queries_over_its_table)."""
 
 from __future__ import annotations
 

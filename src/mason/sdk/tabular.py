@@ -21,7 +21,13 @@ from mason_core.tabular.hive import (
     hive_ident,
     hive_type,
 )
-from mason_core.tabular.infer import DataFile, InferenceReport, infer_table
+from mason_core.tabular.infer import (
+    SKIPPED_FILES,
+    DataFile,
+    InferenceReport,
+    infer_table,
+    skipped_files,
+)
 from mason_core.tabular.partitions import partition_values
 from mason_core.tabular.sampling import (
     FOOTER_TAIL_BYTES,
@@ -36,6 +42,7 @@ __all__ = [
     "FOOTER_TAIL_BYTES",
     "PARQUET_MAGIC",
     "PARQUET_TAIL_CHECK",
+    "SKIPPED_FILES",
     "TABLE_FORMATS",
     "DataFile",
     "FileSchema",
@@ -54,6 +61,7 @@ __all__ = [
     "is_compressed",
     "partition_values",
     "sample_schema",
+    "skipped_files",
     "skipped_warning",
     "tail_footer_schema",
 ]

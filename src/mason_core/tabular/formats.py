@@ -80,12 +80,12 @@ PARQUET_TAIL_CHECK = 8
 
 
 def damaged_reason(fmt: str | None, size: int, tail: bytes = b"") -> str | None:
-    """Why a file of table format ``fmt`` cannot be read as one, or ``None``.
-
-    The one rule every reader applies, inference included (docs/safety.md,
-    "Damaged files"): a file that is empty, or a parquet file whose last
-    :data:`PARQUET_TAIL_CHECK` bytes (``tail``) are not a PAR1 footer that fits
-    in it, is skipped with a warning naming it, never read and never fatal."""
+    """Why a file of table format ``fmt`` cannot be read as one, or ``None``:
+    it is empty, or a parquet file whose last :data:`PARQUET_TAIL_CHECK` bytes
+    (``tail``) are not a PAR1 footer that fits in it. Inference skips such a
+    file (before parsing the footer), and so does ``merge``, which lists its
+    input as inference does; readers of a table leave out what the table's
+    inference skipped (:func:`mason_core.tabular.infer.skipped_files`)."""
     if size <= 0:
         return "empty file"
     if fmt != "parquet":

@@ -9,9 +9,6 @@ exit code 0. Here:
 - listing an object records its size and ETag (one ``ListObjectsV2`` per
   prefix, as :mod:`mason_aws.s3.listing` does everywhere else; hidden and
   staging keys are left out, as from every other listing);
-- objects that cannot be their format (empty, or parquet without a PAR1
-  footer that fits) are left out of a listing and reported, as inference
-  leaves them out (:func:`damaged_objects`);
 - every read is a ranged GET (obstore, else boto3: :func:`read_range`) that
   asks for the listed ETag (``If-Match``) and checks it got exactly the bytes
   it asked for; anything else fails the read with one line naming the
@@ -22,15 +19,8 @@ exit code 0. Here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.tabular import (
-    PARQUET_TAIL_CHECK,
-    damaged_reason,
-    format_from_name,
-    skipped_warning,
-)
 from mason_aws.s3.listing import S3Object, head, under
 from mason_aws.s3.paths import S3Location, is_data_key
 from mason_aws.s3.readers import read_range
@@ -42,40 +32,11 @@ if TYPE_CHECKING:
     from mason_aws.session import AwsSession
 
 
-def verified_filesystem(
-    aws: AwsSession, warn: Callable[[str], None] | None = None
-) -> pyarrow.fs.PyFileSystem:
-    """A pyarrow filesystem reading S3 with ``aws``'s settings, every read
-    verified; ``warn`` hears of the damaged objects a listing left out."""
+def verified_filesystem(aws: AwsSession) -> pyarrow.fs.PyFileSystem:
+    """A pyarrow filesystem reading S3 with ``aws``'s settings, every read verified."""
     from pyarrow.fs import PyFileSystem
 
-    return PyFileSystem(_handler_class()(aws, warn))
-
-
-def damaged_objects(
-    aws: AwsSession, bucket: str, found: list[S3Object]
-) -> list[tuple[S3Object, str]]:
-    """The objects that cannot be read as the format their name says, and why
-    (:func:`mason.sdk.tabular.damaged_reason`, the rule inference applies):
-    sizes come from the listing, a parquet object's last bytes from one
-    ranged GET each, fetched concurrently."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def check(obj: S3Object) -> str | None:
-        fmt = format_from_name(obj.key)
-        if fmt is None:
-            return None
-        if fmt != "parquet" or obj.size < PARQUET_TAIL_CHECK:
-            return damaged_reason(fmt, obj.size)
-        start = obj.size - PARQUET_TAIL_CHECK
-        tail = read_range(aws, bucket, obj.key, start, obj.size, obj.etag)
-        return damaged_reason(fmt, obj.size, tail)
-
-    if not found:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, min(aws.max_pool, len(found)))) as pool:
-        reasons = list(pool.map(check, found))
-    return [(obj, reason) for obj, reason in zip(found, reasons, strict=True) if reason is not None]
+    return PyFileSystem(_handler_class()(aws))
 
 
 class ObjectReader:
@@ -125,9 +86,8 @@ def _handler_class() -> type:
     from pyarrow.fs import FileInfo, FileSelector, FileSystemHandler, FileType
 
     class VerifiedS3Handler(FileSystemHandler):  # type: ignore[misc]
-        def __init__(self, aws: AwsSession, warn: Callable[[str], None] | None) -> None:
+        def __init__(self, aws: AwsSession) -> None:
             self.aws = aws
-            self.warn = warn
             self.listed: dict[str, S3Object] = {}
             self._s3: Any = None
 
@@ -181,13 +141,6 @@ def _handler_class() -> type:
             ):
                 raise FileNotFoundError(selector.base_dir)
             found = [o for o in found if not o.key.endswith("/")]
-            damaged = damaged_objects(self.aws, loc.bucket, found)
-            if damaged:
-                left_out = {obj.key for obj, _ in damaged}
-                found = [o for o in found if o.key not in left_out]
-                if self.warn is not None:
-                    shown = [(f"s3://{loc.bucket}/{o.key}", why) for o, why in damaged]
-                    self.warn(skipped_warning(f"s3://{loc.bucket}/{folder.prefix}", shown))
             return [self._info(loc.bucket, o) for o in found]
 
         def open_input_file(self, path: str) -> Any:

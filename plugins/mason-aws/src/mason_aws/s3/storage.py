@@ -50,8 +50,7 @@ class S3Storage(StorageEngine):
         path = parse_s3(f"s3://{rest}").path.rstrip("/")
         from mason_aws.s3.arrowfs import verified_filesystem
 
-        filesystem = verified_filesystem(self.aws, self.context.warning)
-        return RemoteFilesystem(filesystem, path, self.client_name)
+        return RemoteFilesystem(verified_filesystem(self.aws), path, self.client_name)
 
     # -- paths ------------------------------------------------------------------------
 

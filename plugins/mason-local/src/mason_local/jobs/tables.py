@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mason.sdk.engines import RemoteFilesystemResolver
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
-from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_warning
+from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_files, skipped_warning
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
 from mason_local.paths import confinement_root, data_files, resolve_local
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 def table_files(
     table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
 ) -> list[Path]:
-    """The table's data files of its format, listed now; damaged ones (the rule
-    inference applies: :func:`mason.sdk.tabular.damaged_reason`) are left out,
-    and ``warn`` is told which."""
+    """The table's data files of its format, listed now, without those its
+    inference skipped (:func:`mason.sdk.tabular.skipped_files`; ``warn`` is
+    told which were left out)."""
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
@@ -41,33 +41,23 @@ def table_files(
             f"table '{table.database}.{table.name}' cannot be read: "
             f"its location {location} no longer exists"
         )
-    found = [
-        p
-        for p in data_files(location, confinement_root(config.root))
-        if detect_format(p) == table.format
-    ]
-    files, damaged = without_damaged(found, table.format)
-    if damaged and warn is not None:
-        warn(skipped_warning(f"table '{table.database}.{table.name}'", damaged))
+    excluded = skipped_files(table)
+    files, left_out = [], []
+    for path in data_files(location, confinement_root(config.root)):
+        if detect_format(path) != table.format:
+            continue
+        if str(path) in excluded:
+            left_out.append((str(path), "skipped by the table's inference"))
+        else:
+            files.append(path)
+    if left_out and warn is not None:
+        warn(skipped_warning(f"table '{table.database}.{table.name}'", left_out))
     if not files:
         raise NotFoundError(
-            f"table '{table.database}.{table.name}' has no {table.format} files "
-            f"at {location}" + (f" but {len(damaged)} damaged one(s)" if damaged else "")
+            f"table '{table.database}.{table.name}' has no {table.format} files at {location}"
+            + (f" but {len(left_out)} its inference skipped" if left_out else "")
         )
     return files
-
-
-def without_damaged(paths: list[Path], fmt: str | None) -> tuple[list[Path], list[tuple[str, str]]]:
-    """``paths`` split into readable files and ``(path, reason)`` of damaged ones."""
-    readable: list[Path] = []
-    damaged: list[tuple[str, str]] = []
-    for path in paths:
-        reason = damaged_file(path, fmt)
-        if reason is None:
-            readable.append(path)
-        else:
-            damaged.append((str(path), reason))
-    return readable, damaged
 
 
 def damaged_file(path: Path, fmt: str | None) -> str | None:
@@ -164,7 +154,7 @@ def register_tables(
         schema = table.database or default_database
         try:
             source = (
-                _arrow_source(con, table, schema, remote)
+                _arrow_source(con, table, schema, remote, warn)
                 if "://" in (table.location or "")
                 else scan_sql(table, config, warn)
             )
@@ -197,6 +187,7 @@ def _arrow_source(
     table: Table,
     schema: str,
     remote: RemoteFilesystemResolver | None,
+    warn: Callable[[str], None] | None = None,
 ) -> str:
     """A table at a remote URI (``s3://...``, from an s3 or glue metastore) read
     through a pyarrow dataset, so DuckDB needs no extension. The filesystem
@@ -225,11 +216,25 @@ def _arrow_source(
             f"table '{table.database}.{table.name}' is at {location}, which no client of "
             "this configuration reaches (add one that serves it, e.g. storage_engine: s3)"
         )
+    source: str | list[str] = found.path
+    excluded = skipped_files(table)
+    if excluded:  # what the table's inference skipped, every reader leaves out
+        import pyarrow.fs
+
+        scheme = location.partition("://")[0]
+        selector = pyarrow.fs.FileSelector(found.path, recursive=True)
+        listed = [i.path for i in found.filesystem.get_file_info(selector) if i.is_file]
+        source = [p for p in listed if f"{scheme}://{p}" not in excluded]
+        left_out = [(f"{scheme}://{p}", "skipped by the table's inference") for p in listed]
+        left_out = [entry for entry in left_out if entry[0] in excluded]
+        if left_out and warn is not None:
+            warn(skipped_warning(f"table '{table.database}.{table.name}'", left_out))
     dataset = ds.dataset(
-        found.path,
+        source,
         filesystem=found.filesystem,
         format=formats[table.format],
         partitioning="hive",  # an s3 metastore lists tables without their partition keys
+        partition_base_dir=found.path if isinstance(source, list) else None,
     )
     name = f"mason_arrow_{schema}_{table.name}"
     con.register(name, dataset)

@@ -43,7 +43,9 @@ class Response(BaseModel):
         self.info.append(message)
 
     def add_warning(self, message: str) -> None:
-        self.warnings.append(message)
+        """Add ``message`` once (an engine and its operator may both report a skip)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def add_error(self, message: str, exit_code: int = 1) -> None:
         self.errors.append(message)

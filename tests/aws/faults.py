@@ -18,6 +18,7 @@ import http.client
 import json
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,15 @@ class Request:
 # -- what to match -------------------------------------------------------------------
 
 
+def s3_get_object(bucket: str) -> Callable[[Request], bool]:
+    """A GET of an object (not a listing) in ``bucket``."""
+
+    def match(request: Request) -> bool:
+        return request.method == "GET" and request.path.startswith(f"/{bucket}/")
+
+    return match
+
+
 def s3_copy_object(request: Request) -> bool:
     return request.method == "PUT" and "x-amz-copy-source" in request.headers
 
@@ -94,6 +104,22 @@ class Answer:
     content_type: str
 
 
+@dataclass(frozen=True)
+class ShortBody:
+    """Forward the request, then send only the first ``fraction`` of moto's
+    body, with a Content-Length that matches the shortened body (a proxy or
+    middlebox bug: the HTTP exchange itself looks whole)."""
+
+    fraction: float = 0.5
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Accept the request and answer nothing for ``seconds`` (a stalled endpoint)."""
+
+    seconds: float = 30.0
+
+
 def s3_error(status: int, code: str, message: str) -> Answer:
     xml = (
         "<?xml version='1.0' encoding='UTF-8'?>"
@@ -115,14 +141,14 @@ THROTTLING = json_error(400, "ThrottlingException", "Rate exceeded")
 @dataclass
 class Fault:
     match: Callable[[Request], bool]
-    answer: Answer
+    answer: Answer | ShortBody | Stall
     times: int | None = 1  # None: for as long as the fault is installed
     skip: int = 0  # matching requests let through before the first fault
     seen: int = 0  # matching requests
     answered: int = 0  # matching requests answered with the fault
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def take(self, request: Request) -> Answer | None:
+    def take(self, request: Request) -> Answer | ShortBody | Stall | None:
         if not self.match(request):
             return None
         with self.lock:
@@ -170,7 +196,7 @@ class FaultProxy:
     def fault(
         self,
         match: Callable[[Request], bool],
-        answer: Answer,
+        answer: Answer | ShortBody | Stall,
         times: int | None = 1,
         skip: int = 0,
     ) -> Iterator[Fault]:
@@ -188,7 +214,7 @@ class FaultProxy:
         """Count the matching requests, answering none of them."""
         return self.fault(match, Answer(500, b"", "text/plain"), times=0)
 
-    def _answer_for(self, request: Request) -> Answer | None:
+    def _answer_for(self, request: Request) -> Answer | ShortBody | Stall | None:
         with self._lock:
             faults = list(self.faults)
         for fault in faults:
@@ -244,7 +270,11 @@ class FaultProxy:
                     body=self._body(),
                 )
                 answer = proxy._answer_for(request)
-                if answer is not None:
+                if isinstance(answer, Stall):
+                    time.sleep(answer.seconds)
+                    self.close_connection = True
+                    return
+                if isinstance(answer, Answer):
                     self.send_response(answer.status)
                     self.send_header("Content-Type", answer.content_type)
                     self.send_header("Content-Length", str(len(answer.body)))
@@ -254,6 +284,8 @@ class FaultProxy:
                         self.wfile.write(answer.body)
                     return
                 status, headers, body = proxy._forward(request)
+                if isinstance(answer, ShortBody):
+                    body = body[: int(len(body) * answer.fraction)]
                 self.send_response(status)
                 for name, value in headers:
                     if name.lower() in _HOP_BY_HOP:

@@ -134,7 +134,8 @@ def test_the_resolver_prefers_the_storage_client_and_carries_its_endpoint(
     try:
         found = engines.remote_filesystem("s3://mason-demo/parts/")
         assert found is not None and found.client == "s3" and found.path == "mason-demo/parts"
-        assert found.filesystem.region == REGION
+        reads_with = found.filesystem.handler.aws  # Mason's verified filesystem's session
+        assert (reads_with.region, reads_with.endpoint("s3")) == (REGION, aws_env)
         assert engines.remote_filesystem("gs://elsewhere/x") is None
         assert engines.remote_filesystem("/local/file") is None
     finally:

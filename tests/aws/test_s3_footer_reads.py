@@ -185,8 +185,10 @@ def test_aws_variables_obstore_reads_itself_do_not_outrank_the_configuration(
     assert f"Credential={ACCESS_KEY}/" in authorization  # signed, with the configured key
     assert "/us-east-1/s3/aws4_request" in authorization
     assert "x-amz-request-payer" not in headers
-    # pyarrow (the AWS C++ SDK) is given its endpoint the same way, and keeps it
-    assert aws.arrow_s3().get_file_info(f"{bucket}/e/a.parquet").size > 0
+    # engines reading through pyarrow get a filesystem over the same clients
+    from mason_aws.s3.arrowfs import verified_filesystem
+
+    assert verified_filesystem(aws).get_file_info(f"{bucket}/e/a.parquet").size > 0
 
 
 def test_an_sse_c_key_in_the_environment_sends_reads_through_boto3(
@@ -364,9 +366,12 @@ def test_a_private_ca_botocore_is_told_of_is_trusted_by_every_reader(
         monkeypatch.delenv("AWS_CA_BUNDLE", raising=False)  # it would outrank the profile
         storage = storage_factory("s3", "storage", endpoint_url=proxy.url, profile="private-ca")
         inferred = storage.infer_table(f"s3://{bucket}/tls/", "db")
-        # pyarrow (DuckDB's reads over S3 in mason-local) and s3fs (compressed
-        # samples, ranged opens) trust the same roots
-        arrow = storage.aws.arrow_s3().get_file_info(f"{bucket}/tls/a.parquet")
+        # the pyarrow filesystem (DuckDB's reads over S3 in mason-local) and s3fs
+        # (compressed samples, ranged opens) trust the same roots
+        remote = storage.arrow_filesystem(f"s3://{bucket}/tls/")
+        with remote.filesystem.open_input_file(f"{bucket}/tls/a.parquet") as handle:
+            arrow_head = handle.read(4)
+        arrow = remote.filesystem.get_file_info(f"{bucket}/tls/a.parquet")
         head = storage.aws.s3fs.cat_file(f"{bucket}/tls/a.parquet", start=0, end=4)
     finally:
         proxy.stop()
@@ -374,7 +379,7 @@ def test_a_private_ca_botocore_is_told_of_is_trusted_by_every_reader(
     assert inferred.table.file_count == 2
     assert inferred.table.properties["record_count"] == "6"
     assert arrow.size == s3.head_object(Bucket=bucket, Key="tls/a.parquet")["ContentLength"]
-    assert head == b"PAR1"
+    assert head == arrow_head == b"PAR1"
 
 
 def test_an_unreadable_ca_bundle_is_a_configuration_error(

@@ -61,7 +61,11 @@ def test_partitions_formats_and_unreadable_files_are_sorted_out() -> None:
         ({"day": "2"}, "mem://t/day=2/"),
     ]
     assert table.file_count == 3 and table.size_bytes == 30
-    assert table.properties == {"record_count": "6"}
+    # what was skipped of the table's own format, recorded for its readers to leave out
+    assert table.properties == {
+        "record_count": "6",
+        "skipped_files": '["mem://t/day=1/broken.parquet", "mem://t/other=1/a.parquet"]',
+    }
     assert inferred.skipped_files == [
         "mem://t/README",
         "mem://t/day=3/x.csv",

@@ -6,10 +6,13 @@ each, and :func:`infer_table` does the rest; see mason-local and mason-aws."""
 
 from mason_core.tabular.formats import (
     PARQUET_MAGIC,
+    PARQUET_TAIL_CHECK,
     TABLE_FORMATS,
+    damaged_reason,
     format_from_head,
     format_from_name,
     is_compressed,
+    skipped_warning,
 )
 from mason_core.tabular.hive import (
     arrow_type,
@@ -18,7 +21,13 @@ from mason_core.tabular.hive import (
     hive_ident,
     hive_type,
 )
-from mason_core.tabular.infer import DataFile, InferenceReport, infer_table
+from mason_core.tabular.infer import (
+    SKIPPED_FILES,
+    DataFile,
+    InferenceReport,
+    infer_table,
+    skipped_files,
+)
 from mason_core.tabular.partitions import partition_values
 from mason_core.tabular.sampling import (
     FOOTER_TAIL_BYTES,
@@ -32,12 +41,15 @@ from mason_core.tabular.schema import FileSchema
 __all__ = [
     "FOOTER_TAIL_BYTES",
     "PARQUET_MAGIC",
+    "PARQUET_TAIL_CHECK",
+    "SKIPPED_FILES",
     "TABLE_FORMATS",
     "DataFile",
     "FileSchema",
     "InferenceReport",
     "arrow_type",
     "cut_at_last_line",
+    "damaged_reason",
     "decimal_parts",
     "external_table_ddl",
     "footer_schema",
@@ -49,5 +61,7 @@ __all__ = [
     "is_compressed",
     "partition_values",
     "sample_schema",
+    "skipped_files",
+    "skipped_warning",
     "tail_footer_schema",
 ]

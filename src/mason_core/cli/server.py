@@ -77,10 +77,9 @@ def server(
         sock.close()
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
-    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     port = sock.getsockname()[1]
     typer.echo(
-        f"Mason API on http://{shown}:{port}/api (UI: /api/ui, root: {settings.root}, "
+        f"Mason API on http://{settings.url_host}:{port}/api (UI: /api/ui, root: {settings.root}, "
         f"token: {'required' if settings.token else 'none'}, "
         f"max body: {size_text(settings.max_body)})",
         err=True,

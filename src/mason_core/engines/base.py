@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
@@ -28,6 +29,17 @@ class EngineContext:
     #: of the configuration's client that reaches it, or ``None`` when none does;
     #: see :mod:`mason_core.engines.filesystems`.
     remote_filesystem: RemoteFilesystemResolver = no_remote_filesystem
+    #: where an engine reports what the user must know although the verb
+    #: succeeded (an object skipped, a file unreadable): the running operator's
+    #: warnings (the envelope's ``Warnings``); outside an operator, the log.
+    warn: Callable[[str], None] | None = None
+
+    def warning(self, message: str) -> None:
+        """Report ``message`` as a warning of the operator being run."""
+        if self.warn is not None:
+            self.warn(message)
+        else:
+            self.logger.warning(message)
 
 
 class Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any, TypeVar, cast
 
 from mason_core.config.model import ValidConfig
@@ -49,6 +50,9 @@ class EngineSet:
         #: storage engines of clients the configuration names for another engine
         #: (an ``s3`` metastore), built only to reach their files.
         self._storages: dict[str, Engine] = {}
+        #: where the engines' warnings go: the running operator's response
+        #: (set by OperatorContext), else the log.
+        self.warnings_to: Response | None = None
 
     def client_name(self, engine: str) -> str:
         name = self.chosen.get(engine) or self.config.client_for(engine)
@@ -76,9 +80,16 @@ class EngineSet:
             home=self.home.path,
             progress=self.progress,
             remote_filesystem=self.remote_filesystem,
+            warn=self._warn,
         )
         engine_obj: Engine = cls(self.config.clients[name], context)
         return engine_obj
+
+    def _warn(self, message: str) -> None:
+        if self.warnings_to is not None:
+            self.warnings_to.add_warning(message)
+        else:
+            logging.getLogger("mason").warning(message)
 
     def remote_filesystem(self, uri: str) -> RemoteFilesystem | None:
         """A pyarrow filesystem for ``uri`` with the settings of a client of
@@ -129,6 +140,7 @@ class OperatorContext:
         self.params = params
         self.engines = engines
         self.response = response
+        engines.warnings_to = response  # what the engines skip reaches the envelope
 
     @property
     def config(self) -> ValidConfig:

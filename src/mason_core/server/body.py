@@ -45,20 +45,22 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuse request bodies over ``max_body`` bytes with 413, before a route reads them.
 
-    A declared ``Content-Length`` over the limit is refused without reading;
-    otherwise the bytes are counted as the route reads them.
+    A declared ``Content-Length`` over the limit is refused without reading it
+    (the server drops the bytes as they arrive, so a client still sending sees
+    the 413, not a reset); otherwise the bytes are counted as the route reads
+    them, and the connection is closed after the 413.
     """
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
         self.max_body = max_body
 
-    def _refusal(self) -> Any:
+    def _refusal(self, close: bool = True) -> Any:
         return error_reply(
             413,
             f"request body is larger than the server's limit of {size_text(self.max_body)} "
             "(mason server --max-body)",
-            {"Connection": "close"},
+            {"Connection": "close"} if close else None,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -67,7 +69,11 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body:
-            await self._refusal()(scope, receive, send)
+            # answered at once, but the connection is kept: the server (uvicorn)
+            # reads the declared bytes and drops them. Closing with the body
+            # unread would reset the connection, and a client still sending
+            # would see the reset, never the 413.
+            await self._refusal(close=False)(scope, receive, send)
             return
         seen = 0
         started = False

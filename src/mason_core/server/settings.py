@@ -50,6 +50,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def bare_host(host: str) -> str:
+    """The host as sockets name it: surrounding spaces and an IPv6 literal's
+    brackets (``[::1]``, as in a URL) taken off; an empty host is refused."""
+    bare = host.strip()
+    if bare.startswith("[") and bare.endswith("]"):
+        bare = bare[1:-1].strip()
+    if not bare:
+        raise MasonUsageError(f"'{host}' is not a host to listen on")
+    return bare
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     host: str = DEFAULT_HOST
@@ -94,7 +105,7 @@ class ServerSettings:
         if workers < 1:
             raise MasonUsageError(f"workers must be 1 or more, got {workers}")
         settings = cls(
-            host=host,
+            host=bare_host(host),
             port=port,
             token=token,
             root=resolved,
@@ -104,6 +115,11 @@ class ServerSettings:
         )
         settings.check_bind()
         return settings
+
+    @property
+    def url_host(self) -> str:
+        """The host as a URL names it (an IPv6 literal in brackets)."""
+        return f"[{self.host}]" if ":" in self.host else self.host
 
     def check_bind(self) -> None:
         """Refuse to serve beyond this machine without a token."""
@@ -119,7 +135,7 @@ class ServerSettings:
         (a usage error) instead of uvicorn's start-and-shut-down log."""
         try:
             found = socket.getaddrinfo(
-                self.host.strip().strip("[]"),
+                bare_host(self.host),
                 self.port,
                 type=socket.SOCK_STREAM,
                 flags=socket.AI_PASSIVE,

@@ -72,3 +72,33 @@ def _looks_like_text(data: bytes) -> bool:
         # a sample may cut a multi-byte character at its end
         return exc.start >= len(data) - 3
     return True
+
+
+#: the bytes of a parquet file's end that say whether it is one: the footer's
+#: length (4 bytes, little-endian) and the magic.
+PARQUET_TAIL_CHECK = 8
+
+
+def damaged_reason(fmt: str | None, size: int, tail: bytes = b"") -> str | None:
+    """Why a file of table format ``fmt`` cannot be read as one, or ``None``:
+    it is empty, or a parquet file whose last :data:`PARQUET_TAIL_CHECK` bytes
+    (``tail``) are not a PAR1 footer that fits in it. Inference skips such a
+    file (before parsing the footer), and so does ``merge``, which lists its
+    input as inference does; readers of a table leave out what the table's
+    inference skipped (:func:`mason_core.tabular.infer.skipped_files`)."""
+    if size <= 0:
+        return "empty file"
+    if fmt != "parquet":
+        return None
+    if size < 12 or len(tail) < PARQUET_TAIL_CHECK or tail[-4:] != PARQUET_MAGIC:
+        return "not a parquet file (no PAR1 footer)"
+    if int.from_bytes(tail[-8:-4], "little") + 12 > size:
+        return "not a parquet file (its footer is longer than the file)"
+    return None
+
+
+def skipped_warning(what: str, skipped: list[tuple[str, str]]) -> str:
+    """One warning line for the damaged files a reader of ``what`` skipped."""
+    shown = ", ".join(f"{location} ({reason})" for location, reason in skipped[:5])
+    more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    return f"{what}: skipped {len(skipped)} damaged file(s): {shown}{more}"

@@ -25,6 +25,27 @@ from mason_core.tabular.schema import FileSchema, unify_schemas
 
 #: the property holding a table's row count, summed from parquet footers.
 RECORD_COUNT = "record_count"
+#: the table property listing (JSON) the files of the table's own format that
+#: inference left out (unreadable, or in another partition layout): every
+#: reader of the table leaves them out too (see :func:`skipped_files`).
+SKIPPED_FILES = "skipped_files"
+
+
+def skipped_files(table: Table) -> frozenset[str]:
+    """The files (locations as inference listed them) every reader of ``table``
+    leaves out, because its inference did: the one rule for damaged files
+    (docs/safety.md, "Consistency between readers")."""
+    import json
+
+    recorded = table.properties.get(SKIPPED_FILES)
+    if not recorded:
+        return frozenset()
+    try:
+        found = json.loads(recorded)
+    except ValueError:
+        return frozenset()
+    return frozenset(str(f) for f in found) if isinstance(found, list) else frozenset()
+
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -52,10 +73,14 @@ class DataFile:
 class InferenceReport:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: skipped files of the table's own format, recorded on the table (SKIPPED_FILES)
+    excluded: list[str] = field(default_factory=list)
 
-    def skip(self, files: Sequence[DataFile], reason: str) -> None:
+    def skip(self, files: Sequence[DataFile], reason: str, exclude: bool = False) -> None:
         if files:
             self.skipped.extend(f.location for f in files)
+            if exclude:
+                self.excluded.extend(f.location for f in files)
             self.warnings.append(f"skipped {len(files)} file(s): {reason}")
 
 
@@ -155,6 +180,7 @@ def _by_layout(
     report.skip(
         [c for c, layout in zip(candidates, layouts, strict=True) if layout != keys],
         f"partition layout differs from {'/'.join(keys) or 'unpartitioned'}",
+        exclude=True,
     )
     return kept, list(keys)
 
@@ -182,6 +208,7 @@ def _read_schemas(
     ]
     if failures:
         report.skipped.extend(c.location for c, _ in failures)
+        report.excluded.extend(c.location for c, _ in failures)
         shown = "; ".join(f"{c.location}: {one_line(e)}" for c, e in failures[:3])
         more = f" (+{len(failures) - 3} more)" if len(failures) > 3 else ""
         report.warnings.append(f"skipped {len(failures)} unreadable file(s): {shown}{more}")
@@ -248,4 +275,8 @@ def _properties(schemas: list[FileSchema], report: InferenceReport) -> dict[str,
                 f"files disagree on {key} ({', '.join(repr(v) for v in votes)}); using {value!r}"
             )
         properties[key] = value
+    if report.excluded:
+        import json
+
+        properties[SKIPPED_FILES] = json.dumps(sorted(report.excluded))
     return properties

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mason_core.tabular.formats import PARQUET_MAGIC, is_tab_separated
+from mason_core.tabular.formats import PARQUET_MAGIC, damaged_reason, is_tab_separated
 from mason_core.tabular.schema import FileSchema
 
 if TYPE_CHECKING:
@@ -63,8 +63,11 @@ def tail_footer_schema(
     import pyarrow as pa
 
     data = read_tail(min(size_bytes, FOOTER_TAIL_BYTES) if size_bytes else FOOTER_TAIL_BYTES)
-    if len(data) < 12 or data[-4:] != PARQUET_MAGIC:
-        raise ValueError("not a parquet file (no PAR1 footer)")
+    # the rule every reader applies (formats.damaged_reason); an unknown size
+    # (0) is not held against the footer's length
+    reason = damaged_reason("parquet", size_bytes or 1 << 62, data) if data else "empty file"
+    if reason:
+        raise ValueError(reason)
     needed = int.from_bytes(data[-8:-4], "little") + 8
     if needed > len(data):
         data = read_tail(needed)

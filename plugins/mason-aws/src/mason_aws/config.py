@@ -69,6 +69,24 @@ class AwsClientConfig(BaseModel):
     retry_max_backoff_seconds: float = Field(
         default=20.0, gt=0, le=300, description="cap on any one wait between attempts"
     )
+    connect_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="longest wait for a connection to the endpoint"
+    )
+    read_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="longest wait for an answer, or for its next bytes, before the attempt fails",
+    )
+    total_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=86400,
+        description=(
+            "bound on one call, its retries included: no new attempt starts once it has "
+            "passed, so a stalled endpoint fails the call in about this long"
+        ),
+    )
 
     @model_validator(mode="before")
     @classmethod

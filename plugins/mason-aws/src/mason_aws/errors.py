@@ -7,8 +7,9 @@ settings in :mod:`mason_aws.retries`); what reaches here is final.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from mason.sdk.errors import (
     AlreadyExistsError,
@@ -64,10 +65,12 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
     """The Mason error for a botocore exception raised while touching ``resource``."""
     from botocore.exceptions import (
         ClientError,
+        ConnectTimeoutError,
         EndpointConnectionError,
         NoCredentialsError,
         NoRegionError,
         PartialCredentialsError,
+        ReadTimeoutError,
     )
 
     if isinstance(exc, ClientError):
@@ -82,10 +85,25 @@ def translate(exc: Exception, client: str, resource: str) -> MasonError:
         return ConfigurationError(f"{client}: no usable AWS credentials to reach {resource}")
     if isinstance(exc, NoRegionError):
         return ConfigurationError(f"{client}: no AWS region set (aws_region)")
+    if isinstance(exc, (ConnectTimeoutError, ReadTimeoutError)):
+        return timed_out(client, resource, getattr(exc, "mason_elapsed_seconds", None), str(exc))
     if isinstance(exc, EndpointConnectionError):
         return MasonRuntimeError(scrub(f"{client}: cannot reach AWS for {resource}: {exc}"))
     return MasonRuntimeError(
         scrub(f"{client}: {resource} failed ({type(exc).__name__}: {_first_line(str(exc))})")
+    )
+
+
+def timed_out(client: str, resource: str, seconds: float | None, detail: str) -> MasonError:
+    """A call that ran out of time: how long it took, and which bound applies."""
+    took = f" after {seconds:.0f} s" if seconds is not None else ""
+    kind = "connecting" if "connect" in detail.lower() else "waiting for an answer"
+    return MasonRuntimeError(
+        scrub(
+            f"{client}: {resource} timed out{took} ({kind}; the client's "
+            "connect_timeout_seconds, read_timeout_seconds and total_timeout_seconds "
+            "bound it)"
+        )
     )
 
 
@@ -113,10 +131,18 @@ def _by_code(code: str, message: str, retried: int, client: str, resource: str) 
     return MasonRuntimeError(scrub(f"{client}: {resource} failed{tried}{suffix}"))
 
 
-def translate_obstore(exc: Exception, client: str, resource: str) -> MasonError:
+def translate_obstore(
+    exc: Exception, client: str, resource: str, elapsed: float | None = None
+) -> MasonError:
     """The Mason error for an obstore failure: its text carries S3's XML error
-    (``<Code>``, ``<Message>``) or the HTTP status after obstore's retries."""
+    (``<Code>``, ``<Message>``) or the HTTP status after obstore's retries;
+    ``elapsed``: how long the call took, for the message of one that timed out."""
     text = str(exc)
+    if re.search(r"kind: Timeout\b|\bTimedOut\b", text):
+        took = re.search(r" in (\d+(?:\.\d+)?)(ms|s)\b", _first_line(text))
+        if took:
+            elapsed = float(took.group(1)) / (1000 if took.group(2) == "ms" else 1)
+        return timed_out(client, resource, elapsed, text)
     code = re.search(r"<Code>([^<]{1,100})</Code>", text)
     message = re.search(r"<Message>([^<]{1,300})</Message>", text)
     status = re.search(r"status code: (\d{3})", text)
@@ -167,6 +193,7 @@ def is_code(exc: BaseException, *codes: str) -> bool:
 @contextmanager
 def aws_errors(client: str, resource: str) -> Iterator[None]:
     """Turn botocore and s3fs failures inside the block into Mason errors."""
+    started = time.monotonic()
     try:
         yield
     except MasonError:
@@ -174,6 +201,9 @@ def aws_errors(client: str, resource: str) -> Iterator[None]:
     except Exception as exc:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        if not hasattr(exc, "mason_elapsed_seconds"):  # s3fs's calls: timed here
+            with suppress(AttributeError):
+                exc.mason_elapsed_seconds = time.monotonic() - started  # type: ignore[attr-defined]
         if isinstance(exc, (BotoCoreError, ClientError)):
             raise translate(exc, client, resource) from None
         if isinstance(exc, FileNotFoundError):  # s3fs and pyarrow say "not found" this way

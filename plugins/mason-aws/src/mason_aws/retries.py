@@ -13,11 +13,18 @@ rate limiter, and replaces only the waits, from the client configuration::
 
 With the defaults (1 s, 20 s) that is exactly botocore's schedule; tests and
 impatient users shorten it.
+
+A call is also bounded in time: no new attempt starts once
+``total_timeout_seconds`` have passed since the first began (botocore itself
+would try a stalled endpoint ``max_attempts`` times, ``read_timeout_seconds``
+each). A timeout that ends a call is stamped with how long the call took, so
+its error says "timed out after N s" (:mod:`mason_aws.errors`).
 """
 
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from mason_aws.config import AwsClientConfig
@@ -80,8 +87,40 @@ def install(client: Any, config: AwsClientConfig) -> Any:
         retry_quota=checker,  # type: ignore[arg-type]  # the stubs name the wrong class
     )
     events.register(f"after-call.{service}", checker.release_retry_quota)
+    bounded = TotalBound(handler, config.total_timeout_seconds)
+    events.register(f"before-call.{service}", bounded.started, unique_id=f"mason-start-{service}")
     # first, so that even if botocore's handler were still registered, Mason's answer wins
     events.register_first(
-        f"needs-retry.{service}", handler.needs_retry, unique_id=f"mason-retry-{service}"
+        f"needs-retry.{service}", bounded.needs_retry, unique_id=f"mason-retry-{service}"
     )
     return handler
+
+
+#: where a call's start is kept in botocore's per-call context
+_STARTED = "mason_started"
+
+
+class TotalBound:
+    """botocore's retry decision, refused once a call has run ``total_seconds``."""
+
+    def __init__(self, handler: Any, total_seconds: float, clock: Any = time.monotonic) -> None:
+        self.handler = handler
+        self.total_seconds = total_seconds
+        self.clock = clock
+
+    def started(self, context: dict[str, Any] | None = None, **_: Any) -> None:
+        if context is not None:
+            context[_STARTED] = self.clock()
+
+    def needs_retry(self, **kwargs: Any) -> float | None:
+        context = (kwargs.get("request_dict") or {}).get("context") or {}
+        elapsed = self.clock() - float(context.get(_STARTED, self.clock()))
+        caught = kwargs.get("caught_exception")
+        if caught is not None:
+            caught.mason_elapsed_seconds = elapsed  # read by mason_aws.errors
+        if elapsed >= self.total_seconds:
+            return None
+        wait: float | None = self.handler.needs_retry(**kwargs)
+        if wait is not None and elapsed + wait >= self.total_seconds:
+            return None
+        return wait

@@ -1,5 +1,10 @@
 """One AWS identity per engine: credentials, role assumption, endpoints and
-retries resolved once, then handed to boto3, s3fs, pyarrow and obstore alike.
+retries resolved once, then handed to boto3, s3fs and obstore alike (engines
+reading through pyarrow get :mod:`mason_aws.s3.arrowfs`, whose GETs are
+obstore's or boto3's). So are the timeouts: ``connect_timeout_seconds`` and
+``read_timeout_seconds`` bound each attempt, ``total_timeout_seconds`` a call
+with its retries (boto3: :mod:`mason_aws.retries`; obstore: its
+``retry_timeout``), and a call that runs out says it timed out, and after how long.
 
 An assumed role's credentials refresh themselves before they expire
 (:mod:`mason_aws.roles`); boto3 clients sign with them as they are, and the
@@ -20,6 +25,7 @@ s3_infer``).
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Callable
@@ -38,7 +44,6 @@ from mason_aws.config import AwsClientConfig
 if TYPE_CHECKING:
     import boto3
     from obstore.store import ClientConfig, S3Config, S3Credential, S3Store
-    from pyarrow.fs import S3FileSystem as ArrowS3FileSystem
     from s3fs import S3FileSystem
 
     from mason_aws.roles import RoleAssumer
@@ -107,8 +112,8 @@ class AwsSession:
                 "total_max_attempts": self.config.max_attempts,
             },
             max_pool_connections=max(10, self.max_pool),
-            connect_timeout=10,
-            read_timeout=60,
+            connect_timeout=self.config.connect_timeout_seconds,
+            read_timeout=self.config.read_timeout_seconds,
         )
 
     # -- who ----------------------------------------------------------------------------
@@ -189,42 +194,6 @@ class AwsSession:
                 self._s3fs = (creds, self._new_s3fs(creds))
             return self._s3fs[1]
 
-    def arrow_s3(self) -> ArrowS3FileSystem:
-        """A pyarrow S3 filesystem with the same credentials (as they are now),
-        region, endpoint and attempts: for engines that read S3 through pyarrow
-        (DuckDB in mason-local), so they reach what this client reaches."""
-        from urllib.parse import urlsplit
-
-        from pyarrow.fs import AwsStandardS3RetryStrategy, S3FileSystem
-
-        creds = self.credentials
-        endpoint = self.endpoint("s3")
-        extra: dict[str, Any] = {}
-        if endpoint:
-            parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-            extra = {"endpoint_override": parts.netloc, "scheme": parts.scheme or "https"}
-        bundle = self.ca_bundle()
-        if bundle is not None:
-            extra["tls_ca_file_path"] = bundle
-        try:
-            return S3FileSystem(
-                access_key=creds.access_key,
-                secret_key=creds.secret_key,
-                session_token=creds.token,
-                region=self.region,
-                retry_strategy=AwsStandardS3RetryStrategy(max_attempts=self.config.max_attempts),
-                **extra,
-            )
-        except TypeError as exc:
-            if "tls_ca_file_path" not in str(exc):
-                raise
-            import pyarrow
-
-            raise ConfigurationError(
-                f"client '{self.client_name}': pyarrow {pyarrow.__version__} cannot verify "
-                "TLS with a CA bundle (tls_ca_file_path); upgrade pyarrow"
-            ) from None
-
     def object_store(self, bucket: str) -> S3Store | None:
         """An obstore store for ``bucket`` (built once per bucket): GETs signed and
         sent in Rust, outside the GIL. Keys it cannot name exactly are read through
@@ -250,8 +219,8 @@ class AwsSession:
         c = self.config
         client_options: ClientConfig = {
             "allow_http": bool(endpoint and endpoint.startswith("http://")),
-            "connect_timeout": timedelta(seconds=10),
-            "timeout": timedelta(seconds=60),
+            "connect_timeout": timedelta(seconds=c.connect_timeout_seconds),
+            "timeout": timedelta(seconds=c.read_timeout_seconds),
             "pool_max_idle_per_host": str(max(10, self.max_pool)),
         }
         bundle = self.ca_bundle()
@@ -279,6 +248,7 @@ class AwsSession:
             client_options=client_options,
             retry_config={
                 "max_retries": c.max_attempts - 1,
+                "retry_timeout": timedelta(seconds=c.total_timeout_seconds),
                 "backoff": {
                     "init_backoff": timedelta(seconds=c.retry_backoff_seconds / 20),
                     "max_backoff": timedelta(seconds=c.retry_max_backoff_seconds),
@@ -291,7 +261,7 @@ class AwsSession:
     def ca_bundle(self) -> str | None:
         """The PEM file of roots botocore verifies TLS with (``AWS_CA_BUNDLE``, or
         ``ca_bundle`` in the profile), handed to the clients that do not read
-        botocore's settings (obstore, pyarrow): a private CA (a proxy, a
+        botocore's settings (obstore): a private CA (a proxy, a
         self-hosted store) is trusted by every one of them or by none."""
         botocore_session = getattr(self.boto, "_session", None)
         path = (
@@ -341,22 +311,29 @@ class AwsSession:
     def _new_s3fs(self, creds: ResolvedCredentials) -> S3FileSystem:
         from s3fs import S3FileSystem
 
+        c = self.config
+        attempts = min(
+            c.max_attempts, max(1, math.ceil(c.total_timeout_seconds / c.read_timeout_seconds))
+        )
         client_kwargs: dict[str, Any] = {"region_name": self.region}
         bundle = self.ca_bundle()
         if bundle is not None:  # s3fs reads the environment's, not a profile's
             client_kwargs["verify"] = bundle
-        return S3FileSystem(
+        filesystem = S3FileSystem(
             key=creds.access_key,
             secret=creds.secret_key,
             token=creds.token,
             endpoint_url=self.endpoint("s3"),
             client_kwargs=client_kwargs,
             config_kwargs={
-                "retries": {
-                    "mode": self.config.retry_mode,
-                    "total_max_attempts": self.config.max_attempts,
-                }
+                "connect_timeout": c.connect_timeout_seconds,
+                "read_timeout": c.read_timeout_seconds,
+                # aiobotocore takes no hook bounding a call's total time: as many
+                # attempts as fit in it, each bounded by the read timeout
+                "retries": {"mode": c.retry_mode, "total_max_attempts": attempts},
             },
             skip_instance_cache=True,
             use_listings_cache=False,
         )
+        filesystem.retries = 1  # s3fs's own loop would multiply botocore's attempts
+        return filesystem

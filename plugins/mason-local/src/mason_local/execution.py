@@ -51,6 +51,7 @@ class LocalExecution(ExecutionEngine):
             progress=self.context.progress,
             logger=self.context.logger,
             remote_filesystem=self.context.remote_filesystem,
+            warn=self.context.warning,
         )
         outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)
         return outcome

@@ -75,4 +75,6 @@ class LocalMetastore(MetastoreEngine):
         inferred = infer_location(
             location, database_name, table_name, self.config, self.context.progress
         )
+        for warning in inferred.warnings:
+            self.context.warning(warning)
         return self.catalog.create_table(inferred.table, replace=True)

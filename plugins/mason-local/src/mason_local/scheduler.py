@@ -58,7 +58,7 @@ class LocalScheduler(SchedulerEngine):
 
     def list_dags(self) -> list[Dag]:
         def skipped(path: Path) -> None:
-            self.context.logger.warning("skipping unreadable dag file %s", path)
+            self.context.warning(f"skipping unreadable dag file {path}")
 
         return list(iter_json_models(self.dags_dir, Dag, skipped=skipped))
 

@@ -6,8 +6,15 @@ from __future__ import annotations
 from mason import NotFoundError, OperatorContext, models
 
 
-def database_tables(ctx: OperatorContext, database_name: str) -> list[models.Table]:
+def database_tables(
+    ctx: OperatorContext, database_name: str, query: str | None = None
+) -> list[models.Table]:
     """Every table of ``database_name``, as a query job needs them.
+
+    A metastore whose listing gives names only (the s3 metastore infers a
+    table when it is fetched) has the tables ``query`` names fetched whole,
+    so the job reads them as their inference decided (which files it skipped:
+    :func:`mason.sdk.tabular.skipped_files`), and the skips are warned of.
 
     An empty database is refused here: a query over it could only fail later
     inside the execution engine with a less helpful message.
@@ -17,7 +24,23 @@ def database_tables(ctx: OperatorContext, database_name: str) -> list[models.Tab
         raise NotFoundError(
             f"database '{database_name}' has no tables; register some with 'table infer'"
         )
-    return tables
+    if query is None:
+        return tables
+    return [
+        ctx.metastore.get_table(database_name, t.name)
+        if not t.table_schema.columns and _names(query, t.name)
+        else t
+        for t in tables
+    ]
+
+
+def _names(query: str, table_name: str) -> bool:
+    """Whether ``query`` may name ``table_name`` (a whole word, any case)."""
+    import re
+
+    return (
+        re.search(rf"(?<![\w$]){re.escape(table_name)}(?![\w$])", query, re.IGNORECASE) is not None
+    )
 
 
 def is_registered(ctx: OperatorContext, database_name: str, table_name: str) -> bool:

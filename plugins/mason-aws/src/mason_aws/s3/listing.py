@@ -13,6 +13,9 @@ from mason_aws.s3.paths import S3Location, is_data_key
 class S3Object:
     key: str
     size: int
+    #: the ETag S3 gave when the object was listed: a read that must see the same
+    #: object asks for it (``If-Match``).
+    etag: str | None = None
 
 
 def head(s3: Any, client: str, loc: S3Location) -> S3Object | None:
@@ -26,7 +29,7 @@ def head(s3: Any, client: str, loc: S3Location) -> S3Object | None:
             return None
         with aws_errors(client, loc.uri):
             raise
-    return S3Object(loc.key, int(answer.get("ContentLength", 0)))
+    return S3Object(loc.key, int(answer.get("ContentLength", 0)), answer.get("ETag"))
 
 
 def under(s3: Any, client: str, loc: S3Location, limit: int | None = None) -> list[S3Object]:
@@ -39,7 +42,7 @@ def under(s3: Any, client: str, loc: S3Location, limit: int | None = None) -> li
             Bucket=loc.bucket, Prefix=loc.prefix, PaginationConfig=pagination
         ):
             for item in page.get("Contents", []):
-                found.append(S3Object(item["Key"], int(item.get("Size", 0))))
+                found.append(S3Object(item["Key"], int(item.get("Size", 0)), item.get("ETag")))
                 if limit and len(found) >= limit:
                     return found
     return found
@@ -69,7 +72,7 @@ def children(s3: Any, client: str, loc: S3Location) -> tuple[list[str], list[S3O
         for page in paginator.paginate(Bucket=loc.bucket, Prefix=loc.prefix, Delimiter="/"):
             prefixes.extend(p["Prefix"] for p in page.get("CommonPrefixes", []))
             files.extend(
-                S3Object(item["Key"], int(item.get("Size", 0)))
+                S3Object(item["Key"], int(item.get("Size", 0)), item.get("ETag"))
                 for item in page.get("Contents", [])
                 if item["Key"] != loc.prefix
             )

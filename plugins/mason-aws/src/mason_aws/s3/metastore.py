@@ -75,8 +75,8 @@ class S3Metastore(MetastoreEngine):
         self.context.logger.info("Fetching keys at %s/%s", database_name, table_name)
         loc = self._location(database_name, table_name)
         inferred = self.storage.infer_table(loc.uri, loc.bucket, table_name.strip("/"))
-        for warning in inferred.warnings:
-            self.context.logger.warning(warning)
+        for warning in inferred.warnings:  # the operator's envelope, not only the log
+            self.context.warning(warning)
         return inferred.table
 
     def create_table(self, table: Table, replace: bool = False) -> Table:

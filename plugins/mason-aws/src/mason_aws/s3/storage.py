@@ -41,13 +41,16 @@ class S3Storage(StorageEngine):
         return self.aws.client("s3")
 
     def arrow_filesystem(self, uri: str) -> RemoteFilesystem | None:
-        """``s3://`` (and Hadoop's ``s3a://``/``s3n://``) URIs through pyarrow with
-        this client's settings; see mason.sdk.engines.ArrowFilesystemSource."""
+        """``s3://`` (and Hadoop's ``s3a://``/``s3n://``) URIs through a pyarrow
+        filesystem with this client's settings whose every read is verified
+        (:mod:`mason_aws.s3.arrowfs`); see mason.sdk.engines.ArrowFilesystemSource."""
         scheme, sep, rest = uri.partition("://")
         if not sep or scheme not in ("s3", "s3a", "s3n"):
             return None
         path = parse_s3(f"s3://{rest}").path.rstrip("/")
-        return RemoteFilesystem(self.aws.arrow_s3(), path, self.client_name)
+        from mason_aws.s3.arrowfs import verified_filesystem
+
+        return RemoteFilesystem(verified_filesystem(self.aws), path, self.client_name)
 
     # -- paths ------------------------------------------------------------------------
 

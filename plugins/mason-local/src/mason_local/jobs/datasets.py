@@ -112,7 +112,7 @@ def table_output(
     table's files (read now, so a table without files fails before any work)."""
     source = resolve_local(table.location or "", run.config.root)
     output = Output.of(run, output_path, fmt, overwrite, partition_by, (source,))
-    files = table_files(table, run.config)
+    files = table_files(table, run.config, run.warning)
     output.check()
     return output, files
 

@@ -11,6 +11,7 @@ last group is written.
 from __future__ import annotations
 
 from mason.sdk.models import MergeJob
+from mason.sdk.tabular import skipped_warning
 from mason_local.jobs.datasets import (
     DatasetWriter,
     Output,
@@ -32,6 +33,8 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
     )
     output.check()
     inputs = find_inputs(base, job.extract_paths, output.root)
+    if inputs.damaged:
+        run.warning(skipped_warning(f"merge of {base}", inputs.damaged))
 
     # DuckDB marks a column NOT NULL in parquet when its statistics show no
     # nulls; groups would then disagree on nullability. Plain copies lose nothing.

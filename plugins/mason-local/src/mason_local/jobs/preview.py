@@ -16,7 +16,7 @@ def run_preview(job: PreviewJob, run: JobRun) -> JobOutcome:
     database = table.database or "main"
     con = run.duckdb()
     try:
-        register_tables(con, [table], run.config, database, run.remote_filesystem)
+        register_tables(con, [table], run.config, database, run.remote_filesystem, warn=run.warning)
         try:
             rows = arrow_table(
                 con.sql(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,15 @@ class JobRun:
     #: how remote tables (``s3://``) are reached: with the configuration's client
     #: settings (EngineContext.remote_filesystem), never the environment's.
     remote_filesystem: RemoteFilesystemResolver | None = None
+    #: where the job reports what it skipped (damaged files): the operator's
+    #: warnings (EngineContext.warning); ``None``: the log.
+    warn: Callable[[str], None] | None = None
+
+    def warning(self, message: str) -> None:
+        if self.warn is not None:
+            self.warn(message)
+        else:
+            self.logger.warning(message)
 
     def duckdb(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB connection with the client's resource limits

@@ -18,6 +18,7 @@ from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.tabular import partition_values
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal_list, query_error
+from mason_local.jobs.tables import damaged_file
 from mason_local.paths import data_files, is_data_name
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Inputs:
     skipped: list[Path] = field(default_factory=list)
     #: every file sits in the same ``key=value`` folder layout below ``base``.
     hive: bool = False
+    #: ``(path, reason)`` of the skipped files whose bytes are not their format's.
+    damaged: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -60,18 +63,22 @@ def find_inputs(base: Path, extract_paths: list[str], root: Path | None = None) 
     if not base.exists():
         raise NotFoundError(f"input path {base} does not exist")
     paths = _extracted(base, extract_paths, root) if extract_paths else data_files(base, root)
-    files, skipped = [], []
+    files, skipped, damaged = [], [], []
     for path in paths:
         fmt = detect_format(path)
+        reason = damaged_file(path, fmt) if fmt is not None else None
         if fmt is None:
             skipped.append(path)
+        elif reason is not None:  # skipped as inference skips it (damaged_reason)
+            skipped.append(path)
+            damaged.append((str(path), reason))
         else:
             files.append(InputFile(path, fmt, path.stat().st_size))
     if not files:
         where = f"{base} (extract_paths: {', '.join(extract_paths)})" if extract_paths else base
         found = f"; {len(skipped)} other file(s) skipped" if skipped else ""
         raise NotFoundError(f"no parquet, CSV or JSON lines files under {where}{found}")
-    return Inputs(base, files, skipped, _hive_layout(base, files))
+    return Inputs(base, files, skipped, _hive_layout(base, files), damaged)
 
 
 def _extracted(base: Path, extract_paths: list[str], root: Path | None) -> list[Path]:

@@ -72,7 +72,7 @@ def run_summarize(job: SummarizeJob, run: JobRun) -> JobOutcome:
     name = f"{table.database}.{table.name}"
     con = run.duckdb()
     try:
-        source = f"SELECT * FROM {scan_sql(table, run.config)}"
+        source = f"SELECT * FROM {scan_sql(table, run.config, run.warning)}"
         kinds = describe(con, source, f"table {name}")
         arrow_types = {c.name: c.type for c in source_columns(con, source)}
         selects = ["count(*)"] + [a for n, k in kinds for a in _aggregates(n, k)]

@@ -7,12 +7,15 @@ inferred; the catalog's schema and reader properties say how to read them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mason.sdk.engines import RemoteFilesystemResolver
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
+from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_files, skipped_warning
 from mason_local.inference.files import detect_format
 from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
 from mason_local.paths import confinement_root, data_files, resolve_local
@@ -24,8 +27,12 @@ if TYPE_CHECKING:
     from mason_local.config import LocalClientConfig
 
 
-def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
-    """The table's data files of its format, listed now."""
+def table_files(
+    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+) -> list[Path]:
+    """The table's data files of its format, listed now, without those its
+    inference skipped (:func:`mason.sdk.tabular.skipped_files`; ``warn`` is
+    told which were left out)."""
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
@@ -34,21 +41,46 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
             f"table '{table.database}.{table.name}' cannot be read: "
             f"its location {location} no longer exists"
         )
-    files = [
-        p
-        for p in data_files(location, confinement_root(config.root))
-        if detect_format(p) == table.format
-    ]
+    excluded = skipped_files(table)
+    files, left_out = [], []
+    for path in data_files(location, confinement_root(config.root)):
+        if detect_format(path) != table.format:
+            continue
+        if str(path) in excluded:
+            left_out.append((str(path), "skipped by the table's inference"))
+        else:
+            files.append(path)
+    if left_out and warn is not None:
+        warn(skipped_warning(f"table '{table.database}.{table.name}'", left_out))
     if not files:
         raise NotFoundError(
             f"table '{table.database}.{table.name}' has no {table.format} files at {location}"
+            + (f" but {len(left_out)} its inference skipped" if left_out else "")
         )
     return files
 
 
-def scan_sql(table: Table, config: LocalClientConfig) -> str:
+def damaged_file(path: Path, fmt: str | None) -> str | None:
+    """Why the local file at ``path`` cannot be read as ``fmt``, or ``None``."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    try:
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, PARQUET_TAIL_CHECK, max(0, size - PARQUET_TAIL_CHECK))
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+    return damaged_reason(fmt, size, tail)
+
+
+def scan_sql(
+    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+) -> str:
     """A DuckDB table function call reading the table's files."""
-    files = literal_list(str(p) for p in table_files(table, config))
+    files = literal_list(str(p) for p in table_files(table, config, warn))
     hive = [f"hive_partitioning = {'true' if table.partition_keys else 'false'}"]
     if table.partition_keys:
         hive.append(
@@ -98,6 +130,7 @@ def register_tables(
     default_database: str,
     remote: RemoteFilesystemResolver | None = None,
     query: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
     the current schema so unqualified names resolve in it. Remote tables are
@@ -121,9 +154,9 @@ def register_tables(
         schema = table.database or default_database
         try:
             source = (
-                _arrow_source(con, table, schema, remote)
+                _arrow_source(con, table, schema, remote, warn)
                 if "://" in (table.location or "")
-                else scan_sql(table, config)
+                else scan_sql(table, config, warn)
             )
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
@@ -154,6 +187,7 @@ def _arrow_source(
     table: Table,
     schema: str,
     remote: RemoteFilesystemResolver | None,
+    warn: Callable[[str], None] | None = None,
 ) -> str:
     """A table at a remote URI (``s3://...``, from an s3 or glue metastore) read
     through a pyarrow dataset, so DuckDB needs no extension. The filesystem
@@ -182,11 +216,25 @@ def _arrow_source(
             f"table '{table.database}.{table.name}' is at {location}, which no client of "
             "this configuration reaches (add one that serves it, e.g. storage_engine: s3)"
         )
+    source: str | list[str] = found.path
+    excluded = skipped_files(table)
+    if excluded:  # what the table's inference skipped, every reader leaves out
+        import pyarrow.fs
+
+        scheme = location.partition("://")[0]
+        selector = pyarrow.fs.FileSelector(found.path, recursive=True)
+        listed = [i.path for i in found.filesystem.get_file_info(selector) if i.is_file]
+        source = [p for p in listed if f"{scheme}://{p}" not in excluded]
+        left_out = [(f"{scheme}://{p}", "skipped by the table's inference") for p in listed]
+        left_out = [entry for entry in left_out if entry[0] in excluded]
+        if left_out and warn is not None:
+            warn(skipped_warning(f"table '{table.database}.{table.name}'", left_out))
     dataset = ds.dataset(
-        found.path,
+        source,
         filesystem=found.filesystem,
         format=formats[table.format],
         partitioning="hive",  # an s3 metastore lists tables without their partition keys
+        partition_base_dir=found.path if isinstance(source, list) else None,
     )
     name = f"mason_arrow_{schema}_{table.name}"
     con.register(name, dataset)

@@ -63,6 +63,8 @@ class TableFake(OperatorDefinition):
         if not database:
             return saved
         inferred = ctx.storage.infer_table(saved.uri, database, table_name)
+        for warning in inferred.warnings:
+            ctx.warn(warning)
         ctx.metastore.create_database(database, exist_ok=True)
         table = ctx.metastore.create_table(
             inferred.table.model_copy(update={"database": database}), replace=p["overwrite"]

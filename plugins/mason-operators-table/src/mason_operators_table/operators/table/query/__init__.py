@@ -17,7 +17,7 @@ class TableQuery(OperatorDefinition):
         job = models.QueryJob(
             query_string=ctx.params["query_string"],
             database_name=database_name,
-            tables=database_tables(ctx, database_name),
+            tables=database_tables(ctx, database_name, ctx.params["query_string"]),
             output_path=ctx.params.get("output_path"),
             output_format=ctx.params["output_format"],
             overwrite=ctx.params["overwrite"],

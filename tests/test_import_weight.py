@@ -34,7 +34,7 @@ HEAVY = (
 PROBE = textwrap.dedent(
     """\
     import json, sys
-    from mason_core.cli.app import main
+    from mason_core.cli.entry import main
     code = 0
     try:
         main(sys.argv[1:])
@@ -135,7 +135,7 @@ def test_warm_index_listing_imports_no_pydantic_and_no_plugin(
     code, warm, output = probe(args, home)
     assert code == 0, output
     assert output == cold_output  # the same answer from the index
-    assert sorted(warm & {"pydantic", "pluggy", *PLUGINS.values(), *HEAVY}) == []
+    assert sorted(warm & {"typer", "pydantic", "pluggy", *PLUGINS.values(), *HEAVY}) == []
     assert "infer" in output
 
 

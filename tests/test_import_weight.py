@@ -144,14 +144,15 @@ def infer_local_table(tmp_path: Path, home: Path) -> None:
 
 def test_table_query_imports_its_engine_only(tmp_path: Path) -> None:
     """A local query imports DuckDB (which also shows the probe sees heavy
-    imports), but no other engine's library, and builds no other client's model."""
+    imports), but no other engine's library nor Typer, and builds no other
+    client's model."""
     home = tmp_path / "home"
     infer_local_table(tmp_path, home)
     query = ["op", "table", "query", "-p", 'database_name:w,query_string:"SELECT count(*) FROM t"']
     code, modules, built, output = probe_models([*query, "--output", "json"], home)
     assert code == 0, output
     assert "duckdb" in modules, sorted(modules)
-    assert sorted(modules & set(NOT_LOCAL)) == []
+    assert sorted(modules & {*NOT_LOCAL, "typer", "click"}) == []  # a plain call skips Typer
     assert "OperatorSpec" in built  # the probe sees built models
     assert sorted(built & OTHER_CLIENT_MODELS) == []
 

@@ -6,7 +6,6 @@ wires them together and owns the global options.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import typer
 
 from mason_core.__about__ import __version__
-from mason_core.cli.entry import configure_logging
+from mason_core.cli.entry import configure_logging, guarded
 
 BANNER = "Mason Data Operator Framework: self-contained, parameterized, composable data operators."
 
@@ -107,23 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
-    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
-
-    raise_on_signals()
-    try:
-        app(args=args, prog_name="mason")
-    except INTERRUPTIONS as exc:
-        message, code = interrupted_exit(exc)
-        typer.echo(f"error: {message}", err=True)
-        raise SystemExit(code) from None
-    except Exception as exc:  # a bug: one scrubbed line, the traceback only with --debug
-        from mason_core.cli.output import debug_enabled, fail
-
-        if debug_enabled():
-            logging.getLogger("mason").error("unexpected error", exc_info=True)
-        raise SystemExit(
-            fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code
-        ) from None
+    # typer.Exit and SystemExit end it as Typer means; interruptions and bugs, one line
+    raise SystemExit(guarded(lambda: app(args=args, prog_name="mason")))
 
 
 if __name__ == "__main__":  # pragma: no cover

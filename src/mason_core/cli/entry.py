@@ -2,14 +2,16 @@
 
 Listings and help (``mason op``, ``mason op NS``, ``mason op NS CMD --help``,
 ``mason --help``) are answered from the registry index before Typer,
-pydantic or any plugin is imported; everything else goes to the Typer
-application in :mod:`mason_core.cli.app`.
+pydantic or any plugin is imported; a plain ``mason op NS CMD -p ...`` runs
+without Typer (:mod:`mason_core.cli.run`); everything else goes to the Typer
+application in :mod:`mason_core.cli.app`. Every way runs under :func:`guarded`.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 
 def configure_logging(debug: bool) -> None:
@@ -25,14 +27,42 @@ def configure_logging(debug: bool) -> None:
     root.propagate = False
 
 
+def guarded(call: Callable[[], int | None]) -> int:
+    """Run a command with Ctrl-C and SIGTERM raised as exceptions; the exit code.
+    An interruption or a bug ends it with one scrubbed line on stderr (the
+    traceback only with ``--debug``), never a traceback."""
+    from mason_core.cli.output import debug_enabled, echo, exit_code_of, fail
+    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
+
+    raise_on_signals()
+    try:
+        return call() or 0
+    except INTERRUPTIONS as exc:
+        message, code = interrupted_exit(exc)
+        echo(f"error: {message}", err=True)
+        return code
+    except Exception as exc:
+        reported = exit_code_of(exc)  # an error ``fail`` reported already
+        if reported is not None:
+            return reported
+        if debug_enabled():  # a bug: one scrubbed line, the traceback only with --debug
+            logging.getLogger("mason").error("unexpected error", exc_info=True)
+        return fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     from mason_core.cli.listing import answer_listing, cached_root_help, listing_request
+    from mason_core.cli.run import run_operator, run_request
 
     listing = listing_request(args)
     if listing is not None:
         configure_logging(debug=False)
         raise SystemExit(answer_listing(listing))
+    request = run_request(args)
+    if request is not None:  # a plain operator call: no Typer either
+        configure_logging(debug=False)
+        raise SystemExit(guarded(lambda: run_operator(request)))
     if args in (["--help"], ["-h"]):
         configure_logging(debug=False)
         text = cached_root_help()

@@ -11,7 +11,15 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
-from mason_core.cli.output import OutputFormat, cli_errors, echo, emit_table, fail, resolve_output
+from mason_core.cli.output import (
+    OutputFormat,
+    cli_errors,
+    echo,
+    emit_table,
+    exit_code_of,
+    fail,
+    resolve_output,
+)
 
 #: the columns of ``mason op`` in a terminal (JSON output has every field).
 LIST_COLUMNS = ["namespace", "command", "description", "parameters", "plugin"]
@@ -114,11 +122,10 @@ def answer_listing(request: tuple[str | None, str | None, OutputFormat]) -> int:
         with cli_errors():
             list_or_describe(*request)
     except Exception as exc:
-        import typer  # only an error gets here: ``fail`` has imported it already
-
-        if isinstance(exc, typer.Exit):
-            return exc.exit_code
-        raise
+        code = exit_code_of(exc)
+        if code is None:
+            raise
+        return code
     return 0
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mason_core.cli.listing import list_or_describe
-from mason_core.cli.output import OutputFormat, cli_errors, emit_response, resolve_output
-from mason_core.cli.params import UnknownParams, collect_parameters, unknown_params_option
-from mason_core.cli.session import current_session
+from mason_core.cli.output import OutputFormat, cli_errors, resolve_output
+from mason_core.cli.params import UnknownParams, unknown_params_option
+from mason_core.cli.run import RunRequest, run_operator
 
 if TYPE_CHECKING:
     from mason_core.operators.spec import OperatorSpec
@@ -124,26 +124,12 @@ def op(
         if namespace is None or command is None or show_help:
             list_or_describe(namespace, command, out)
             return
-        session = current_session()
-        given = collect_parameters(params, param_file)
-        if validate_only:
-            emit_response(
-                session.validate(namespace, command, given, config_id, unknown_params.mode),
-                out,
-                "Validation",
-            )
-            return
-        from mason_core.cli.progress import progress_for
-
-        prepared = session.prepare(namespace, command, given, config_id, unknown_params.mode)
-        progress = progress_for(out)
-        try:
-            response = session.run_prepared(prepared, progress)
-        finally:
-            progress.finish()
-    emit_response(response, out, f"{namespace} {command}")
-    if not response.ok:
-        raise typer.Exit(response.exit_code or 1)
+    request = RunRequest(
+        namespace, command, params, param_file, config_id, out, validate_only, unknown_params.mode
+    )
+    code = run_operator(request)
+    if code:
+        raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:

@@ -138,6 +138,16 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def exit_code_of(exc: BaseException) -> int | None:
+    """The exit code of the ``typer.Exit`` that :func:`fail` returned, when
+    ``exc`` is one (without importing Typer when nothing has)."""
+    if "typer" not in sys.modules:
+        return None
+    import typer
+
+    return exc.exit_code if isinstance(exc, typer.Exit) else None
+
+
 @contextmanager
 def cli_errors() -> Iterator[None]:
     """Turn Mason's errors into one stderr line and the contract's exit code.

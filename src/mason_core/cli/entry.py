@@ -53,22 +53,23 @@ def guarded(call: Callable[[], int | None]) -> int:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     from mason_core.cli.listing import answer_listing, cached_root_help, listing_request
-    from mason_core.cli.run import run_operator, run_request
 
     listing = listing_request(args)
     if listing is not None:
         configure_logging(debug=False)
         raise SystemExit(answer_listing(listing))
-    request = run_request(args)
-    if request is not None:  # a plain operator call: no Typer either
-        configure_logging(debug=False)
-        raise SystemExit(guarded(lambda: run_operator(request)))
     if args in (["--help"], ["-h"]):
         configure_logging(debug=False)
         text = cached_root_help()
         if text is not None:
             sys.stdout.write(text + "\n")
             raise SystemExit(0)
+    from mason_core.cli.run import run_operator, run_request
+
+    request = run_request(args)
+    if request is not None:  # a plain operator call: no Typer either
+        configure_logging(debug=False)
+        raise SystemExit(guarded(lambda: run_operator(request)))
     from mason_core.cli.app import main as run
 
     run(args)

@@ -32,7 +32,12 @@ def guarded(call: Callable[[], int | None]) -> int:
     An interruption or a bug ends it with one scrubbed line on stderr (the
     traceback only with ``--debug``), never a traceback."""
     from mason_core.cli.output import debug_enabled, echo, exit_code_of, fail
-    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
+    from mason_core.interrupts import (
+        INTERRUPTIONS,
+        interrupted_exit,
+        interruption,
+        raise_on_signals,
+    )
 
     raise_on_signals()
     try:
@@ -45,6 +50,11 @@ def guarded(call: Callable[[], int | None]) -> int:
         reported = exit_code_of(exc)  # an error ``fail`` reported already
         if reported is not None:
             return reported
+        signalled = interruption()
+        if signalled is not None:  # the interruption, turned into another error on its way
+            message, code = interrupted_exit(signalled)
+            echo(f"error: {message}", err=True)
+            return code
         if debug_enabled():  # a bug: one scrubbed line, the traceback only with --debug
             logging.getLogger("mason").error("unexpected error", exc_info=True)
         return fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code

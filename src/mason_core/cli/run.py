@@ -18,6 +18,7 @@ from typing import Literal
 from mason_core.cli.output import OutputFormat, cli_errors, emit_response, resolve_output
 from mason_core.cli.params import UNKNOWN_PARAMS_ENV, collect_parameters
 from mason_core.cli.session import current_session
+from mason_core.interrupts import interruption
 
 #: the options of ``mason op NS CMD`` that take a value -> RunRequest field
 _VALUED = {
@@ -110,5 +111,17 @@ def run_operator(request: RunRequest) -> int:
             response = session.run_prepared(prepared, progress)
         finally:
             progress.finish()
+        if not response.ok:
+            swallowed_interruption()
     emit_response(response, r.output, f"{r.namespace} {r.command}")
     return 0 if response.ok else (response.exit_code or 1)
+
+
+def swallowed_interruption() -> None:
+    """Raise the Ctrl-C or SIGTERM this process received, if any: a failure
+    after one is the interruption, whatever turned it into another error (an
+    engine, or pydantic-core building a deferred model's validator, which
+    reports an exception raised inside it as a SchemaError)."""
+    signalled = interruption()
+    if signalled is not None:
+        raise signalled

@@ -85,3 +85,22 @@ def test_both_ways_answer_alike(tmp_path: Path) -> None:
             assert json.loads(fast.stdout)["Data"] == json.loads(typer.stdout)["Data"], args
         else:
             assert fast.stdout == typer.stdout, args
+
+
+def test_cached_root_help_is_what_typer_prints(tmp_path: Path) -> None:
+    """``mason --help`` from the index (rendered at 78 columns) matches Typer's
+    own rendering on a wide terminal; a narrow one gets Typer's."""
+    home = tmp_path / "home"
+    cached = _mason("entry", ["--help"], home)
+    live = _mason("app", ["--help"], home)
+    assert cached.returncode == live.returncode == 0
+    assert cached.stdout == live.stdout and "Operators: " in cached.stdout
+    narrow = subprocess.run(
+        [sys.executable, "-c", "from mason_core.cli.entry import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MASON_HOME=str(home), COLUMNS="60"),
+        timeout=120,
+    )
+    assert narrow.returncode == 0 and narrow.stdout != cached.stdout
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 60

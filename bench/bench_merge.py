@@ -29,32 +29,34 @@ from _common import DATA, child_result, print_table, ratio
 RSS_LIMIT = 1 << 30
 
 
-def lineitem(scale: float, parts: int) -> list[Path]:
-    """The CSV files of ``lineitem``, generated once per scale and part count."""
-    root = DATA / f"tpch_sf{scale:g}_p{parts}" / "lineitem"
+def lineitem(scale: float, parts: int, fmt: str = "csv") -> list[Path]:
+    """The files (``csv`` or ``parquet``) of ``lineitem``, generated once per
+    scale, part count and format."""
+    suffix = "" if fmt == "csv" else f"_{fmt}"
+    root = DATA / f"tpch_sf{scale:g}_p{parts}{suffix}" / "lineitem"
     if not root.is_dir():
         search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
         tool = shutil.which("tpchgen-cli", path=search)
         if tool is None:
             raise SystemExit("tpchgen-cli not found: pip install tpchgen-cli")
         staging = Path(tempfile.mkdtemp(prefix="tpch-", dir=DATA))
-        print(f"generating lineitem at scale {scale:g} in {parts} CSV files ...", flush=True)
+        print(f"generating lineitem at scale {scale:g} in {parts} {fmt} files ...", flush=True)
         subprocess.run(
-            [tool, "csv", "-s", f"{scale:g}", "--tables", "lineitem", "--parts", str(parts),
+            [tool, fmt, "-s", f"{scale:g}", "--tables", "lineitem", "--parts", str(parts),
              "--output-dir", str(staging)],
             check=True,
         )  # fmt: skip
         generated = staging / "lineitem"
         if not generated.is_dir():  # a single part is written as one file
             generated.mkdir()
-            for f in staging.glob("lineitem*.csv"):
+            for f in staging.glob(f"lineitem*.{fmt}"):
                 f.rename(generated / f.name)
         root.parent.mkdir(parents=True, exist_ok=True)
         generated.rename(root)
         shutil.rmtree(staging, ignore_errors=True)
-    files = sorted(root.glob("*.csv"))
+    files = sorted(root.glob(f"*.{fmt}"))
     if not files:
-        raise SystemExit(f"no CSV files in {root}; delete it to regenerate")
+        raise SystemExit(f"no {fmt} files in {root}; delete it to regenerate")
     return files
 
 

@@ -6,14 +6,30 @@ the query on the local execution engine, the result preview. Figures are the
 median of several in-process runs after a warm-up. The same pair on a
 1,000-row table gives Mason's fixed cost per query in milliseconds, which the
 big table's ratio hides in DuckDB's own time.
+
+Whole process (issue 21): how the CLI, cron and every Airflow task meet
+Mason. ``mason op table query`` runs as a fresh process against ``python -c``
+running the same SQL through DuckDB on the same files, on the 1,000-row table
+(target <= 1.5x) and TPC-H Q1 at scale factor 1 over 4 parquet files from
+``tpchgen-cli`` (target <= 1.2x; ``BENCH_QUERY_TPCH_SCALE`` changes the scale).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from functools import partial
 from pathlib import Path
 
-from _common import DATA, median_seconds, print_comparison, scratch_home
+from _common import (
+    DATA,
+    median_seconds,
+    print_comparison,
+    run_quietly,
+    scratch_home,
+    venv_script,
+)
 
 ROWS = int(os.environ.get("BENCH_QUERY_ROWS", "10000000"))
 RUNS = int(os.environ.get("BENCH_QUERY_RUNS", "5"))
@@ -21,6 +37,27 @@ SMALL_ROWS = 1000
 SMALL_RUNS = 30
 #: issue 14's target for the big aggregate, Mason over raw DuckDB
 TARGET = 1.1
+PROCESS_RUNS = int(os.environ.get("BENCH_QUERY_PROCESS_RUNS", "9"))
+TPCH_SCALE = float(os.environ.get("BENCH_QUERY_TPCH_SCALE", "1"))
+TPCH_PARTS = 4
+#: issue 21's targets, whole process: Mason's CLI over a DuckDB Python process
+SMALL_PROCESS_TARGET = 1.5
+TPCH_PROCESS_TARGET = 1.2
+
+COUNT = "SELECT count(*) AS n FROM {table}"
+#: TPC-H Q1, the pricing summary report
+TPCH_Q1 = (
+    "SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty, "
+    "sum(l_extendedprice) AS sum_base_price, "
+    "sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price, "
+    "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge, "
+    "avg(l_quantity) AS avg_qty, avg(l_extendedprice) AS avg_price, "
+    "avg(l_discount) AS avg_disc, count(*) AS count_order "
+    "FROM {table} WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL 90 DAY "
+    "GROUP BY l_returnflag, l_linestatus ORDER BY l_returnflag, l_linestatus"
+)
+#: the baseline process: DuckDB's Python API, the same SQL, its rows printed
+DUCKDB_PROCESS = "import duckdb, sys; print(duckdb.sql(sys.argv[1]).fetchall())"
 
 AGGREGATE = (
     "SELECT category, count(*) AS n, sum(amount) AS total, avg(amount) AS mean, "
@@ -74,11 +111,7 @@ def compare(rows: int, runs: int) -> tuple[int, tuple[float, float], tuple[float
     root = dataset(rows)
     expected = raw_duckdb(root / "orders.parquet")
     database = f"bench{rows}"
-    inferred = mason.run(
-        "table", "infer", storage_path=str(root), database_name=database, table_name="orders"
-    )
-    if not inferred.ok:
-        raise SystemExit(f"table infer failed: {inferred.errors}")
+    infer(root, database, "orders")
 
     def mason_query() -> None:
         resp = mason.run(
@@ -93,10 +126,50 @@ def compare(rows: int, runs: int) -> tuple[int, tuple[float, float], tuple[float
     return len(expected), base, median_seconds(mason_query, runs=runs)
 
 
+def infer(root: Path, database: str, table: str) -> None:
+    import mason
+
+    inferred = mason.run(
+        "table", "infer", storage_path=str(root), database_name=database, table_name=table
+    )
+    if not inferred.ok:
+        raise SystemExit(f"table infer failed: {inferred.errors}")
+
+
+def whole_process(
+    root: Path, database: str, table: str, sql: str, scratch: Path
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(baseline, mason) (median, min) of one query as a fresh process each:
+    ``python -c`` through DuckDB on the files, and ``mason op table query``
+    on the table inferred from them, as JSON (what a script or a task reads)."""
+    infer(root, database, table)
+    files = f"read_parquet('{root}/*.parquet')"
+    baseline = [sys.executable, "-c", DUCKDB_PROCESS, sql.format(table=files)]
+    params = scratch / f"{database}.json"  # -f: YAML (here JSON) of parameters
+    params.write_text(
+        json.dumps({"database_name": database, "query_string": sql.format(table=table)})
+    )
+    mason = [venv_script("mason"), "op", "table", "query", "-f", params, "--output", "json"]
+    env = dict(os.environ)
+    base = median_seconds(partial(run_quietly, baseline, env), runs=PROCESS_RUNS)
+    ours = median_seconds(partial(run_quietly, mason, env), runs=PROCESS_RUNS)
+    return base, ours
+
+
+def tpch_lineitem() -> Path:
+    from bench_merge import lineitem
+
+    return lineitem(TPCH_SCALE, TPCH_PARTS, "parquet")[0].parent
+
+
 def main() -> None:
-    with scratch_home():
+    with scratch_home() as scratch:
         groups, base, ours = compare(ROWS, RUNS)
         _, small_base, small_ours = compare(SMALL_ROWS, SMALL_RUNS)
+        small_process = whole_process(
+            dataset(SMALL_ROWS), f"bench{SMALL_ROWS}", "orders", COUNT, scratch
+        )
+        tpch_process = whole_process(tpch_lineitem(), "tpch", "lineitem", TPCH_Q1, scratch)
 
     print(f"{ROWS:,} rows, {groups} groups; {RUNS} runs each")
     print_comparison(
@@ -111,6 +184,21 @@ def main() -> None:
         f"\nfixed cost per query (median over {SMALL_RUNS} runs on {SMALL_ROWS:,} rows): "
         f"{fixed_ms:.1f} ms (mason {small_ours[0] * 1000:.1f} ms, "
         f"raw DuckDB {small_base[0] * 1000:.1f} ms, both opening a fresh connection)"
+    )
+    print(f"\nwhole process: {PROCESS_RUNS} runs each after a warm-up")
+    print_comparison(
+        f"count(*) over the {SMALL_ROWS:,}-row table (wall time, fresh process)",
+        "DuckDB process",
+        ('python -c "duckdb.sql(...)" (baseline)', *small_process[0]),
+        ("mason op table query", *small_process[1]),
+        target=SMALL_PROCESS_TARGET,
+    )
+    print_comparison(
+        f"TPC-H Q1 at SF{TPCH_SCALE:g}, {TPCH_PARTS} parquet files (wall time, fresh process)",
+        "DuckDB process",
+        ('python -c "duckdb.sql(...)" (baseline)', *tpch_process[0]),
+        ("mason op table query", *tpch_process[1]),
+        target=TPCH_PROCESS_TARGET,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata as md
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -30,18 +31,29 @@ HEAVY = (
 )
 
 #: the CLI entry point, run as the ``mason`` console script would, then a report
-#: of every loaded top-level module on stdout's last line.
+#: of every loaded top-level module and every pydantic model built on stdout's
+#: last line.
 PROBE = textwrap.dedent(
     """\
     import json, sys
-    from mason_core.cli.app import main
+    from mason_core.cli.entry import main
     code = 0
     try:
         main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     loaded = sorted({name.split(".")[0] for name in sys.modules})
-    sys.stdout.write("\\n" + json.dumps({"code": code, "modules": loaded}) + "\\n")
+    built = []  # the pydantic models this call built (the others stay deferred)
+    if "pydantic" in sys.modules:
+        from pydantic import BaseModel
+        todo = [BaseModel]
+        while todo:
+            for sub in todo.pop().__subclasses__():
+                todo.append(sub)
+                if sub.__pydantic_complete__:
+                    built.append(sub.__name__)
+    report = {"code": code, "modules": loaded, "built": sorted(set(built))}
+    sys.stdout.write("\\n" + json.dumps(report) + "\\n")
     """
 )
 
@@ -69,8 +81,18 @@ COMMANDS = [
 ]
 
 
-def probe(args: list[str], home: Path) -> tuple[int, set[str], str]:
-    env = dict(os.environ, MASON_HOME=str(home), COLUMNS="120")
+def probe(
+    args: list[str], home: Path, extra_env: dict[str, str] | None = None
+) -> tuple[int, set[str], str]:
+    code, modules, _, output = probe_models(args, home, extra_env)
+    return code, modules, output
+
+
+def probe_models(
+    args: list[str], home: Path, extra_env: dict[str, str] | None = None
+) -> tuple[int, set[str], set[str], str]:
+    """(exit code, loaded top-level modules, pydantic models built, output)."""
+    env = dict(os.environ, MASON_HOME=str(home), COLUMNS="120", **(extra_env or {}))
     env.pop("MASON_DEBUG", None)
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
@@ -83,7 +105,7 @@ def probe(args: list[str], home: Path) -> tuple[int, set[str], str]:
     assert proc.returncode == 0, proc.stderr
     *output, report = proc.stdout.rstrip("\n").split("\n")
     result = json.loads(report)
-    return result["code"], set(result["modules"]), "\n".join(output)
+    return result["code"], set(result["modules"]), set(result["built"]), "\n".join(output)
 
 
 def test_first_party_plugins_are_installed() -> None:
@@ -105,19 +127,114 @@ def test_metadata_commands_import_no_heavy_library(args: list[str], tmp_path: Pa
         assert "infer" in output  # listings include what the plugins registered
 
 
-def test_probe_sees_heavy_imports_when_a_job_runs(tmp_path: Path) -> None:
-    """The probe itself can fail: running a query does import the execution engine."""
+#: what no local call imports: the other engines' and clients' libraries
+NOT_LOCAL = ("boto3", "botocore", "obstore", "s3fs", "pyspark", "kubernetes", "pandas")
+#: client configurations a local call has no use for: their models stay unbuilt
+OTHER_CLIENT_MODELS = {"AwsClientConfig", "GlueClientConfig", "SparkClientConfig"}
+
+
+def infer_local_table(tmp_path: Path, home: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "part-0.csv").write_text("id,name\n1,anvil\n2,crate\n")
-    home = tmp_path / "home"
     infer = ["op", "table", "infer", "-p", f'storage_path:"{data}",database_name:w,table_name:t']
     code, _, output = probe([*infer, "--output", "json"], home)
     assert code == 0, output
+
+
+def test_table_query_imports_its_engine_only(tmp_path: Path) -> None:
+    """A local query imports DuckDB (which also shows the probe sees heavy
+    imports), but no other engine's library nor Typer, and builds no other
+    client's model."""
+    home = tmp_path / "home"
+    infer_local_table(tmp_path, home)
     query = ["op", "table", "query", "-p", 'database_name:w,query_string:"SELECT count(*) FROM t"']
-    code, modules, output = probe([*query, "--output", "json"], home)
+    code, modules, built, output = probe_models([*query, "--output", "json"], home)
     assert code == 0, output
     assert "duckdb" in modules, sorted(modules)
+    assert sorted(modules & {*NOT_LOCAL, "typer", "click"}) == []  # a plain call skips Typer
+    assert "OperatorSpec" in built  # the probe sees built models
+    assert sorted(built & OTHER_CLIENT_MODELS) == []
+
+
+def test_local_table_get_imports_no_engine(tmp_path: Path) -> None:
+    """``table get`` on the local catalog reads SQLite: no DuckDB, no arrow."""
+    home = tmp_path / "home"
+    infer_local_table(tmp_path, home)
+    get = ["op", "table", "get", "-p", "database_name:w,table_name:t", "--output", "json"]
+    code, modules, built, output = probe_models(get, home)
+    assert code == 0 and '"Name": "t"' in output, output
+    assert "sqlite3" in modules
+    assert sorted(modules & set(HEAVY)) == []
+    assert sorted(built & OTHER_CLIENT_MODELS) == []
+
+
+def test_glue_table_get_imports_no_duckdb_or_arrow(tmp_path: Path) -> None:
+    """``table get`` on Glue (moto's server on 127.0.0.1) imports boto3 and
+    none of the local engine's libraries."""
+    boto3 = pytest.importorskip("boto3")
+    moto_server = pytest.importorskip("moto.server")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        env = {
+            "AWS_ACCESS_KEY_ID": "AKIAMASONWEIGHT00001",
+            "AWS_SECRET_ACCESS_KEY": "mason-weight-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": url,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        glue = boto3.client(
+            "glue",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
+        glue.create_database(DatabaseInput={"Name": "w"})
+        columns = [{"Name": "id", "Type": "bigint"}, {"Name": "name", "Type": "string"}]
+        glue.create_table(
+            DatabaseName="w",
+            TableInput={
+                "Name": "t",
+                "Parameters": {"classification": "csv"},
+                "StorageDescriptor": {"Columns": columns, "Location": "s3://w/t/"},
+            },
+        )
+        config = tmp_path / "glue.yaml"
+        config.write_text(GLUE_CONFIG)
+        home = tmp_path / "home"
+        code, _, output = probe(["config", str(config)], home, env)
+        assert code == 0, output
+        get = ["op", "table", "get", "-p", "database_name:w,table_name:t", "-c", "glue-weight"]
+        code, modules, built, output = probe_models([*get, "--output", "json"], home, env)
+    finally:
+        server.stop()
+    assert code == 0 and '"Location": "s3://w/t/"' in output, output
+    assert "boto3" in modules
+    assert sorted(modules & {"duckdb", "pyarrow", "pyspark", "pandas", "numpy"}) == []
+    assert "GlueClientConfig" in built
+    assert sorted(built & {"LocalClientConfig", "SparkClientConfig"}) == []
+
+
+GLUE_CONFIG = """\
+type: config
+id: glue-weight
+metastore_engine: glue
+clients:
+  glue:
+    configuration:
+      aws_region: us-east-1
+      access_key: "{{AWS_ACCESS_KEY_ID}}"
+      secret_key: "{{AWS_SECRET_ACCESS_KEY}}"
+"""
 
 
 #: answered from the registry index once it is warm
@@ -135,7 +252,7 @@ def test_warm_index_listing_imports_no_pydantic_and_no_plugin(
     code, warm, output = probe(args, home)
     assert code == 0, output
     assert output == cold_output  # the same answer from the index
-    assert sorted(warm & {"pydantic", "pluggy", *PLUGINS.values(), *HEAVY}) == []
+    assert sorted(warm & {"typer", "pydantic", "pluggy", *PLUGINS.values(), *HEAVY}) == []
     assert "infer" in output
 
 

@@ -1,3 +1,3 @@
-from mason_core.cli.app import main
+from mason_core.cli.entry import main
 
 main()

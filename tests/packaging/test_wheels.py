@@ -173,7 +173,7 @@ def test_core_wheel_holds_only_the_core(wheelhouse: dict[str, Path]) -> None:
         scripts = whl.read(entry_points).decode()
     top_level = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert top_level == {"mason", "mason_core"}
-    assert "mason = mason_core.cli.app:main" in scripts
+    assert "mason = mason_core.cli.entry:main" in scripts
     assert not any(p.replace("_", "-") in " ".join(requires) for p in PLUGIN_MODULES), requires
 
 

@@ -6,13 +6,14 @@ wires them together and owns the global options.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
+from typing import Any
 
 import typer
 
 from mason_core.__about__ import __version__
+from mason_core.cli.entry import configure_logging, guarded
 
 BANNER = "Mason Data Operator Framework: self-contained, parameterized, composable data operators."
 
@@ -44,19 +45,7 @@ def _root(
 ) -> None:
     if debug:
         os.environ["MASON_DEBUG"] = "1"
-    _configure_logging(debug)
-
-
-def _configure_logging(debug: bool) -> None:
-    from mason_core.secrets import ScrubbingFilter, ScrubbingFormatter
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(ScrubbingFilter())
-    handler.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("mason")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root.propagate = False
+    configure_logging(debug)
 
 
 def _mount() -> None:
@@ -78,12 +67,16 @@ _mount()
 def _operator_epilog() -> str | None:
     """Installed operator namespaces, shown under ``mason --help`` (from the
     registry index, so a warm start imports no plugin)."""
-    from mason_core.cli.operators import operator_index
+    from mason_core.cli.listing import operator_index
 
     try:
         rows = operator_index()["operators"]
     except Exception:
         return None
+    return _epilog(rows)
+
+
+def _epilog(rows: list[dict[str, Any]]) -> str:
     commands: dict[str, list[str]] = {}
     for row in rows:
         commands.setdefault(row["namespace"], []).append(row["command"])
@@ -95,53 +88,28 @@ def _operator_epilog() -> str | None:
     return f"Operators: {'; '.join(parts)}. Run 'mason op NAMESPACE COMMAND --help' for one."
 
 
+def root_help(rows: list[dict[str, Any]]) -> str:
+    """``mason --help`` with the epilog of ``rows``, as Typer prints it on a
+    terminal at least 80 columns wide: cached in the registry index, from which
+    :mod:`mason_core.cli.entry` answers it without importing Typer."""
+    from mason_core.cli.listing import ROOT_HELP_WIDTH
+
+    app.info.epilog = _epilog(rows)
+    command = typer.main.get_command(app)
+    with command.make_context(
+        "mason", [], terminal_width=ROOT_HELP_WIDTH, resilient_parsing=True
+    ) as ctx:
+        return command.get_help(ctx)
+
+
 def main(argv: list[str] | None = None) -> None:
-    from mason_core.cli import streams
-
-    streams.guard_standard_streams()
-    command = streams.utf8_mode_command() if argv is None else None
-    if command is not None:  # an ASCII-only Python: run again in UTF-8 mode
-        sys.stdout.flush()
-        os.execv(command[0], command)
-    try:
-        _main(sys.argv[1:] if argv is None else argv)
-    except BrokenPipeError:  # the reader of stdout went away (| head): quietly
-        streams.discard_stdout()
-        raise SystemExit(streams.BROKEN_PIPE_EXIT) from None
-
-
-def _main(args: list[str]) -> None:
-    from mason_core.cli.operators import answer_listing, listing_request
-
-    listing = listing_request(args)
-    if listing is not None:  # answered from the registry index, before Typer
-        _configure_logging(debug=False)
-        raise SystemExit(answer_listing(listing))
+    """The Typer application (the ``mason`` script's :func:`mason_core.cli.entry.main`
+    answers listings and help from the index before coming here)."""
+    args = sys.argv[1:] if argv is None else argv
     if not args or (args[-1] in ("-h", "--help") and len(args) == 1):
         app.info.epilog = _operator_epilog()
-    from mason_core.interrupts import INTERRUPTIONS, interrupted_exit, raise_on_signals
-
-    raise_on_signals()
-    try:
-        app(args=args, prog_name="mason")
-    except INTERRUPTIONS as exc:
-        message, code = interrupted_exit(exc)
-        typer.echo(f"error: {message}", err=True)
-        raise SystemExit(code) from None
-    except BrokenPipeError:
-        raise
-    except Exception as exc:  # a bug: one scrubbed line, the traceback only with --debug
-        from mason_core.cli.output import debug_enabled, fail
-        from mason_core.machine import no_space_error
-
-        if debug_enabled():
-            logging.getLogger("mason").error("unexpected error", exc_info=True)
-        full = no_space_error(exc)  # the machine's fault, not a bug
-        if full is not None:
-            raise SystemExit(fail(full.message, full.exit_code).exit_code) from None
-        raise SystemExit(
-            fail(f"internal error: {type(exc).__name__}: {exc}", 1).exit_code
-        ) from None
+    # typer.Exit and SystemExit end it as Typer means; interruptions and bugs, one line
+    raise SystemExit(guarded(lambda: app(args=args, prog_name="mason")))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,7 @@ def register_cmd(
     path: Path = typer.Argument(..., help="A folder (or file) of operator.yaml / workflow.yaml."),
 ) -> None:
     """Register folder operators and workflows into MASON_HOME."""
-    from mason_core.cli.operators import operator_index
+    from mason_core.cli.listing import operator_index
     from mason_core.register import register_path
 
     with cli_errors():

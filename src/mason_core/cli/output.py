@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from mason_core.errors import MasonError
 from mason_core.interrupts import INTERRUPTIONS, interrupted_exit
 from mason_core.secrets import scrub
 
 if TYPE_CHECKING:
+    import typer
+
     from mason_core.response import Response
 
 log = logging.getLogger("mason")
@@ -43,8 +43,16 @@ def _console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, soft_wrap=False, highlight=False)
 
 
+def echo(text: str, err: bool = False) -> None:
+    """One line of output, as ``typer.echo`` prints it, without importing Typer
+    (the listings answered from the index never do)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
 def echo_json(data: Any) -> None:
-    typer.echo(scrub(json.dumps(_jsonable(data), indent=1, default=str)))
+    echo(scrub(json.dumps(_jsonable(data), indent=1, default=str)))
 
 
 def _jsonable(data: Any) -> Any:
@@ -124,8 +132,20 @@ def one_line(message: str) -> str:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the Exit to raise."""
-    typer.echo(f"error: {one_line(message)}", err=True)
+    import typer
+
+    echo(f"error: {one_line(message)}", err=True)
     return typer.Exit(code)
+
+
+def exit_code_of(exc: BaseException) -> int | None:
+    """The exit code of the ``typer.Exit`` that :func:`fail` returned, when
+    ``exc`` is one (without importing Typer when nothing has)."""
+    if "typer" not in sys.modules:
+        return None
+    import typer
+
+    return exc.exit_code if isinstance(exc, typer.Exit) else None
 
 
 @contextmanager

@@ -7,8 +7,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
-import typer
-
 UNKNOWN_PARAMS_ENV = "MASON_UNKNOWN_PARAMS"
 
 
@@ -16,6 +14,8 @@ def unknown_params_option() -> Any:
     """``--unknown-params error|warn``: what a parameter the operator does not
     declare is. ``warn`` ignores it with a warning (files migrated from the
     original Mason, which ignored extra keys); also ``MASON_UNKNOWN_PARAMS``."""
+    import typer
+
     return typer.Option(
         UnknownParams.error,
         "--unknown-params",

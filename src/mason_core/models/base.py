@@ -19,6 +19,8 @@ class CanonicalModel(BaseModel):
         populate_by_name=True,
         serialize_by_alias=True,
         extra="forbid",
+        # built on first use: a call pays for the models it touches
+        defer_build=True,
     )
 
     def to_data(self) -> dict[str, Any]:

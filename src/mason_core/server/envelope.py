@@ -26,7 +26,7 @@ from mason_core.secrets import scrub
 class Envelope(BaseModel):
     """The schema of every answer, for the OpenAPI document."""
 
-    model_config = ConfigDict(title="Envelope")
+    model_config = ConfigDict(title="Envelope", defer_build=True)
 
     Errors: list[str] = Field(default_factory=list, description="One line per error.")
     Info: list[str] = Field(default_factory=list)

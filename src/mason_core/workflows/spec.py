@@ -18,7 +18,7 @@ from mason_core.errors import PluginLoadError
 
 
 class StepSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     type: Literal["operator"] = "operator"
@@ -48,7 +48,7 @@ class StepSpec(BaseModel):
 
 
 class WorkflowSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: Literal["workflow"] = "workflow"
     namespace: str

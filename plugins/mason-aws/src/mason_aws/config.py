@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 class AwsClientConfig(BaseModel):
     """What every AWS client shares: who it is, where it talks, how it retries."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     aws_region: str | None = Field(default=None, description="AWS region, e.g. us-east-1")
     access_key: SecretStr | None = Field(default=None, description="AWS access key id")

@@ -15,7 +15,7 @@ _MEMORY = r"^\d+[kmgtKMGT]?$"
 
 
 class _Runner(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     conf: dict[str, str] = Field(
         default_factory=dict, description="extra Spark configuration (spark.* keys)"
@@ -99,7 +99,7 @@ Runner = Annotated[LocalRunner | StandaloneRunner | KubernetesRunner, Field(disc
 
 
 class SparkClientConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     runner: Runner = Field(default_factory=LocalRunner)
     preview_rows: int = Field(default=20, ge=0, description="rows returned in a job preview")

@@ -22,7 +22,7 @@ SPARK_JOB_KINDS: tuple[str, ...] = ("query", "merge", "format", "summarize", "de
 class JobSpec(BaseModel):
     """What to run: the job model and how much of the result to preview."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     job_id: str
     job: Job = Field(discriminator="kind")

@@ -1,0 +1,109 @@
+"""Mason's image, run for real with podman: the server it starts, its token, its
+health check, its user and volume, and how it stops.
+
+Each test talks to the container over a port published on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.container._podman import Podman, free_port, http, wait_healthy
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    url: str
+    token: str
+
+
+def start_server(podman: Podman, image: str, suffix: str) -> Server:
+    name = f"mason-test-{suffix}-{os.getpid()}"
+    port = free_port()
+    token = secrets.token_hex(16)
+    podman.remove(name)
+    podman.run(
+        "run", "--detach", "--name", name,
+        "--env", f"MASON_API_TOKEN={token}",
+        "--publish", f"127.0.0.1:{port}:5000",
+        image,
+    )  # fmt: skip
+    server = Server(name, f"http://127.0.0.1:{port}", token)
+    try:
+        wait_healthy(server.url)
+    except AssertionError:
+        logs = podman.run("logs", name, check=False)
+        podman.remove(name)
+        raise AssertionError(f"the server did not come up:\n{logs.stderr[-3000:]}") from None
+    return server
+
+
+@pytest.fixture(scope="module")
+def server(podman: Podman, mason_image: str) -> Iterator[Server]:
+    running = start_server(podman, mason_image, "server")
+    yield running
+    podman.run("rm", "--force", "--volumes", running.name, check=False)
+
+
+def test_refuses_to_start_without_a_token(podman: Podman, mason_image: str) -> None:
+    """0.0.0.0 inside the container: without MASON_API_TOKEN the server exits with 2."""
+    done = podman.run("run", "--rm", mason_image, check=False, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "refusing to listen on 0.0.0.0 without a token" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_image_runs_as_non_root_with_mason_home_on_a_volume(
+    podman: Podman, mason_image: str
+) -> None:
+    inspected = json.loads(podman.run("image", "inspect", mason_image).stdout)[0]
+    config = inspected["Config"]
+    assert config["User"] == "10001:10001"
+    assert "/var/lib/mason" in config["Volumes"]
+    assert config["Env"] and "MASON_HOME=/var/lib/mason" in config["Env"]
+    assert config["Entrypoint"][0] == "dumb-init"
+    # podman shows the HEALTHCHECK beside Config (docker inside it)
+    assert "/api/health" in " ".join(inspected["Healthcheck"]["Test"])
+    ids = podman.run("run", "--rm", "--entrypoint", "id", mason_image, "-u").stdout.strip()
+    assert ids == "10001"
+
+
+def test_health_answers_on_a_published_loopback_port(podman: Podman, server: Server) -> None:
+    status, body = http("GET", f"{server.url}/api/health")
+    assert status == 200
+    assert body["Data"][0]["status"] == "ok"
+    # the image's own HEALTHCHECK, run by podman inside the container
+    check = podman.run("healthcheck", "run", server.name, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_operator_call_needs_the_token(server: Server) -> None:
+    url = f"{server.url}/api/operators/database/list/run"
+    status, _ = http("POST", url, body={"parameters": {}})
+    assert status == 401
+    status, _ = http("POST", url, token="not-the-token", body={"parameters": {}})
+    assert status == 401
+    status, body = http("POST", url, token=server.token, body={"parameters": {}})
+    assert status == 200, body
+    assert body["Errors"] == []
+
+
+def test_sigterm_stops_the_container_within_10_seconds(podman: Podman, mason_image: str) -> None:
+    """dumb-init (PID 1) forwards SIGTERM; the server shuts down cleanly and exits
+    128+15, its own answer to SIGTERM (137 would mean podman had to SIGKILL it)."""
+    running = start_server(podman, mason_image, "sigterm")
+    try:
+        podman.run("kill", "--signal", "TERM", running.name)
+        code, waited = podman.wait_exited(running.name, 10)
+        assert code == 143, f"exit code {code} after {waited:.1f} s"
+        logs = podman.run("logs", running.name).stderr
+        assert "Application shutdown complete" in logs
+    finally:
+        podman.run("rm", "--force", "--volumes", running.name, check=False)

@@ -103,6 +103,7 @@ def test_sigterm_stops_the_container_within_10_seconds(podman: Podman, mason_ima
         podman.run("kill", "--signal", "TERM", running.name)
         code, waited = podman.wait_exited(running.name, 10)
         assert code == 143, f"exit code {code} after {waited:.1f} s"
+        podman.figures["SIGTERM to exit"] = f"{waited:.1f} s"
         logs = podman.run("logs", running.name).stderr
         assert "Application shutdown complete" in logs
     finally:

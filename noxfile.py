@@ -150,9 +150,9 @@ def airflow(session: nox.Session) -> None:
     )
 
 
-#: the container session's virtualenv: the test runner and mason-core (tests/conftest.py
-#: imports it); the image brings its own Mason.
-CONTAINER_TEST_DEPS = ("pytest", "pytest-timeout")
+#: the container session's virtualenv: the test runner, httpx, and mason-core
+#: (tests/conftest.py imports it); the image brings its own Mason.
+CONTAINER_TEST_DEPS = ("pytest", "pytest-timeout", "httpx")
 
 
 @nox.session

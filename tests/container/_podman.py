@@ -17,14 +17,13 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_SCRIPT = ROOT / "scripts" / "container-base.sh"
@@ -182,26 +181,13 @@ def seconds(started: float) -> str:
     return f"{time.monotonic() - started:.1f} s"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def http(
     method: str, url: str, token: str | None = None, body: dict[str, Any] | None = None
 ) -> tuple[int, Any]:
     """One request to a published port on 127.0.0.1: (status, decoded JSON body)."""
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    response = httpx.request(method, url, json=body, headers=headers, timeout=120)
+    return response.status_code, response.json()
 
 
 def wait_healthy(url: str, seconds_: float = 90) -> None:
@@ -213,7 +199,7 @@ def wait_healthy(url: str, seconds_: float = 90) -> None:
             if status == 200:
                 return
             last = (status, body)
-        except OSError as exc:
+        except httpx.TransportError as exc:
             last = exc
         time.sleep(0.5)
     raise AssertionError(f"{url}/api/health did not answer 200 within {seconds_:.0f} s: {last}")

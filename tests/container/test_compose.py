@@ -22,10 +22,10 @@ from tests.container._podman import (
     MOTO_IMAGE_REPO,
     ROOT,
     Podman,
-    free_port,
     http,
     wait_healthy,
 )
+from tests.server.process import free_port
 
 PROJECT = f"masontest{os.getpid()}"
 

@@ -11,10 +11,12 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.container._podman import Podman, free_port, http, wait_healthy
+from tests.container._podman import Podman, http, wait_healthy
+from tests.server.process import free_port
 
 
 @dataclass(frozen=True)
@@ -108,3 +110,60 @@ def test_sigterm_stops_the_container_within_10_seconds(podman: Podman, mason_ima
         assert "Application shutdown complete" in logs
     finally:
         podman.run("rm", "--force", "--volumes", running.name, check=False)
+
+
+def config_folder(tmp_path: Path, text: str) -> Path:
+    """A folder holding one configuration, readable by the image's user (uid 10001)."""
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    (folder / "files.yaml").write_text(text)
+    folder.chmod(0o755)
+    (folder / "files.yaml").chmod(0o644)
+    return folder
+
+
+LOCAL_CONFIG = """\
+type: config
+id: files
+metastore_engine: local
+storage_engine: local
+execution_engine: local
+"""
+
+
+def test_mounted_configurations_are_saved_on_the_volume_and_outlive_the_container(
+    podman: Podman, mason_image: str, tmp_path: Path
+) -> None:
+    """The entrypoint saves MASON_CONFIG_DIR's files into MASON_HOME and selects
+    MASON_CONFIG_ID; a new container on the same volume (an upgrade) still has them."""
+    volume = f"mason-test-home-{os.getpid()}"
+    folder = config_folder(tmp_path, LOCAL_CONFIG)
+    try:
+        podman.run(
+            "run", "--rm", "--volume", f"{volume}:/var/lib/mason",
+            "--volume", f"{folder}:/etc/mason/configs:ro", "--env", "MASON_CONFIG_ID=files",
+            mason_image, "mason", "config",
+        )  # fmt: skip
+        listed = podman.run(
+            "run", "--rm", "--volume", f"{volume}:/var/lib/mason", mason_image, "mason", "config"
+        )
+        configs = json.loads(listed.stdout)
+        assert [c["Id"] for c in configs if c["Current"]] == ["files"], configs
+    finally:
+        podman.run("volume", "rm", "--force", volume, check=False)
+
+
+def test_an_invalid_mounted_configuration_stops_the_container_with_one_line(
+    podman: Podman, mason_image: str, tmp_path: Path
+) -> None:
+    folder = config_folder(tmp_path, LOCAL_CONFIG.replace("id: files", "id: has a space"))
+    done = podman.run(
+        "run", "--rm", "--env", "MASON_API_TOKEN=x",
+        "--volume", f"{folder}:/etc/mason/configs:ro", mason_image,
+        check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and "files.yaml" in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Mason API on" not in done.stderr  # the server never started

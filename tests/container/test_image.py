@@ -26,14 +26,18 @@ class Server:
     token: str
 
 
-def start_server(podman: Podman, image: str, suffix: str) -> Server:
+def start_server(
+    podman: Podman, image: str, suffix: str, token: str | None = None, *args: str
+) -> Server:
+    """A detached container on a free loopback port, healthy; ``args`` replace the
+    token's environment variable (``token`` is then how to reach it)."""
     name = f"mason-test-{suffix}-{os.getpid()}"
     port = free_port()
-    token = secrets.token_hex(16)
+    token = token or secrets.token_hex(16)
     podman.remove(name)
     podman.run(
         "run", "--detach", "--name", name,
-        "--env", f"MASON_API_TOKEN={token}",
+        *(args or ("--env", f"MASON_API_TOKEN={token}")),
         "--publish", f"127.0.0.1:{port}:5000",
         image,
     )  # fmt: skip
@@ -95,6 +99,36 @@ def test_operator_call_needs_the_token(server: Server) -> None:
     status, body = http("POST", url, token=server.token, body={"parameters": {}})
     assert status == 200, body
     assert body["Errors"] == []
+
+
+def test_the_token_can_come_from_a_mounted_secret_file(
+    podman: Podman, mason_image: str, tmp_path: Path
+) -> None:
+    """MASON_API_TOKEN_FILE (docker and compose secrets) instead of the environment,
+    where ``inspect`` would show it."""
+    token = secrets.token_hex(16)
+    secret = tmp_path / "token"
+    secret.write_text(token)
+    secret.chmod(0o644)
+    running = start_server(
+        podman, mason_image, "secret", token,
+        "--volume", f"{secret}:/run/secrets/mason_token:ro",
+        "--env", "MASON_API_TOKEN_FILE=/run/secrets/mason_token",
+    )  # fmt: skip
+    try:
+        url = f"{running.url}/api/operators"
+        assert http("GET", url)[0] == 401
+        assert http("GET", url, token=token)[0] == 200
+        env = podman.run("inspect", "--format", "{{json .Config.Env}}", running.name).stdout
+        assert token not in env
+    finally:
+        podman.run("rm", "--force", "--volumes", running.name, check=False)
+    done = podman.run(
+        "run", "--rm", "--env", "MASON_API_TOKEN_FILE=/run/secrets/missing", mason_image,
+        check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "MASON_API_TOKEN_FILE names /run/secrets/missing" in done.stderr
 
 
 def test_sigterm_stops_the_container_within_10_seconds(podman: Podman, mason_image: str) -> None:

@@ -8,11 +8,6 @@ ARG BASE=docker.io/library/python:3.12-slim
 
 # ---- stage 1: build Mason's wheels and install them, with their dependencies -----------
 FROM ${BASE} AS build
-#: the plugins under plugins/ to install, without the "mason-" prefix, separated by spaces
-#: (local aws operators-table spark airflow).
-ARG PLUGINS="local aws operators-table"
-#: more requirements to install beside them, e.g. a third-party plugin ("mason-acme==1.0").
-ARG EXTRA_PACKAGES=""
 # TLS through the system's trust store (behind a TLS-intercepting proxy, mount its CA
 # bundle over /etc/ssl/certs/ca-certificates.crt for the build: docs/container.md)
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1 \
@@ -25,17 +20,25 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY plugins ./plugins
+# declared here, after the steps that do not depend on them, so changing them
+# rebuilds only what does
+#: the plugins under plugins/ to install, without the "mason-" prefix, separated by spaces
+#: (local aws operators-table spark airflow).
+ARG PLUGINS="local aws operators-table"
+#: more requirements to install beside them, e.g. a third-party plugin ("mason-acme==1.0").
+ARG EXTRA_PACKAGES=""
 RUN --mount=type=cache,target=/root/.cache/uv \
     set -eu; \
     uv=/opt/build/bin/uv; \
-    $uv build --quiet --wheel --out-dir /wheels .; \
+    projects="."; \
     for plugin in $PLUGINS; do \
         if [ ! -f "plugins/mason-$plugin/pyproject.toml" ]; then \
             echo "error: unknown plugin '$plugin' in PLUGINS (choose from: $(ls plugins | sed 's/^mason-//' | tr '\n' ' '))" >&2; \
             exit 2; \
         fi; \
-        $uv build --quiet --wheel --out-dir /wheels "plugins/mason-$plugin"; \
+        projects="$projects plugins/mason-$plugin"; \
     done; \
+    for project in $projects; do $uv build --quiet --wheel --out-dir /wheels "$project"; done; \
     core="$(ls /wheels/mason_core-*.whl)"; \
     $uv venv --quiet --python "$(command -v python3)" /opt/mason; \
     $uv pip install --quiet --python /opt/mason/bin/python \

@@ -15,6 +15,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ class Stack:
     env: dict[str, str]
 
 
-def project_containers(podman: Podman) -> list[dict[str, object]]:
+def project_containers(podman: Podman) -> list[dict[str, Any]]:
     listed = podman.run(
         "ps", "--all", "--filter", f"label=io.podman.compose.project={PROJECT}",
         "--format", "json",

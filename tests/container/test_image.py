@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.container._podman import Podman, http, wait_healthy
+from tests.container._podman import ROOT, Podman, http, wait_healthy
 from tests.server.process import free_port
 
 
@@ -201,3 +201,26 @@ def test_an_invalid_mounted_configuration_stops_the_container_with_one_line(
     assert len(errors) == 1 and "files.yaml" in errors[0], done.stderr
     assert "Traceback" not in done.stderr
     assert "Mason API on" not in done.stderr  # the server never started
+
+
+def test_an_unknown_plugin_stops_the_build_naming_the_choices(
+    podman: Podman, base_image: str, mason_image: str
+) -> None:
+    """PLUGINS with a typo: the build stage stops with one line (the layers before it
+    are the cached ones the session's own build made)."""
+    images = ("images", "--all", "--quiet", "--no-trunc")
+    before = set(podman.run(*images).stdout.split())
+    try:
+        done = podman.run(
+            "build", "--target", "build", "--build-arg", f"BASE={base_image}",
+            "--build-arg", "PLUGINS=local gleu", str(ROOT),
+            check=False, timeout=600,
+        )  # fmt: skip
+    finally:  # the layer the failed build committed for its PLUGINS value
+        left = set(podman.run(*images).stdout.split()) - before
+        if left:
+            podman.run("rmi", "--force", *left, check=False)
+    assert done.returncode != 0
+    assert "error: unknown plugin 'gleu' in PLUGINS (choose from: airflow aws local" in (
+        done.stdout + done.stderr
+    )

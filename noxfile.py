@@ -1,7 +1,8 @@
 """Mason's developer tasks.
 
-    nox                 tests, airflow, lint, typecheck (what CI runs)
+    nox                 tests, airflow, container, lint, typecheck (what CI runs)
     nox -s airflow      tests/airflow against a real Airflow 3, in its own virtualenv
+    nox -s container    tests/container: the Dockerfile and compose.yaml, run with podman
     nox -s demo         infer, list and query the bundled sample on the local default
     nox -s bench        every bench/bench_*.py, figures beside their baselines
     nox -s tests -- -k wheels     pytest arguments after ``--``
@@ -25,7 +26,7 @@ ROOT = Path(__file__).parent.resolve()
 
 # uv when it is installed (``pip install "nox[uv]"``), else virtualenv + pip.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "airflow", "lint", "typecheck"]
+nox.options.sessions = ["tests", "airflow", "container", "lint", "typecheck"]
 # Reusing an existing virtualenv is safe: every session re-runs its installs,
 # which only change what is out of date.
 nox.options.reuse_venv = "yes"
@@ -103,8 +104,9 @@ def tests(session: nox.Session) -> None:
     install_browser(session)
     # tests/faults/test_env_clock.py steps the clock of real mason processes
     install_debian(session, "faketime", "faketime")
-    # tests/airflow runs in the airflow session, with Airflow installed
-    args = session.posargs or ["tests", "--ignore=tests/airflow"]
+    # tests/airflow runs in the airflow session, with Airflow installed; tests/container
+    # in the container session
+    args = session.posargs or ["tests", "--ignore=tests/airflow", "--ignore=tests/container"]
     # success_codes=[0]: pytest's 5 ("no tests collected") is a failure here.
     session.run(
         "python",
@@ -151,6 +153,25 @@ def airflow(session: nox.Session) -> None:
     by the tests), in a virtualenv of its own."""
     install_airflow(session)
     args = session.posargs or ["tests/airflow"]
+    session.run(
+        "python", "-m", "pytest", f"--timeout={TEST_TIMEOUT_SECONDS}", *args, success_codes=[0]
+    )
+
+
+#: the container session's virtualenv: the test runner, httpx, and mason-core
+#: (tests/conftest.py imports it); the image brings its own Mason.
+CONTAINER_TEST_DEPS = ("pytest", "pytest-timeout", "httpx")
+
+
+@nox.session
+def container(session: nox.Session) -> None:
+    """tests/container: builds the Dockerfile with podman, runs the image and compose.yaml
+    (Mason over moto's S3 and Glue). Installs podman, runc, debootstrap and podman-compose
+    from Debian's packages when missing (scripts/install-podman.sh: apt, as root or
+    through sudo); skips nothing: without a working podman the tests fail saying why."""
+    session.install("-e", ".", *CONTAINER_TEST_DEPS)
+    session.run("bash", str(ROOT / "scripts" / "install-podman.sh"), external=True)
+    args = session.posargs or ["tests/container"]
     session.run(
         "python", "-m", "pytest", f"--timeout={TEST_TIMEOUT_SECONDS}", *args, success_codes=[0]
     )

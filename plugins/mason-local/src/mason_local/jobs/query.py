@@ -26,7 +26,7 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
     try:
         query = strip_statement(job.query_string)
         register_tables(
-            con, job.tables, run.config, job.database_name, run.remote_filesystem, query
+            con, job.tables, run.config, job.database_name, run.remote_filesystem, query, job.as_of
         )
         try:
             if job.output_path:

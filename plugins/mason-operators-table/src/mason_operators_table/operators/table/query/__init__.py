@@ -21,5 +21,6 @@ class TableQuery(OperatorDefinition):
             output_path=ctx.params.get("output_path"),
             output_format=ctx.params["output_format"],
             overwrite=ctx.params["overwrite"],
+            as_of=ctx.params.get("as_of"),
         )
         return job_outcome(ctx, ctx.execution.run_job(job))

@@ -197,16 +197,21 @@ class IcebergTables:
 
     def commit(self, database: str, name: str, work: Callable[[IcebergTable], T]) -> Committed[T]:
         """Run ``work`` (which commits once) on the freshly loaded table; when a
-        concurrent writer committed first, load it again and retry, at most
-        :data:`MAX_COMMIT_ATTEMPTS` times."""
-        from pyiceberg.exceptions import CommitFailedException
+        concurrent writer committed first, load it again and redo the whole
+        work, at most :data:`MAX_COMMIT_ATTEMPTS` times.
+
+        pyiceberg itself rebases a lost append onto the new snapshot a few times
+        (``commit.retry.num-retries``) and refuses one whose files a concurrent
+        commit changed (a ``ValidationException``); this loop redoes what it
+        cannot (an overwrite or upsert planned against files since replaced)."""
+        from pyiceberg.exceptions import CommitFailedException, ValidationException
 
         for attempt in range(MAX_COMMIT_ATTEMPTS):
             table = self.load(database, name)
             current = table.current_snapshot()
             try:
                 result = work(table)
-            except CommitFailedException:
+            except (CommitFailedException, ValidationException):
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
                 continue
             return Committed(

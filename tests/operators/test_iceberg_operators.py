@@ -196,19 +196,22 @@ def test_writes_append_overwrite_upsert_delete(run: Run, events: Dataset, tmp_pa
         keys=["event_id"],
     ).data[0]
     assert isinstance(done, models.CommitResult) and done.operation == "upsert"
+    assert (done.rows_added, done.rows_removed) == (2, 1)  # 0 replaced, 300 new
     assert query(run, "SELECT kind, value FROM events WHERE event_id = 0") == [
         {"kind": "view", "value": 42.0}
     ]
     assert count(run) == 10
 
-    run(
+    deleted = run(
         "table",
         "write",
         database_name="lake",
         table_name="events",
         mode="delete",
         filter="value > 40",
-    )
+    ).data[0]
+    # the rows kept from a rewritten file count as neither added nor removed
+    assert (deleted.rows_added, deleted.rows_removed) == (0, 1)
     assert query(run, "SELECT count(*) AS n FROM events WHERE event_id = 0") == [{"n": 0}]
     assert count(run) == 9
 

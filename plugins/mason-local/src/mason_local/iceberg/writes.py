@@ -141,16 +141,20 @@ def _first(exc: BaseException) -> str:
 def commit_result(
     table: IcebergTable, since: int | None, name: str, operation: str
 ) -> CommitResult:
-    """What the snapshots committed after ``since`` did, summed (an upsert
-    commits an overwrite and an append in one transaction)."""
+    """What the snapshots committed after ``since`` did, summed (an overwrite
+    or upsert commits a removal and an append in one transaction). A removal
+    rewrites the files it only partly deletes, so its rows count net: the
+    rows copied into the rewritten files are neither added nor removed."""
     result = CommitResult(table=name, operation=operation)
     snapshot = table.current_snapshot()
     result.snapshot_id = snapshot.snapshot_id if snapshot else None
     while snapshot is not None and snapshot.snapshot_id != since:
         summary = snapshot.summary
         figures = dict(summary.additional_properties) if summary is not None else {}
-        result.rows_added += int(figures.get("added-records", 0))
-        result.rows_removed += int(figures.get("deleted-records", 0))
+        added = int(figures.get("added-records", 0))
+        deleted = int(figures.get("deleted-records", 0))
+        result.rows_added += max(0, added - deleted)
+        result.rows_removed += max(0, deleted - added)
         result.files_added += int(figures.get("added-data-files", 0))
         result.files_removed += int(figures.get("deleted-data-files", 0))
         parent = snapshot.parent_snapshot_id

@@ -214,12 +214,8 @@ class IcebergTables:
             except (CommitFailedException, ValidationException):
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
                 continue
-            return Committed(
-                result,
-                attempt,
-                current.snapshot_id if current else None,
-                self.load(database, name),
-            )
+            # a committed pyiceberg table holds the metadata it committed
+            return Committed(result, attempt, current.snapshot_id if current else None, table)
         raise MasonRuntimeError(
             f"table {label(database, name)}: other writers committed first "
             f"{MAX_COMMIT_ATTEMPTS} times in a row; nothing was written, try again"

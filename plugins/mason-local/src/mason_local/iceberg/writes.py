@@ -26,22 +26,29 @@ if TYPE_CHECKING:
 
 def read_sources(paths: list[str], config: LocalClientConfig) -> pa.Table:
     """The rows of the data files at ``paths`` (files or folders of parquet,
-    CSV with a header, JSON lines; hive folders become columns), read by DuckDB
-    with their columns united by name."""
+    CSV with a header, JSON lines; hive folders become columns), with their
+    columns united by name. Plain parquet is read by pyarrow, anything else by
+    DuckDB's readers."""
     import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from mason_local.jobs.sources import find_inputs, read_sql
     from mason_local.jobs.sql import query_error
 
     if not paths:
         raise MasonUsageError("no source files to write")
-    queries = []
+    found = []
     for path in paths:
         base = resolve_local(path, config.root)
         inputs = find_inputs(base, [], confinement_root(config.root))
         if not inputs.files:
             raise NotFoundError(f"no parquet, CSV or JSON lines files at {base}")
-        queries.append(read_sql(inputs.files, True, inputs.hive))
+        found.append(inputs)
+    if all(not i.hive and all(f.format == "parquet" for f in i.files) for i in found):
+        parts = [pq.read_table(f.path) for i in found for f in i.files]
+        return pa.concat_tables(parts, promote_options="default")
+    queries = [read_sql(i.files, True, i.hive) for i in found]
     con = duckdb.connect(":memory:")
     try:
         return con.sql(" UNION ALL BY NAME ".join(f"({q})" for q in queries)).to_arrow_table()
@@ -98,10 +105,6 @@ def write(
 ) -> CommitResult:
     """One commit of ``request`` (see :class:`TableWrite`)."""
     qualified = label(database, name)
-    columns = tables.load(database, name).schema().column_names
-    missing = [k for k in request.keys if k not in columns]
-    if missing:
-        raise MasonUsageError(f"key column(s) {', '.join(missing)} are not in table {qualified}")
     if request.mode == "upsert" and not request.keys:
         raise MasonUsageError(f"an upsert into {qualified} needs key columns (keys)")
     if request.mode == "delete" and not (request.filter or "").strip():
@@ -110,6 +113,12 @@ def write(
     data = read_sources(request.source_paths, config) if request.mode != "delete" else None
 
     def work(table: IcebergTable) -> None:
+        columns = table.schema().column_names
+        missing = [k for k in request.keys if k not in columns]
+        if missing:
+            raise MasonUsageError(
+                f"key column(s) {', '.join(missing)} are not in table {qualified}"
+            )
         try:
             if request.mode == "delete":
                 table.delete(delete_filter=condition)

@@ -106,16 +106,16 @@ def direct_appends(paths: list[Path], scratch: Path) -> list[float]:
 
 
 def mason_catalog() -> Any:
+    """pyiceberg's catalog over the Mason table, as the local client opens it."""
     import os
 
-    from pyiceberg.catalog.sql import SqlCatalog
+    from mason_local.config import LocalClientConfig
+    from mason_local.iceberg.tables import IcebergTables
+    from mason_local.metastore import catalog_path
 
-    local = Path(os.environ["MASON_HOME"]) / "clients" / "local"
-    return SqlCatalog(
-        "mason",
-        uri=f"sqlite:///{local / 'iceberg.sqlite'}",
-        warehouse=(local / "warehouse").as_uri(),
-    )
+    home = Path(os.environ["MASON_HOME"])
+    config = LocalClientConfig()
+    return IcebergTables.of(config, home, catalog_path(config, home)).catalog
 
 
 def mason_query() -> list[Any]:

@@ -70,14 +70,14 @@ def kill(proc: subprocess.Popen[str]) -> list[str]:
 
 
 def catalog(home: Path) -> Any:
-    from pyiceberg.catalog.sql import SqlCatalog
+    """pyiceberg's catalog over MASON_HOME's Iceberg tables (a fresh one: this
+    process's own handle, as another process would open it)."""
+    from mason_local.config import LocalClientConfig
+    from mason_local.iceberg.tables import IcebergTables
+    from mason_local.metastore import catalog_path
 
-    local = home / "clients" / "local"
-    return SqlCatalog(
-        "mason",
-        uri=f"sqlite:///{local / 'iceberg.sqlite'}",
-        warehouse=(local / "warehouse").as_uri(),
-    )
+    config = LocalClientConfig()
+    return IcebergTables.of(config, home, catalog_path(config, home)).catalog
 
 
 def check_intact(home: Path, name: str = "events") -> Any:

@@ -3,6 +3,8 @@ describing tables and schema conflicts in one line each."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from mason import MasonUsageError, NotFoundError, OperatorContext, models
 
 
@@ -95,6 +97,11 @@ def files_only(table: models.Table, operator: str, client: str) -> None:
             f"operator '{operator}' does not serve format {table.format} on client "
             f"'{client}' (it reads plain files; query the table with 'table query')"
         )
+
+
+def days_ago(days: float) -> datetime:
+    """The moment ``days`` days before now (UTC), for age parameters."""
+    return datetime.now(timezone.utc) - timedelta(days=float(days))
 
 
 def size(nbytes: int) -> str:

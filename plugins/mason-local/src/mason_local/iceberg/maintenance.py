@@ -230,8 +230,7 @@ def expire(
     report.snapshots_removed = done.result
     report.files_removed, report.bytes_removed = files, nbytes
     report.paths = gone[:MAX_LISTED]
-    current = committed.current_snapshot()
-    report.snapshot_id = current.snapshot_id if current else None
+    report.snapshot_id = done.snapshot_id
     return report
 
 
@@ -313,8 +312,7 @@ def compact(
     report.files_rewritten, report.bytes_rewritten, report.files_added, report.bytes_added = (
         done.result
     )
-    current = done.table.current_snapshot()
-    report.snapshot_id = current.snapshot_id if current else None
+    report.snapshot_id = done.snapshot_id
     return report
 
 

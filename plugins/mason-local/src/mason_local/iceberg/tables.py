@@ -234,6 +234,12 @@ class Committed(Generic[T]):
     #: the table as committed.
     table: IcebergTable
 
+    @property
+    def snapshot_id(self) -> int | None:
+        """The table's current snapshot after the commit."""
+        current = self.table.current_snapshot()
+        return current.snapshot_id if current else None
+
 
 def _partition_name(column: str, transform: str) -> str:
     kind = transform.split("[", 1)[0]

@@ -3,17 +3,15 @@ interrupted expire) are deleted once they are old enough to be nobody's."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from mason import OperatorContext, OperatorDefinition, models
-from mason_operators_table.catalog import format_table, report_maintenance
+from mason_operators_table.catalog import days_ago, format_table, report_maintenance
 
 
 class TableClean(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.MaintenanceReport:
         p = ctx.params
         table = format_table(ctx, "table clean")
-        older_than = datetime.now(timezone.utc) - timedelta(days=float(p["older_than_days"]))
+        older_than = days_ago(p["older_than_days"])
         report = ctx.metastore.clean_orphan_files(
             table.database or "", table.name, older_than, p["dry_run"]
         )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from mason import OperatorContext, OperatorDefinition, models
-from mason_operators_table.catalog import format_table, report_maintenance
+from mason_operators_table.catalog import days_ago, format_table, report_maintenance
 
 
 class TableExpire(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.MaintenanceReport:
         p = ctx.params
         table = format_table(ctx, "table expire")
-        older_than = datetime.now(timezone.utc) - timedelta(days=float(p["older_than_days"]))
+        older_than = days_ago(p["older_than_days"])
         report = ctx.metastore.expire_snapshots(
             table.database or "", table.name, older_than, p["retain_last"], p["dry_run"]
         )

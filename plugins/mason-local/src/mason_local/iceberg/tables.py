@@ -12,7 +12,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -57,6 +57,9 @@ class IcebergTables:
 
     catalog_file: Path
     warehouse: Path
+    #: the tables ``get`` loaded, kept for the first attempt of the commit that
+    #: usually follows in the same run (a stale one only costs that attempt).
+    _loaded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, config: LocalClientConfig, home: Path, catalog_file: Path) -> IcebergTables:
@@ -117,7 +120,9 @@ class IcebergTables:
             raise NotFoundError(f"Iceberg table '{label(database, name)}' not found") from None
 
     def get(self, database: str, name: str) -> Table:
-        return describe(self.load(database, name), database, name)
+        table = self.load(database, name)
+        self._loaded[(database, name)] = table
+        return describe(table, database, name)
 
     def list(self, database: str) -> list[Table]:
         return [self.get(database, name) for name in self.names(database)]
@@ -207,7 +212,8 @@ class IcebergTables:
         from pyiceberg.exceptions import CommitFailedException, ValidationException
 
         for attempt in range(MAX_COMMIT_ATTEMPTS):
-            table = self.load(database, name)
+            cached = self._loaded.pop((database, name), None) if attempt == 0 else None
+            table = cached if cached is not None else self.load(database, name)
             current = table.current_snapshot()
             try:
                 result = work(table)

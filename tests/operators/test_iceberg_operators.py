@@ -455,3 +455,54 @@ def test_clean_deletes_old_orphans_only(run: Run, events: Dataset, tmp_path: Pat
 def test_clean_refuses_a_safety_age_under_an_hour(run: Run, events: Dataset) -> None:
     with pytest.raises(mason.MasonUsageError, match="older_than_days"):
         mason.run("table", "clean", database_name="lake", table_name="events", older_than_days=0.01)
+
+
+def spark_config(tmp_path: Path) -> str:
+    """A saved configuration: the local catalog, Spark (local mode) executing."""
+    import yaml
+
+    from mason_core.runtime import default_session
+
+    path = tmp_path / "sparky.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "type": "config",
+                "id": "sparky",
+                "metastore_engine": "local",
+                "storage_engine": "local",
+                "execution_engine": "spark",
+                "clients": {"spark": {"configuration": {"runner": {"type": "local"}}}},
+            }
+        )
+    )
+    store = default_session().configs
+    store.save(store.read_file(path))
+    return "sparky"
+
+
+def test_an_execution_client_that_reads_no_iceberg_refuses_before_running(
+    run: Run, events: Dataset, tmp_path: Path
+) -> None:
+    config = spark_config(tmp_path)
+    response = mason.run(
+        "table",
+        "query",
+        query_string="SELECT count(*) FROM Events",
+        database_name="lake",
+        config_id=config,
+    )
+    assert response.exit_code == 2
+    assert response.errors == [
+        "operator 'table query' cannot read iceberg table lake.events on execution client "
+        "'spark' (its jobs read: plain files only)"
+    ]
+    as_of = mason.run(
+        "table",
+        "query",
+        query_string="SELECT 1",
+        database_name="lake",
+        as_of="1",
+        config_id=config,
+    )
+    assert as_of.exit_code == 2 and "cannot read as_of" in as_of.errors[0]

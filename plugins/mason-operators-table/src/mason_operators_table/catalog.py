@@ -3,6 +3,7 @@ describing tables and schema conflicts in one line each."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from mason import MasonUsageError, NotFoundError, OperatorContext, models
@@ -88,6 +89,23 @@ def format_table(ctx: OperatorContext, operator: str) -> models.Table:
         )
     check_table_format(ctx, table.format or "", operator)
     return table
+
+
+def readable_tables(
+    ctx: OperatorContext, tables: list[models.Table], query: str, operator: str
+) -> list[models.Table]:
+    """``tables`` without those of a table format the execution client cannot
+    read (its ``TABLE_FORMATS``); a query naming one of them is refused."""
+    served: tuple[str, ...] = getattr(type(ctx.execution), "TABLE_FORMATS", ())
+    unreadable = [t for t in tables if t.is_table_format and t.format not in served]
+    for table in unreadable:
+        if re.search(rf"(?<![\w$]){re.escape(table.name)}(?![\w$])", query, re.IGNORECASE):
+            raise MasonUsageError(
+                f"operator '{operator}' cannot read {table.format} table {qualified_name(table)} "
+                f"on execution client '{ctx.execution.client_name}' "
+                f"(its jobs read: {', '.join(served) or 'plain files only'})"
+            )
+    return [t for t in tables if t not in unreadable]
 
 
 def files_only(table: models.Table, operator: str, client: str) -> None:

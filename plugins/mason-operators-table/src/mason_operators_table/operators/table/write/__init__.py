@@ -16,6 +16,7 @@ from mason_operators_table.catalog import (
     database_tables,
     format_table,
     qualified_name,
+    readable_tables,
 )
 from mason_operators_table.columns import require_columns
 from mason_operators_table.jobs import job_outcome
@@ -54,7 +55,9 @@ def _from_query(
     job = models.QueryJob(
         query_string=ctx.params["query_string"],
         database_name=database,
-        tables=database_tables(ctx, database),
+        tables=readable_tables(
+            ctx, database_tables(ctx, database), ctx.params["query_string"], "table write"
+        ),
         output_path=staging,
         output_format="parquet",
     )

@@ -61,18 +61,6 @@ def plan(name: str = "events", as_of: str | None = None) -> models.ScanPlan:
         engines.close()
 
 
-@pytest.fixture
-def events(run: Run, events_parquet: Dataset) -> Dataset:
-    run(
-        "table",
-        "infer",
-        storage_path=str(events_parquet.path),
-        database_name="lake",
-        format="iceberg",
-    )
-    return events_parquet
-
-
 def test_infer_adopts_parquet_files_in_place(run: Run, events: Dataset) -> None:
     table = table_of(run)
     assert table.format == "iceberg"

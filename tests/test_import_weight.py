@@ -28,6 +28,8 @@ HEAVY = (
     "kubernetes",
     "pandas",
     "numpy",
+    "pyiceberg",
+    "sqlalchemy",
 )
 
 #: the CLI entry point, run as the ``mason`` console script would, then a report

@@ -13,7 +13,7 @@ from mason_local.scheduler import LocalScheduler
 from mason_local.storage import LocalStorage
 
 from mason.sdk.engines import EngineContext
-from mason.sdk.models import Dag, DagStep, QueryJob, Schedule
+from mason.sdk.models import Column, Dag, DagStep, QueryJob, Schedule, Schema, Table, TableWrite
 from mason.testing import (
     ExecutionCase,
     ExecutionConformance,
@@ -43,12 +43,30 @@ def seeded_catalog(home: Path, data: Path) -> LocalMetastore:
     return metastore
 
 
+def seed_iceberg(metastore: LocalMetastore, sample: Path) -> None:
+    """Iceberg table ``sales.sample_iceberg`` holding the sample rows."""
+    columns = [Column(name="id", type="int64"), Column(name="name", type="string")]
+    metastore.create_table(
+        Table(
+            name="sample_iceberg",
+            database="sales",
+            format="iceberg",
+            Schema=Schema(columns=columns),
+        )
+    )
+    metastore.write_table(
+        "sales", "sample_iceberg", TableWrite(mode="append", source_paths=[str(sample)])
+    )
+
+
 class TestLocalMetastore(MetastoreConformance):
     implementation = LocalMetastore
 
     @pytest.fixture
     def conformance_case(self, home: Path, tmp_path: Path) -> MetastoreCase:
-        return MetastoreCase(seeded_catalog(home, tmp_path / "sample"), "sales", "sample")
+        metastore = seeded_catalog(home, tmp_path / "sample")
+        seed_iceberg(metastore, tmp_path / "sample")
+        return MetastoreCase(metastore, "sales", "sample", format_table="sample_iceberg")
 
 
 class TestLocalStorage(StorageConformance):

@@ -13,9 +13,10 @@ import pytest
 from mason_local.config import LocalClientConfig
 
 import mason
+from mason.sdk.engines import TABLE_FORMAT_VERBS
 from mason_core.runtime import default_session, reset_sessions
 
-HEAVY = ("pyarrow", "duckdb")
+HEAVY = ("pyarrow", "duckdb", "pyiceberg", "sqlalchemy")
 
 
 def test_local_client_is_registered_with_its_engines() -> None:
@@ -54,6 +55,7 @@ def test_served_verbs() -> None:
         "delete_table",
         "generate_ddl",
         "refresh_table",
+        *TABLE_FORMAT_VERBS,  # Iceberg tables
     }
     assert served["execution"] == ["run_job", "get_job", "list_jobs"]
 

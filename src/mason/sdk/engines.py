@@ -3,6 +3,7 @@ overrides the verbs it serves; every other verb raises ``VerbNotServedError``.""
 
 from mason_core.engines import (
     BUILTIN_ENGINES,
+    TABLE_FORMAT_VERBS,
     ArrowFilesystemSource,
     Engine,
     EngineContext,
@@ -16,6 +17,7 @@ from mason_core.engines import (
 
 __all__ = [
     "BUILTIN_ENGINES",
+    "TABLE_FORMAT_VERBS",
     "ArrowFilesystemSource",
     "Engine",
     "EngineContext",

@@ -47,6 +47,10 @@ class MetastoreCase(_Case):
     database: str
     #: an existing table with the sample columns (``SAMPLE_COLUMNS``).
     table: str
+    #: for a client serving table formats (``TABLE_FORMATS``): a table of one of
+    #: them in ``database`` holding the sample rows (``SAMPLE_ROWS``), committed
+    #: in one or more snapshots. Required when any table-format verb is served.
+    format_table: str | None = None
 
 
 @dataclass

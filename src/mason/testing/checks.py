@@ -10,23 +10,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from mason.sdk.errors import AlreadyExistsError, MasonError, MasonUsageError, NotFoundError
 from mason.sdk.models import (
+    CommitResult,
     Credentials,
     Dag,
     Database,
     ExecutedJob,
     InferredTable,
     JobStatus,
+    MaintenanceReport,
+    ScanPlan,
+    SchemaChange,
+    Snapshot,
     StoragePath,
     Table,
+    TableWrite,
 )
 from mason.testing.cases import (
     MISSING,
     SAMPLE_COLUMNS,
     SAMPLE_FILE,
+    SAMPLE_ROWS,
     ExecutionCase,
     MetastoreCase,
     SchedulerCase,
@@ -191,6 +199,166 @@ def _credentials_hide_their_secrets(case: MetastoreCase) -> None:
     assert isinstance(creds, Credentials)
     no_secret(repr(creds), case.secrets)
     no_secret(str(creds.model_dump(mode="json")), case.secrets)
+
+
+# -- metastore: table formats ------------------------------------------------------------
+
+
+def format_table(case: MetastoreCase) -> str:
+    assert case.format_table, (
+        "the client serves table-format verbs: give the case a format_table "
+        "(a table of one of TABLE_FORMATS holding the sample rows)"
+    )
+    return case.format_table
+
+
+def history_of(case: MetastoreCase) -> list[Snapshot]:
+    return case.engine.table_history(case.database, format_table(case))
+
+
+@check("metastore", "table_history")
+def _history_lists_snapshots_oldest_first_with_one_current(case: MetastoreCase) -> None:
+    snapshots = history_of(case)
+    assert snapshots and all(isinstance(s, Snapshot) for s in snapshots)
+    assert [s.committed_at for s in snapshots] == sorted(s.committed_at for s in snapshots)
+    assert sum(s.current for s in snapshots) == 1
+
+
+@check("metastore", "table_history")
+def _history_of_a_missing_table_is_not_found(case: MetastoreCase) -> None:
+    with raises(NotFoundError, case.secrets):
+        case.engine.table_history(case.database, MISSING)
+
+
+@check("metastore", "table_history")
+def _history_of_a_plain_table_is_a_usage_error(case: MetastoreCase) -> None:
+    with raises(MasonUsageError, case.secrets):
+        case.engine.table_history(case.database, case.table)
+
+
+@check("metastore", "get_table")
+def _a_format_table_carries_its_format_metadata(case: MetastoreCase) -> None:
+    if not type(case.engine).TABLE_FORMATS:
+        return  # a catalog of plain tables only
+    got = case.engine.get_table(case.database, format_table(case))
+    assert got.format in type(case.engine).TABLE_FORMATS and got.is_table_format
+    meta = got.format_metadata
+    assert meta is not None and meta.current_snapshot is not None and meta.snapshot_count >= 1
+
+
+@check("metastore", "plan_scan")
+def _plan_reads_the_current_snapshot(case: MetastoreCase) -> None:
+    plan = case.engine.plan_scan(case.database, format_table(case))
+    assert isinstance(plan, ScanPlan) and plan.tasks
+    current = next(s for s in history_of(case) if s.current)
+    assert plan.snapshot_id == current.snapshot_id
+    assert [c.name.lower() for c in plan.columns][: len(SAMPLE_COLUMNS)] == list(SAMPLE_COLUMNS)
+    assert sum(t.record_count or 0 for t in plan.tasks) == len(SAMPLE_ROWS)
+    again = case.engine.plan_scan(case.database, format_table(case), str(current.snapshot_id))
+    assert again.snapshot_id == current.snapshot_id
+
+
+@check("metastore", "plan_scan")
+def _plan_as_of_nonsense_is_a_usage_error(case: MetastoreCase) -> None:
+    with raises(MasonUsageError, case.secrets):
+        case.engine.plan_scan(case.database, format_table(case), "not a snapshot or a time")
+
+
+@check("metastore", "write_table")
+def _delete_by_filter_commits_one_new_snapshot(case: MetastoreCase) -> None:
+    before = history_of(case)
+    key = SAMPLE_COLUMNS[0]
+    result = case.engine.write_table(
+        case.database,
+        format_table(case),
+        TableWrite(mode="delete", filter=f"{key} = {SAMPLE_ROWS[0][0]}"),
+    )
+    assert isinstance(result, CommitResult) and result.rows_removed == 1
+    after = history_of(case)
+    assert len(after) > len(before)
+    assert next(s for s in after if s.current).snapshot_id == result.snapshot_id
+
+
+@check("metastore", "write_table")
+def _writing_a_missing_table_is_not_found(case: MetastoreCase) -> None:
+    with raises(NotFoundError, case.secrets):
+        case.engine.write_table(case.database, MISSING, TableWrite(mode="delete", filter="1 = 1"))
+
+
+@check("metastore", "evolve_table")
+def _an_added_column_gets_a_field_id(case: MetastoreCase) -> None:
+    change = SchemaChange(kind="add_column", column="conformance_note", type="string")
+    got = case.engine.evolve_table(case.database, format_table(case), [change])
+    added = [c for c in got.table_schema.columns if c.name == "conformance_note"]
+    assert added and added[0].field_id is not None
+
+
+@check("metastore", "evolve_table")
+def _adding_an_existing_column_is_refused(case: MetastoreCase) -> None:
+    change = SchemaChange(kind="add_column", column=SAMPLE_COLUMNS[0], type="string")
+    with raises(MasonUsageError, case.secrets):
+        case.engine.evolve_table(case.database, format_table(case), [change])
+
+
+@check("metastore", "rollback_table")
+def _rollback_makes_a_snapshot_current(case: MetastoreCase) -> None:
+    first = history_of(case)[0]
+    got = case.engine.rollback_table(case.database, format_table(case), first.snapshot_id)
+    assert got.format_metadata and got.format_metadata.current_snapshot
+    assert got.format_metadata.current_snapshot.snapshot_id == first.snapshot_id
+
+
+@check("metastore", "rollback_table")
+def _rollback_to_an_unknown_snapshot_is_not_found(case: MetastoreCase) -> None:
+    with raises(NotFoundError, case.secrets):
+        case.engine.rollback_table(case.database, format_table(case), 1)
+
+
+def _recent() -> datetime:
+    return datetime.now(timezone.utc) - timedelta(days=3)
+
+
+@check("metastore", "expire_snapshots")
+def _a_dry_run_expiry_changes_nothing(case: MetastoreCase) -> None:
+    before = history_of(case)
+    report = case.engine.expire_snapshots(
+        case.database, format_table(case), datetime.now(timezone.utc), dry_run=True
+    )
+    assert isinstance(report, MaintenanceReport) and report.dry_run
+    assert history_of(case) == before
+
+
+@check("metastore", "compact_table")
+def _a_dry_run_compaction_changes_nothing(case: MetastoreCase) -> None:
+    before = history_of(case)
+    report = case.engine.compact_table(case.database, format_table(case), 1 << 27, dry_run=True)
+    assert isinstance(report, MaintenanceReport) and report.dry_run
+    assert history_of(case) == before
+
+
+@check("metastore", "clean_orphan_files")
+def _clean_refuses_files_younger_than_an_hour(case: MetastoreCase) -> None:
+    with raises(MasonUsageError, case.secrets):
+        case.engine.clean_orphan_files(
+            case.database, format_table(case), datetime.now(timezone.utc), dry_run=True
+        )
+
+
+@check("metastore", "clean_orphan_files")
+def _a_dry_run_clean_deletes_nothing(case: MetastoreCase) -> None:
+    before = history_of(case)
+    report = case.engine.clean_orphan_files(
+        case.database, format_table(case), _recent(), dry_run=True
+    )
+    assert isinstance(report, MaintenanceReport) and report.dry_run
+    assert len(report.paths) == report.files_removed or len(report.paths) >= 2000
+    assert history_of(case) == before
+
+
+@check("metastore", "add_files")
+def _adding_a_missing_file_is_not_found(case: MetastoreCase) -> None:
+    with raises(NotFoundError, case.secrets):
+        case.engine.add_files(case.database, format_table(case), [f"{MISSING}.parquet"])
 
 
 # -- storage ---------------------------------------------------------------------------

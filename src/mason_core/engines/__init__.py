@@ -7,7 +7,7 @@ from mason_core.engines.filesystems import (
     RemoteFilesystem,
     RemoteFilesystemResolver,
 )
-from mason_core.engines.metastore import MetastoreEngine
+from mason_core.engines.metastore import TABLE_FORMAT_VERBS, MetastoreEngine
 from mason_core.engines.scheduler import SchedulerEngine
 from mason_core.engines.storage import StorageEngine
 
@@ -21,6 +21,7 @@ BUILTIN_ENGINES: dict[str, type[Engine]] = {
 
 __all__ = [
     "BUILTIN_ENGINES",
+    "TABLE_FORMAT_VERBS",
     "ArrowFilesystemSource",
     "Engine",
     "EngineContext",

@@ -32,6 +32,10 @@ class ExecutionEngine(Engine):
 
     #: job kinds this client can run (``query``, ``merge``...); checked before a run.
     JOB_KINDS: ClassVar[tuple[str, ...]] = ()
+    #: table formats (``iceberg``...) whose tables this client's jobs can read;
+    #: operators refuse a job reading a table of another table format before it
+    #: runs, rather than let the client read its folder as plain files.
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ()
 
     # -- what a client implements ------------------------------------------------
 

@@ -4,6 +4,20 @@ from mason_core.models.base import CanonicalModel
 from mason_core.models.catalog import Column, Database, Partition, Schema, Table
 from mason_core.models.credentials import Credentials
 from mason_core.models.dag import Dag, DagRun, DagRunStep, DagStep, Schedule
+from mason_core.models.formats import (
+    TABLE_FORMATS_WITH_METADATA,
+    CommitResult,
+    MaintenanceReport,
+    PartitionField,
+    ScanPlan,
+    ScanTask,
+    SchemaChange,
+    Snapshot,
+    TableFormatMetadata,
+    TableWrite,
+    WriteMode,
+    is_table_format,
+)
 from mason_core.models.job import (
     JOB_KINDS,
     DedupeJob,
@@ -22,11 +36,15 @@ from mason_core.models.job import (
 from mason_core.models.storage import InferredTable, Path, SchemaConflict, StoragePath
 from mason_core.models.summary import ColumnSummary, TableSummary, ValueCount
 
+ScanPlan.model_rebuild()  # its Column is defined in catalog.py, which imports formats.py
+
 __all__ = [
     "JOB_KINDS",
+    "TABLE_FORMATS_WITH_METADATA",
     "CanonicalModel",
     "Column",
     "ColumnSummary",
+    "CommitResult",
     "Credentials",
     "Dag",
     "DagRun",
@@ -41,18 +59,28 @@ __all__ = [
     "Job",
     "JobOutcome",
     "JobStatus",
+    "MaintenanceReport",
     "MergeJob",
     "OutputFormat",
     "Partition",
+    "PartitionField",
     "Path",
     "PreviewJob",
     "QueryJob",
+    "ScanPlan",
+    "ScanTask",
     "Schedule",
     "Schema",
+    "SchemaChange",
     "SchemaConflict",
+    "Snapshot",
     "StoragePath",
     "SummarizeJob",
     "Table",
+    "TableFormatMetadata",
     "TableSummary",
+    "TableWrite",
     "ValueCount",
+    "WriteMode",
+    "is_table_format",
 ]

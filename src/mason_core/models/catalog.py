@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from mason_core.models.base import CanonicalModel
+from mason_core.models.formats import TableFormatMetadata, is_table_format
 
 
 class Column(CanonicalModel):
@@ -17,6 +18,8 @@ class Column(CanonicalModel):
     type: str
     nullable: bool = True
     description: str | None = None
+    #: the column's id in a table format that tracks columns by id (Iceberg).
+    field_id: int | None = None
 
 
 class Schema(CanonicalModel):
@@ -47,6 +50,9 @@ class Table(CanonicalModel):
     name: str
     database: str | None = None
     location: str | None = None
+    #: a file format (``parquet``, ``csv``, ``jsonl``: the table is the files at
+    #: ``location``) or a table format keeping its own metadata (``iceberg``,
+    #: ``delta``), which then fills ``format_metadata``.
     format: str | None = None
     table_schema: Schema = Field(default_factory=Schema, alias="Schema")
     partition_keys: list[Column] = Field(default_factory=list)
@@ -59,3 +65,10 @@ class Table(CanonicalModel):
     #: files that were read to infer the schema, when an engine reports it.
     file_count: int | None = None
     size_bytes: int | None = None
+    #: snapshots, partition spec and metadata location of a table-format table.
+    format_metadata: TableFormatMetadata | None = None
+
+    @property
+    def is_table_format(self) -> bool:
+        """Whether the table keeps its own metadata (Iceberg, Delta Lake)."""
+        return is_table_format(self.format)

@@ -36,6 +36,8 @@ class QueryJob(_JobSpec):
     output_path: str | None = None
     output_format: OutputFormat = "parquet"
     preview_rows: int = 20
+    #: read table-format tables (Iceberg) as of this snapshot id or ISO timestamp.
+    as_of: str | None = None
 
 
 class MergeJob(_JobSpec):

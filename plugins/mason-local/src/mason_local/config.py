@@ -20,6 +20,13 @@ class LocalClientConfig(BaseModel):
         default=None,
         description="SQLite catalog file; default MASON_HOME/clients/local/catalog.sqlite",
     )
+    warehouse: str | None = Field(
+        default=None,
+        description=(
+            "Folder holding Iceberg tables' data and metadata. Default: 'warehouse' under "
+            "root when root is set, else MASON_HOME/clients/local/warehouse"
+        ),
+    )
     threads: int | None = Field(default=None, ge=1, description="DuckDB worker threads")
     memory_limit: str | None = Field(
         default=None, description="DuckDB memory limit, for example '1GB'"

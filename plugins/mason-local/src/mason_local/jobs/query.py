@@ -33,6 +33,7 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
             run.remote_filesystem,
             query,
             run.warning,
+            job.as_of,
         )
         try:
             if job.output_path:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mason.sdk.engines import RemoteFilesystemResolver
-from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
+from mason.sdk.errors import ConfigurationError, MasonRuntimeError, MasonUsageError, NotFoundError
 from mason.sdk.models import Table
 from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_files, skipped_warning
 from mason_local.inference.files import detect_format
@@ -131,6 +131,7 @@ def register_tables(
     remote: RemoteFilesystemResolver | None = None,
     query: str | None = None,
     warn: Callable[[str], None] | None = None,
+    as_of: str | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
     the current schema so unqualified names resolve in it. Remote tables are
@@ -139,7 +140,10 @@ def register_tables(
     With ``query``, only the tables it names are bound: a query pays for listing
     and reading the footers of its own tables, not the whole database's, and a
     broken table elsewhere in the database cannot fail it. A table that cannot
-    be bound fails with its own name in the error."""
+    be bound fails with its own name in the error.
+
+    Iceberg tables are read at their current snapshot, or ``as_of`` a snapshot
+    id or timestamp (:mod:`mason_local.iceberg.read`)."""
     import duckdb
 
     if query is not None:
@@ -153,17 +157,25 @@ def register_tables(
     for table in tables:
         schema = table.database or default_database
         try:
-            source = (
-                _arrow_source(con, table, schema, remote, warn)
-                if "://" in (table.location or "")
-                else scan_sql(table, config, warn)
-            )
+            if table.format == "iceberg":
+                from mason_local.iceberg.read import iceberg_source
+
+                source = iceberg_source(con, table, schema, as_of)
+            elif "://" in (table.location or ""):
+                source = _arrow_source(con, table, schema, remote, warn)
+            else:
+                source = scan_sql(table, config, warn)
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
                 f"SELECT * FROM {source}"
             )
         except duckdb.Error as exc:
             raise query_error(exc, f"cannot read table '{schema}.{table.name}'") from exc
+    if as_of is not None and not any(t.format == "iceberg" for t in tables):
+        raise MasonUsageError(
+            f"as_of reads Iceberg tables as of a snapshot; the query reads none "
+            f"({', '.join(t.name for t in tables) or 'no catalog table'})"
+        )
     con.execute(f"USE memory.{ident(default_database)}")
 
 

@@ -4,6 +4,7 @@ the job's ``rows_removed`` metric says how many rows went."""
 from __future__ import annotations
 
 from mason import OperatorContext, OperatorDefinition, models
+from mason_operators_table.catalog import files_only
 from mason_operators_table.columns import require_columns
 from mason_operators_table.jobs import job_outcome
 
@@ -12,6 +13,7 @@ class TableDedupe(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.ExecutedJob:
         p = ctx.params
         table = ctx.metastore.get_table(p["database_name"], p["table_name"])
+        files_only(table, "table dedupe", ctx.metastore.client_name)
         keys: list[str] = p["keys"] or []
         require_columns(table, keys, "keys")
         job = models.DedupeJob(

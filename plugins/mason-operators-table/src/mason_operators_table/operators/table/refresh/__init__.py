@@ -4,7 +4,7 @@ saying what changed (partitions, files, columns)."""
 from __future__ import annotations
 
 from mason import MasonRuntimeError, OperatorContext, OperatorDefinition, models
-from mason_operators_table.catalog import describe_conflict, qualified_name
+from mason_operators_table.catalog import describe_conflict, files_only, qualified_name
 
 
 class TableRefresh(OperatorDefinition):
@@ -12,6 +12,7 @@ class TableRefresh(OperatorDefinition):
         p = ctx.params
         before = ctx.metastore.get_table(p["database_name"], p["table_name"])
         database = before.database or p["database_name"]
+        files_only(before, "table refresh", ctx.metastore.client_name)
         if not before.location:
             raise MasonRuntimeError(f"table {qualified_name(before)} has no location to refresh")
         inferred = ctx.storage.infer_table(before.location, database, before.name)

@@ -7,7 +7,7 @@ columns as a table; the job record (``job get``) keeps it too.
 from __future__ import annotations
 
 from mason import MasonRuntimeError, OperatorContext, OperatorDefinition, models
-from mason_operators_table.catalog import qualified_name
+from mason_operators_table.catalog import files_only, qualified_name
 from mason_operators_table.jobs import job_outcome
 
 
@@ -15,6 +15,7 @@ class TableSummarize(OperatorDefinition):
     def run(self, ctx: OperatorContext) -> models.TableSummary:
         p = ctx.params
         table = ctx.metastore.get_table(p["database_name"], p["table_name"])
+        files_only(table, "table summarize", ctx.metastore.client_name)
         job = models.SummarizeJob(table=table, top_values=p["top_values"])
         done = job_outcome(ctx, ctx.execution.run_job(job))
         if done.summary is None:

@@ -1,0 +1,208 @@
+"""Iceberg on the local default: 100 appends, ``table compact``, and a query
+before and after, side by side with the same work done directly in pyiceberg
+(appends) and pyiceberg + DuckDB (queries).
+
+Appends: ``table write`` of each batch (a parquet file) into a Mason table,
+against ``Table.append(pq.read_table(batch))`` into a table of pyiceberg's own
+SQL catalog. Queries: ``table query`` against pyiceberg's ``scan().to_arrow()``
+handed to DuckDB, both reading the same (Mason's) table, before and after
+``table compact``. Targets: appends and queries within 1.2x of the direct
+work. Compaction has no pyiceberg counterpart (pyiceberg cannot compact); its
+files and bytes before and after are printed.
+
+    python bench/bench_iceberg.py                 # 100 batches of 20,000 rows
+    python bench/bench_iceberg.py --batches 20    # a quick try
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import DATA, median_seconds, print_comparison, print_table, scratch_home
+
+TARGET = 1.2
+QUERY = "SELECT kind, count(*) AS n, sum(value) AS total FROM events GROUP BY kind ORDER BY kind"
+
+
+def write_batches(folder: Path, batches: int, rows: int) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for b in range(batches + 1):
+        start = b * rows
+        table = pa.table(
+            {
+                "event_id": pa.array(range(start, start + rows), pa.int64()),
+                "kind": pa.array([("click", "view", "buy")[i % 3] for i in range(rows)]),
+                "value": pa.array([float(i % 100) for i in range(rows)], pa.float64()),
+            }
+        )
+        path = folder / f"batch-{b:03d}" / "part.parquet"
+        path.parent.mkdir()
+        pq.write_table(table, path)
+        paths.append(path)
+    return paths
+
+
+def ok(response: Any) -> Any:
+    if not response.ok:
+        raise SystemExit(f"mason failed: {response.errors}")
+    return response
+
+
+def mason_appends(paths: list[Path]) -> list[float]:
+    import mason
+
+    ok(
+        mason.run(
+            "table",
+            "infer",
+            storage_path=str(paths[0].parent),
+            database_name="lake",
+            table_name="events",
+            format="iceberg",
+        )
+    )
+    times = []
+    for path in paths[1:]:
+        start = time.perf_counter()
+        ok(
+            mason.run(
+                "table", "write", database_name="lake", table_name="events", input_path=str(path)
+            )
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def direct_appends(paths: list[Path], scratch: Path) -> list[float]:
+    import pyarrow.parquet as pq
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    (scratch / "direct").mkdir()
+    catalog = SqlCatalog(
+        "direct",
+        uri=f"sqlite:///{scratch / 'direct' / 'catalog.sqlite'}",
+        warehouse=(scratch / "direct").as_uri(),
+    )
+    catalog.create_namespace("lake")
+    first = pq.read_table(paths[0])
+    table = catalog.create_table(("lake", "events"), schema=first.schema)
+    table.add_files([str(paths[0])])
+    times = []
+    for path in paths[1:]:
+        start = time.perf_counter()
+        table.append(pq.read_table(path))
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def mason_catalog() -> Any:
+    """pyiceberg's catalog over the Mason table, as the local client opens it."""
+    import os
+
+    from mason_local.config import LocalClientConfig
+    from mason_local.iceberg.tables import IcebergTables
+    from mason_local.metastore import catalog_path
+
+    home = Path(os.environ["MASON_HOME"])
+    config = LocalClientConfig()
+    return IcebergTables.of(config, home, catalog_path(config, home)).catalog
+
+
+def mason_query() -> list[Any]:
+    import mason
+
+    job = ok(mason.run("table", "query", database_name="lake", query_string=QUERY)).data[0]
+    return list(job.preview)
+
+
+def direct_query() -> list[Any]:
+    import duckdb
+
+    events = mason_catalog().load_table(("lake", "events")).scan().to_arrow()
+    con = duckdb.connect()
+    con.register("events", events)
+    rows = con.sql(QUERY).fetchall()
+    con.close()
+    return rows
+
+
+def files_and_bytes() -> tuple[int, int]:
+    table = mason_catalog().load_table(("lake", "events"))
+    tasks = list(table.scan().plan_files())
+    return len(tasks), sum(t.file.file_size_in_bytes for t in tasks)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--batches", type=int, default=100, help="appends (100)")
+    parser.add_argument("--rows", type=int, default=20_000, help="rows per batch (20000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (5)")
+    args = parser.parse_args()
+
+    DATA.mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="iceberg-", dir=DATA))
+    missed = False
+    try:
+        paths = write_batches(scratch / "batches", args.batches, args.rows)
+        with scratch_home():
+            direct = direct_appends(paths, scratch)
+            appended = mason_appends(paths)
+            print_comparison(
+                f"{args.batches} appends of {args.rows} rows (seconds per append)",
+                "pyiceberg",
+                ("pyiceberg Table.append", statistics.median(direct), min(direct)),
+                ("mason table write", statistics.median(appended), min(appended)),
+                target=TARGET,
+            )
+            print(f"  totals: pyiceberg {sum(direct):.2f} s, mason {sum(appended):.2f} s")
+            missed |= statistics.median(appended) / statistics.median(direct) > TARGET
+
+            results = []
+            figures = []
+            for when in ("before", "after"):
+                if when == "after":
+                    start = time.perf_counter()
+                    report = ok(
+                        __import__("mason").run(
+                            "table", "compact", database_name="lake", table_name="events"
+                        )
+                    ).data[0]
+                    compact_seconds = time.perf_counter() - start
+                files, size = files_and_bytes()
+                figures.append((when, files, size))
+                raw = median_seconds(direct_query, args.runs)
+                ours = median_seconds(mason_query, args.runs)
+                results.append(mason_query())
+                print_comparison(
+                    f"query {when} compaction ({files} files, {size / 2**20:.1f} MiB)",
+                    "pyiceberg+DuckDB",
+                    ("pyiceberg scan + DuckDB", *raw),
+                    ("mason table query", *ours),
+                    target=TARGET,
+                )
+                missed |= ours[0] / raw[0] > TARGET
+            if results[0] != results[1]:
+                raise SystemExit("compaction changed the query's result")
+            print_table(
+                f"table compact: {compact_seconds:.2f} s, "
+                f"{report.files_rewritten} files rewritten into {report.files_added}",
+                ["", "data files", "MiB"],
+                [[w, f, round(s / 2**20, 2)] for w, f, s in figures],
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

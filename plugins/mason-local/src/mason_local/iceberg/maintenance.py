@@ -1,0 +1,371 @@
+"""History, scan planning and maintenance of local Iceberg tables.
+
+What may be deleted is decided from metadata, after the commit that made it
+unreferenced, and only under the table's own location (files adopted with
+``add_files`` stay where their owner put them):
+
+- ``expire`` commits the removal of old snapshots first, then deletes the
+  manifest lists, manifests and data files that the snapshots still in the
+  committed metadata no longer reach. Killed between the two, the table is
+  complete and the leftovers are orphans for ``clean``.
+- ``compact`` writes new files, then commits one snapshot that swaps them for
+  the small ones; the small files stay for readers of older snapshots until
+  ``expire`` removes those.
+- ``clean`` deletes only files that no snapshot, manifest or metadata file
+  (current or logged) mentions, and that are older than a safety age of at
+  least an hour, so a commit in progress never loses the files it is writing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import (
+    Column,
+    MaintenanceReport,
+    ScanPlan,
+    ScanTask,
+    Snapshot,
+)
+from mason.sdk.progress import NO_PROGRESS, Progress
+from mason_local.iceberg.tables import (
+    IcebergTables,
+    label,
+    local_path,
+    snapshot_as_of,
+    snapshot_model,
+)
+from mason_local.iceberg.types import canonical_type
+
+if TYPE_CHECKING:
+    from pyiceberg.table import Table as IcebergTable
+
+#: ``clean`` never deletes a file younger than this, whatever it is asked.
+MIN_ORPHAN_AGE = timedelta(hours=1)
+#: paths a report lists at most.
+MAX_LISTED = 2000
+
+
+def history(table: IcebergTable) -> list[Snapshot]:
+    current = table.current_snapshot()
+    current_id = current.snapshot_id if current else None
+    snapshots = sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)
+    return [snapshot_model(s, s.snapshot_id == current_id) for s in snapshots]
+
+
+def plan(table: IcebergTable, as_of: str | None, name: str) -> ScanPlan:
+    """The data files a read of the table (``as_of``) sees, with their delete files."""
+    snapshot = snapshot_as_of(table, as_of, name)
+    if snapshot is None:
+        scan = table.scan()
+        return ScanPlan(columns=_columns(scan.projection()))
+    # time travel reads with the schema of its snapshot; now, with the current one
+    scan = table.scan() if as_of is None else table.scan(snapshot_id=snapshot.snapshot_id)
+    tasks = [
+        ScanTask(
+            path=local_path(task.file.file_path),
+            size_bytes=task.file.file_size_in_bytes,
+            record_count=task.file.record_count,
+            delete_files=[local_path(d.file_path) for d in task.delete_files],
+        )
+        for task in scan.plan_files()
+    ]
+    return ScanPlan(
+        snapshot_id=snapshot.snapshot_id, columns=_columns(scan.projection()), tasks=tasks
+    )
+
+
+def _columns(schema: Any) -> list[Column]:
+    return [
+        Column(
+            name=f.name,
+            type=canonical_type(f.field_type),
+            nullable=not f.required,
+            field_id=f.field_id,
+        )
+        for f in schema.fields
+    ]
+
+
+def rollback(tables: IcebergTables, database: str, name: str, snapshot_id: int) -> None:
+    """Make ``snapshot_id`` current (an earlier one, or back again after a rollback)."""
+    table = tables.load(database, name)
+    if table.snapshot_by_id(snapshot_id) is None:
+        raise NotFoundError(
+            f"table {label(database, name)} has no snapshot {snapshot_id} (see 'table history')"
+        )
+
+    def work(table: IcebergTable) -> None:
+        table.manage_snapshots().set_current_snapshot(snapshot_id=snapshot_id).commit()
+
+    tables.commit(database, name, work)
+
+
+# -- what metadata references ---------------------------------------------------------
+
+
+def reachable(table: IcebergTable, snapshots: Iterable[Any], live_only: bool) -> dict[str, int]:
+    """Path -> size of every manifest list, manifest and data or delete file
+    the ``snapshots`` reach. ``live_only`` leaves out entries a snapshot marks
+    deleted (what ``expire`` may remove); otherwise every file any manifest
+    mentions counts (what ``clean`` must keep)."""
+    found: dict[str, int] = {}
+    seen_manifests: set[str] = set()
+    for snapshot in snapshots:
+        found[local_path(snapshot.manifest_list)] = 0
+        for manifest in snapshot.manifests(table.io):
+            path = local_path(manifest.manifest_path)
+            found[path] = manifest.manifest_length
+            if path in seen_manifests:
+                continue
+            seen_manifests.add(path)
+            for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=live_only):
+                found[local_path(entry.data_file.file_path)] = entry.data_file.file_size_in_bytes
+    return found
+
+
+def metadata_files(table: IcebergTable) -> set[str]:
+    """The current metadata file, those its log keeps, and statistics files."""
+    metadata = table.metadata
+    files = {local_path(table.metadata_location)}
+    files |= {local_path(entry.metadata_file) for entry in metadata.metadata_log}
+    files |= {local_path(s.statistics_path) for s in getattr(metadata, "statistics", [])}
+    files |= {local_path(s.statistics_path) for s in getattr(metadata, "partition_statistics", [])}
+    return files
+
+
+def _owned(path: str, location: str) -> bool:
+    root = location.rstrip(os.sep) + os.sep
+    return path.startswith(root)
+
+
+def _delete(paths: list[str], progress: Progress, what: str) -> tuple[int, int]:
+    """Delete ``paths`` (already gone is fine); files and bytes removed."""
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[path] = os.stat(path).st_size
+        except FileNotFoundError:
+            continue
+    progress.start(what, len(sizes), sum(sizes.values()))
+    files = nbytes = 0
+    try:
+        for path, size in sizes.items():
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                continue
+            files, nbytes = files + 1, nbytes + size
+            progress.advance(1, size)
+    finally:
+        progress.finish()
+    return files, nbytes
+
+
+# -- expire -----------------------------------------------------------------------------
+
+
+def expire(
+    tables: IcebergTables,
+    database: str,
+    name: str,
+    older_than: datetime,
+    retain_last: int,
+    dry_run: bool,
+    progress: Progress = NO_PROGRESS,
+) -> MaintenanceReport:
+    qualified = label(database, name)
+    if retain_last < 1:
+        raise MasonUsageError("retain_last must be at least 1 (the current snapshot stays)")
+    cutoff = int(older_than.timestamp() * 1000)
+
+    def doomed(table: IcebergTable) -> list[int]:
+        current = table.current_snapshot()
+        newest = sorted(table.metadata.snapshots, key=lambda s: -s.timestamp_ms)[:retain_last]
+        keep = {s.snapshot_id for s in newest}
+        keep |= {ref.snapshot_id for ref in table.metadata.refs.values()}
+        if current is not None:
+            keep.add(current.snapshot_id)
+        return [
+            s.snapshot_id
+            for s in table.metadata.snapshots
+            if s.timestamp_ms < cutoff and s.snapshot_id not in keep
+        ]
+
+    table = tables.load(database, name)
+    before = reachable(table, table.metadata.snapshots, live_only=True)
+    location = local_path(table.location())
+    report = MaintenanceReport(table=qualified, operation="expire", dry_run=dry_run)
+    ids = doomed(table)
+    if dry_run:
+        remaining = [s for s in table.metadata.snapshots if s.snapshot_id not in set(ids)]
+        after = reachable(table, remaining, live_only=True)
+        gone = sorted(p for p in set(before) - set(after) if _owned(p, location))
+        report.snapshots_removed = len(ids)
+        report.files_removed = len(gone)
+        report.bytes_removed = sum(before[p] for p in gone)
+        report.paths = gone[:MAX_LISTED]
+        return report
+    if not ids:
+        return report
+
+    def work(table: IcebergTable) -> int:
+        chosen = doomed(table)
+        if chosen:
+            table.maintenance.expire_snapshots().by_ids(chosen).commit()
+        return len(chosen)
+
+    done = tables.commit(database, name, work)
+    committed = done.table
+    # what the committed metadata still reaches, from every snapshot it keeps
+    after = reachable(committed, committed.metadata.snapshots, live_only=True)
+    after_all = set(after) | metadata_files(committed)
+    gone = sorted(p for p in set(before) - after_all if _owned(p, location))
+    files, nbytes = _delete(gone, progress, f"expire {qualified}")
+    report.snapshots_removed = done.result
+    report.files_removed, report.bytes_removed = files, nbytes
+    report.paths = gone[:MAX_LISTED]
+    report.snapshot_id = done.snapshot_id
+    return report
+
+
+# -- compact ----------------------------------------------------------------------------
+
+
+def compact(
+    tables: IcebergTables,
+    database: str,
+    name: str,
+    target_file_bytes: int,
+    dry_run: bool,
+    progress: Progress = NO_PROGRESS,
+) -> MaintenanceReport:
+    """Rewrite each partition's files smaller than ``target_file_bytes`` (when
+    there are at least two) into target-sized files, in one commit."""
+    qualified = label(database, name)
+    if target_file_bytes < 1024:
+        raise MasonUsageError("target_file_bytes must be at least 1024")
+    report = MaintenanceReport(table=qualified, operation="compact", dry_run=dry_run)
+
+    def groups(table: IcebergTable) -> list[list[Any]]:
+        if table.current_snapshot() is None:
+            return []
+        by_partition: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        for task in table.scan().plan_files():
+            # files with delete files are left alone: their deletes stay valid
+            if task.delete_files or task.file.file_size_in_bytes >= target_file_bytes:
+                continue
+            by_partition[(task.file.spec_id, repr(task.file.partition))].append(task)
+        return [tasks for _, tasks in sorted(by_partition.items()) if len(tasks) > 1]
+
+    table = tables.load(database, name)
+    planned = groups(table)
+    report.files_rewritten = sum(len(g) for g in planned)
+    report.bytes_rewritten = sum(t.file.file_size_in_bytes for g in planned for t in g)
+    if dry_run or not planned:
+        return report
+
+    def work(table: IcebergTable) -> tuple[int, int, int, int]:
+        from pyiceberg.expressions import AlwaysTrue
+        from pyiceberg.io.pyarrow import ArrowScan, _dataframe_to_data_files
+
+        chosen = groups(table)
+        total = sum(t.file.file_size_in_bytes for g in chosen for t in g)
+        progress.start(f"compact {qualified}", sum(len(g) for g in chosen), total)
+        removed = removed_bytes = added = added_bytes = 0
+        try:
+            with table.transaction() as tx:
+                metadata = tx.table_metadata.model_copy(
+                    update={
+                        "properties": {
+                            **tx.table_metadata.properties,
+                            "write.target-file-size-bytes": str(target_file_bytes),
+                        }
+                    }
+                )
+                with tx.update_snapshot().overwrite() as rewrite:
+                    for tasks in chosen:
+                        rows = ArrowScan(metadata, table.io, table.schema(), AlwaysTrue()).to_table(
+                            tasks
+                        )
+                        for data_file in _dataframe_to_data_files(metadata, rows, table.io):
+                            rewrite.append_data_file(data_file)
+                            added, added_bytes = (
+                                added + 1,
+                                added_bytes + data_file.file_size_in_bytes,
+                            )
+                        for task in tasks:
+                            rewrite.delete_data_file(task.file)
+                            removed += 1
+                            removed_bytes += task.file.file_size_in_bytes
+                        progress.advance(len(tasks), sum(t.file.file_size_in_bytes for t in tasks))
+        finally:
+            progress.finish()
+        return removed, removed_bytes, added, added_bytes
+
+    done = tables.commit(database, name, work)
+    report.files_rewritten, report.bytes_rewritten, report.files_added, report.bytes_added = (
+        done.result
+    )
+    report.snapshot_id = done.snapshot_id
+    return report
+
+
+# -- clean ------------------------------------------------------------------------------
+
+
+def clean(
+    tables: IcebergTables,
+    database: str,
+    name: str,
+    older_than: datetime,
+    dry_run: bool,
+    progress: Progress = NO_PROGRESS,
+) -> MaintenanceReport:
+    """Delete files under the table's location that nothing references and that
+    were last modified before ``older_than`` (at least an hour ago)."""
+    qualified = label(database, name)
+    now = datetime.now(timezone.utc)
+    if older_than.tzinfo is None:
+        older_than = older_than.replace(tzinfo=timezone.utc)
+    if older_than > now - MIN_ORPHAN_AGE:
+        raise MasonUsageError(
+            f"clean only deletes files older than {int(MIN_ORPHAN_AGE.total_seconds() // 60)} "
+            "minutes: a younger file may belong to a commit in progress"
+        )
+    cutoff = older_than.timestamp()
+
+    def referenced() -> tuple[set[str], str]:
+        table = tables.load(database, name)
+        kept = set(reachable(table, table.metadata.snapshots, live_only=False))
+        return kept | metadata_files(table), local_path(table.location())
+
+    kept, location = referenced()
+    candidates: dict[str, int] = {}
+    for folder, _, files in os.walk(location):
+        for file in files:
+            path = os.path.join(folder, file)
+            if path in kept:
+                continue
+            try:
+                info = os.stat(path)
+            except FileNotFoundError:
+                continue
+            if info.st_mtime < cutoff:
+                candidates[path] = info.st_size
+    # a commit may have landed while the folder was walked: what it references stays too
+    kept_now, _ = referenced()
+    orphans = sorted(p for p in candidates if p not in kept_now)
+    report = MaintenanceReport(table=qualified, operation="clean", dry_run=dry_run)
+    report.paths = orphans[:MAX_LISTED]
+    if dry_run:
+        report.files_removed = len(orphans)
+        report.bytes_removed = sum(candidates[p] for p in orphans)
+        return report
+    report.files_removed, report.bytes_removed = _delete(orphans, progress, f"clean {qualified}")
+    return report

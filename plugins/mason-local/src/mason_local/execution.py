@@ -10,7 +10,7 @@ import importlib.util
 from typing import ClassVar
 
 from mason.sdk.engines import EngineContext, ExecutionEngine
-from mason.sdk.jobs import JobOutcome, JobRecord
+from mason.sdk.jobs import JobOutcome, JobRecord, interruptible
 from mason.sdk.models import Job
 from mason.sdk.plugin import import_object
 from mason_local.config import LocalClientConfig
@@ -52,5 +52,6 @@ class LocalExecution(ExecutionEngine):
             logger=self.context.logger,
             remote_filesystem=self.context.remote_filesystem,
         )
-        outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)
+        with interruptible(run.interrupt):  # DuckDB may not notice a signal itself
+            outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)
         return outcome

@@ -8,6 +8,7 @@ only when a job of that kind actually runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -36,6 +37,17 @@ class JobRun:
     #: how remote tables (``s3://``) are reached: with the configuration's client
     #: settings (EngineContext.remote_filesystem), never the environment's.
     remote_filesystem: RemoteFilesystemResolver | None = None
+    #: every connection :meth:`duckdb` made, for :meth:`interrupt`.
+    connections: list[duckdb.DuckDBPyConnection] = field(default_factory=list)
+
+    def interrupt(self) -> None:
+        """Stop the statements running on this run's connections (from any
+        thread: the CLI's signal watcher calls it on Ctrl-C and SIGTERM)."""
+        import duckdb
+
+        for con in list(self.connections):
+            with contextlib.suppress(duckdb.Error):  # closed: nothing runs there
+                con.interrupt()
 
     def duckdb(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB connection with the client's resource limits
@@ -44,6 +56,7 @@ class JobRun:
         import duckdb
 
         con = duckdb.connect(":memory:")
+        self.connections.append(con)
         for name, value in (settings or {}).items():
             con.execute(f"SET {name} = ?", [value])
         if self.config.threads:

@@ -1,0 +1,60 @@
+"""Helpers for the signal and catalog fault tests: mason CLI processes started
+for real, and job records read from their MASON_HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mason.sdk.jobs import JobRecord, JobStore
+
+
+def cli(
+    *args: str, home: Path, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``mason ARGS -o json`` run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "mason", *args, "-o", "json"],
+        env={**os.environ, "MASON_HOME": str(home), **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_cli(*args: str, home: Path) -> subprocess.Popen[str]:
+    """``mason ARGS -o json`` started, not awaited."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "mason", *args, "-o", "json"],
+        env={**os.environ, "MASON_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def job_ids(home: Path, client: str = "local") -> set[str]:
+    return {record.id for record in JobStore(home, client).list(limit=100_000)}
+
+
+def await_new_job(
+    home: Path, before: set[str], process: subprocess.Popen[str], timeout: float = 60
+) -> JobRecord:
+    """The job record ``process`` saved (``running``) since ``before`` was taken."""
+    store = JobStore(home, "local")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if store.root.is_dir():
+            new = {p.name for p in store.root.iterdir()} - before
+            for job_id in new:
+                try:
+                    return store.load(job_id)
+                except Exception:  # its folder is there, its record not yet
+                    pass
+        if process.poll() is not None:
+            raise AssertionError(f"the process ended before its job started: {process.stderr}")
+        time.sleep(0.01)
+    raise AssertionError(f"no job started within {timeout:g} s")

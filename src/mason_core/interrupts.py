@@ -154,10 +154,13 @@ def _watch(read_end: int) -> None:
             return
         if not wanted.intersection(data):
             continue  # SIGALRM of a held-back signal, or another handled signal
+        # once even when the handler already ran (it may have unwound Python
+        # code while the engine's own work goes on), then again until it ran
         seen = len(_seen)
+        _stop_all()
         while _stops and len(_seen) == seen:
-            _stop_all()
             threading.Event().wait(_RESTOP_SECONDS)
+            _stop_all()
 
 
 _watching: list[int] = []

@@ -58,3 +58,54 @@ def await_new_job(
             raise AssertionError(f"the process ended before its job started: {process.stderr}")
         time.sleep(0.01)
     raise AssertionError(f"no job started within {timeout:g} s")
+
+
+#: a mason process that takes the local catalog's write lock through mason's
+#: own code and stops itself (SIGSTOP) inside the transaction, as a writer
+#: suspended by its terminal or a debugger would.
+STOPPED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from mason_local.catalog import Catalog
+catalog = Catalog(Path(sys.argv[1]))
+with catalog.db.write() as conn:
+    conn.execute("UPDATE databases SET description = 'being written' WHERE name = 'lake'")
+    print("locked", flush=True)
+    os.kill(os.getpid(), signal.SIGSTOP)
+"""
+
+
+def stopped_writer(catalog: Path) -> subprocess.Popen[str]:
+    """A process stopped while it holds the catalog's write lock (resume it with SIGCONT)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_WRITER, str(catalog)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "locked"
+    deadline = time.monotonic() + 30
+    while _state(process.pid) != "T":
+        assert time.monotonic() < deadline, "the writer did not stop"
+        time.sleep(0.01)
+    return process
+
+
+def _state(pid: int) -> str:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rpartition(")")[2].split()[0]
+
+
+#: run a command as root without the capabilities that let root ignore file
+#: modes: the kernel then checks mode bits as for any other account.
+WITHOUT_ROOTS_PASS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def cli_unprivileged(
+    *args: str, home: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``mason ARGS -o json`` run to its end, held to the file modes."""
+    return subprocess.run(
+        [*WITHOUT_ROOTS_PASS, sys.executable, "-m", "mason", *args, "-o", "json"],
+        env={**os.environ, "MASON_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -36,6 +36,7 @@ def available_kinds() -> tuple[str, ...]:
 class LocalExecution(ExecutionEngine):
     config: LocalClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = available_kinds()
+    in_process: ClassVar[bool] = True
 
     def __init__(self, config: LocalClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)

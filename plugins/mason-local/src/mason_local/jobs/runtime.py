@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,13 +64,28 @@ class JobRun:
             con.execute(f"SET threads = {int(self.config.threads)}")
         if self.config.memory_limit:
             con.execute("SET memory_limit = ?", [self.config.memory_limit])
-        spill = self.home / "clients" / "local" / "tmp"
-        spill.mkdir(parents=True, exist_ok=True)
+        spill = spill_folder(self.home)
         con.execute("SET temp_directory = ?", [str(spill)])
         con.execute("SET preserve_insertion_order = false")
         if self.config.root:
             confine(con, [Path(self.config.root).expanduser().resolve(), spill])
         return con
+
+
+def spill_folder(home: Path) -> Path:
+    """Where DuckDB spills: ``MASON_HOME/clients/local/tmp``, or, when MASON_HOME
+    is read-only for this user (a shared home), a folder of this user's in the
+    system's temporary folder."""
+    spill = home / "clients" / "local" / "tmp"
+    try:
+        spill.mkdir(parents=True, exist_ok=True)
+        if os.access(spill, os.W_OK | os.X_OK):
+            return spill
+    except PermissionError:
+        pass
+    spill = Path(tempfile.gettempdir()) / f"mason-spill-{os.getuid()}"
+    spill.mkdir(mode=0o700, exist_ok=True)
+    return spill
 
 
 def confine(con: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:

@@ -81,7 +81,7 @@ class ExecutionEngine(Engine):
         self.check_kind(job)
         self.check_job(job)
         record = self.jobs.new(job.kind, output=_output(job))
-        keep = self.jobs.save
+        keep: Callable[[JobRecord], None] = self.jobs.save
         try:
             keep = self._first_save(record)
             self._settle(record, self.submit(job, record))

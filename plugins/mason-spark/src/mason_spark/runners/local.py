@@ -39,15 +39,9 @@ class LocalSparkRunner(SparkRunner):
 
     def submit(self, spec: JobSpec, record: JobRecord) -> JobOutcome | None:
         if self.settings.in_process:
-            from mason.sdk.jobs import interruptible
             from mason_spark.entry import run_spec
 
-            spark = local_session(self.settings)
-            # Ctrl-C or SIGTERM cancels the job's group (run_spec names it after
-            # the job): the driver's work stops, not only the Python waiting for it
-            with interruptible(lambda: spark.sparkContext.cancelJobGroup(spec.job_id)):
-                result = run_spec(spark, spec)
-            return take_result(record, result)
+            return take_result(record, run_spec(local_session(self.settings), spec))
         files = self.files(record)
         conf = spark_conf(
             {

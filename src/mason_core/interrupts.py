@@ -17,7 +17,7 @@ in the main thread between bytecodes, and DuckDB, while it executes, does not
 always come back to Python. So the CLI also has the signal written to a pipe
 (:func:`signal.set_wakeup_fd`) that a watcher thread reads: it calls the
 ``stop`` of every block running under :func:`interruptible` (a DuckDB
-connection's ``interrupt()``, a Spark job group's cancel) until the main
+connection's ``interrupt()``) until the main
 thread has taken the signal. The engine returns with its own error, the
 handler runs, and the job ends as cancelled.
 

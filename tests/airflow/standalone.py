@@ -158,8 +158,27 @@ def warm_up(server: AirflowServer, attempts: int = 3) -> None:
                 break
         else:
             raise RuntimeError(f"airflow could not run a plain task in {attempts} tries")
-        path.unlink()
-        api.delete("/dags/mason_warm_up")
+        retire(api, path, "mason_warm_up")
+
+
+def retire(api: httpx.Client, path: Path, dag_id: str) -> None:
+    """Remove a DAG the way Airflow's DAG processor tolerates (as mason-airflow's
+    ``delete_dag`` does): pause it, remove its file, wait until Airflow reports
+    it stale, then delete its record. Deleting at once races the processor's
+    deactivation of the vanished file (``StaleDataError``; it does not restart)."""
+    api.patch(f"/dags/{dag_id}", json={"is_paused": True}).raise_for_status()
+    path.unlink()
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        found = api.get(f"/dags/{dag_id}")
+        if found.status_code == 404 or found.json().get("is_stale"):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"airflow did not report {dag_id} stale after its file was removed")
+        time.sleep(1)
+    deleted = api.delete(f"/dags/{dag_id}")
+    if deleted.status_code != 404:
+        deleted.raise_for_status()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

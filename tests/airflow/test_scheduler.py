@@ -175,6 +175,12 @@ def test_schedule_delete_removes_the_dag_from_airflow(mason_cli: Mason) -> None:
     assert len(again["Errors"]) == 1 and "\n" not in again["Errors"][0]
     assert "airflow client 'airflow'" in again["Errors"][0]
     assert "dag 'table_infer'" in again["Errors"][0]
+    # the delete waited for the DAG processor, which took it without dying
+    # (StaleDataError in deactivate_deleted_dags): the next deploy is parsed
+    assert "StaleDataError" not in mason_cli.server.log.read_text(errors="replace")
+    mason_cli.json("wf", "table", "infer", "-f", infer_params(mason_cli), "-d")
+    mason_cli.json("op", "schedule", "delete", "-p", "schedule_name:table_infer")
+    assert "StaleDataError" not in mason_cli.server.log.read_text(errors="replace")
 
 
 def test_airflow_errors_are_one_line_naming_dag_and_client(

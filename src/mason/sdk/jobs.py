@@ -8,9 +8,12 @@ the client declares, records the job and calls the client's ``submit`` (and
 ``metrics``, and times its engine knows better. :func:`process_alive` tells a
 driver process that still runs from one that ended; keep
 :func:`process_started` beside a pid you record, and :func:`same_process`
-also tells it from a newer process the system gave the same pid.
+also tells it from a newer process the system gave the same pid. Work that
+blocks the main thread in native code runs under :func:`interruptible`, so
+that Ctrl-C and SIGTERM stop it (the job is then recorded ``cancelled``).
 """
 
+from mason_core.interrupts import interruptible
 from mason_core.jobrecords import JobRecord, JobStore, new_job_id
 from mason_core.models.job import JobOutcome, JobStatus
 from mason_core.processes import process_alive, process_started, same_process
@@ -20,6 +23,7 @@ __all__ = [
     "JobRecord",
     "JobStatus",
     "JobStore",
+    "interruptible",
     "new_job_id",
     "process_alive",
     "process_started",

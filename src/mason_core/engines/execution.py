@@ -13,6 +13,7 @@ what a failure means for its response.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from functools import cached_property
 from typing import ClassVar
 
@@ -85,10 +86,11 @@ class ExecutionEngine(Engine):
         self.check_kind(job)
         self.check_job(job)
         record = self.jobs.new(job.kind, output=_output(job))
+        keep: Callable[[JobRecord], None] = self.jobs.save
         try:
-            self.jobs.save(record)
+            keep = self._first_save(record)
             self._settle(record, self.submit(job, record))
-            self.jobs.save(record)
+            keep(record)
         except BaseException as exc:
             # Ctrl-C or SIGTERM (made an exception by the CLI), even when an
             # engine turned it into an error of its own on the way; whenever
@@ -97,15 +99,37 @@ class ExecutionEngine(Engine):
             if stopped is None:
                 message = exc.message if isinstance(exc, MasonError) else describe(exc)
                 self._end(record, JobStatus.FAILED, message)
-                self.jobs.save(record)
+                keep(record)
                 return record.executed()
             if not record.status.finished:  # else it ended just before the signal
                 self._end(record, JobStatus.CANCELLED, f"cancelled: {_reason(stopped)}")
-            self.jobs.save(record)
+            keep(record)
             if stopped is exc:
                 raise
             raise stopped from exc
         return record.executed()
+
+    def _first_save(self, record: JobRecord) -> Callable[[JobRecord], None]:
+        """Save the new record; return how to save it from now on. A job that
+        stays in this process still runs when MASON_HOME is read-only for this
+        user (a shared home): it is then not recorded, and says so in the log."""
+        try:
+            self.jobs.save(record)
+        except PermissionError as exc:
+            if not self.in_process:
+                raise
+            self.context.logger.warning(
+                "job %s is not recorded: %s is read-only for this user (%s)",
+                record.id,
+                self.jobs.root,
+                exc.strerror,
+            )
+            return lambda record: None
+        return self.jobs.save
+
+    #: whether jobs run to their end inside run_job (no detached driver to follow
+    #: later), so that one can run unrecorded in a read-only MASON_HOME.
+    in_process: ClassVar[bool] = False
 
     def get_job(self, job_id: str) -> ExecutedJob:
         try:

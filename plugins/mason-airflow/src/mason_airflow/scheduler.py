@@ -5,11 +5,13 @@ into Airflow's DAGs folder atomically, asks Airflow to parse it, waits until
 Airflow reports this very version (its revision tag) or an import error, and
 unpauses it. ``trigger_dag`` starts a run through the REST API and returns its
 ``run_id``, which Mason then follows with ``get_dag_run``. ``delete_dag``
-removes the file and the DAG's record in Airflow.
+removes the file and the DAG's record in Airflow, in the order Airflow's DAG
+processor tolerates (see :meth:`AirflowScheduler.delete_dag`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from datetime import datetime, timezone
@@ -120,18 +122,36 @@ class AirflowScheduler(SchedulerEngine):
         return read_run(self.api, dag_name, run_id, self._outputs)
 
     def delete_dag(self, dag_name: str) -> None:
+        """Pause the DAG, remove its file, wait until Airflow's DAG processor
+        reports it stale (it noticed the file is gone), then delete its record.
+
+        Deleting the record while the processor deactivates the vanished file
+        races it: the processor dies with ``StaleDataError`` and, under
+        ``airflow standalone``, nothing restarts it. When the processor does
+        not report the DAG stale within ``parse_timeout_seconds`` (it is not
+        running), the record is deleted anyway: there is nothing to race.
+        """
         path = self._file(dag_name)
+        subject = self._subject(dag_name)
+        try:
+            self.api.call("PATCH", f"/dags/{q(dag_name)}", subject, json={"is_paused": True})
+            known = True
+        except NotFoundError:
+            known = False
         existed = path.exists()
         if existed:
             path.unlink()
-        try:
-            self.api.call("DELETE", f"/dags/{q(dag_name)}", self._subject(dag_name))
-        except NotFoundError:
+        if not known:
             if not existed:
                 raise NotFoundError(
                     f"airflow client '{self.client_name}': dag '{dag_name}': no such DAG "
                     f"in Airflow or in {self.dags_folder}"
-                ) from None
+                )
+            return
+        if existed:
+            self._await_stale(dag_name)
+        with contextlib.suppress(NotFoundError):  # deleted meanwhile: done all the same
+            self.api.call("DELETE", f"/dags/{q(dag_name)}", subject)
 
     def list_dags(self) -> list[Dag]:
         body = self.api.call("GET", "/dags", "dags", params={"tags": "mason", "limit": 1000})
@@ -154,6 +174,24 @@ class AirflowScheduler(SchedulerEngine):
         return out
 
     # -- waiting for Airflow to take the file -----------------------------------------
+
+    def _await_stale(self, dag_name: str) -> None:
+        """Wait until Airflow reports the DAG stale (its file gone), or gone."""
+        subject = self._subject(dag_name)
+        deadline = time.monotonic() + self.config.parse_timeout_seconds
+        while time.monotonic() <= deadline:
+            try:
+                info = self.api.call("GET", f"/dags/{q(dag_name)}", subject)
+            except NotFoundError:
+                return
+            if not isinstance(info, dict) or info.get("is_stale", True):
+                return
+            time.sleep(min(1.0, self.config.poll_seconds))
+        self.context.logger.warning(
+            "%s: Airflow did not report it stale within %g s; deleting it anyway",
+            subject,
+            self.config.parse_timeout_seconds,
+        )
 
     def _await_parse(self, dag_name: str, path: Path, rev: str, written: datetime) -> None:
         """Wait until Airflow serves this revision of the DAG, or reports the file

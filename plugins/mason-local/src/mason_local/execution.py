@@ -10,7 +10,7 @@ import importlib.util
 from typing import ClassVar
 
 from mason.sdk.engines import EngineContext, ExecutionEngine
-from mason.sdk.jobs import JobOutcome, JobRecord
+from mason.sdk.jobs import JobOutcome, JobRecord, interruptible
 from mason.sdk.models import Job
 from mason.sdk.plugin import import_object
 from mason_local.config import LocalClientConfig
@@ -37,6 +37,7 @@ class LocalExecution(ExecutionEngine):
     config: LocalClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = available_kinds()
     TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
+    in_process: ClassVar[bool] = True
 
     def __init__(self, config: LocalClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -54,5 +55,6 @@ class LocalExecution(ExecutionEngine):
             remote_filesystem=self.context.remote_filesystem,
             warn=self.context.warning,
         )
-        outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)
+        with interruptible(run.interrupt):  # DuckDB may not notice a signal itself
+            outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)
         return outcome

@@ -8,8 +8,10 @@ only when a job of that kind actually runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,18 @@ class JobRun:
         else:
             self.logger.warning(message)
 
+    #: every connection :meth:`duckdb` made, for :meth:`interrupt`.
+    connections: list[duckdb.DuckDBPyConnection] = field(default_factory=list)
+
+    def interrupt(self) -> None:
+        """Stop the statements running on this run's connections (from any
+        thread: the CLI's signal watcher calls it on Ctrl-C and SIGTERM)."""
+        import duckdb
+
+        for con in list(self.connections):
+            with contextlib.suppress(duckdb.Error):  # closed: nothing runs there
+                con.interrupt()
+
     def duckdb(self, settings: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
         """A fresh in-memory DuckDB connection with the client's resource limits
         and the runner's ``settings`` (its defaults: the client's own limits win),
@@ -54,19 +68,35 @@ class JobRun:
         import duckdb
 
         con = duckdb.connect(":memory:")
+        self.connections.append(con)
         for name, value in (settings or {}).items():
             con.execute(f"SET {name} = ?", [value])
         if self.config.threads:
             con.execute(f"SET threads = {int(self.config.threads)}")
         if self.config.memory_limit:
             con.execute("SET memory_limit = ?", [self.config.memory_limit])
-        spill = self.home / "clients" / "local" / "tmp"
-        spill.mkdir(parents=True, exist_ok=True)
+        spill = spill_folder(self.home)
         con.execute("SET temp_directory = ?", [str(spill)])
         con.execute("SET preserve_insertion_order = false")
         if self.config.root:
             confine(con, [Path(self.config.root).expanduser().resolve(), spill])
         return con
+
+
+def spill_folder(home: Path) -> Path:
+    """Where DuckDB spills: ``MASON_HOME/clients/local/tmp``, or, when MASON_HOME
+    is read-only for this user (a shared home), a folder of this user's in the
+    system's temporary folder."""
+    spill = home / "clients" / "local" / "tmp"
+    try:
+        spill.mkdir(parents=True, exist_ok=True)
+        if os.access(spill, os.W_OK | os.X_OK):
+            return spill
+    except PermissionError:
+        pass
+    spill = Path(tempfile.gettempdir()) / f"mason-spill-{os.getuid()}"
+    spill.mkdir(mode=0o700, exist_ok=True)
+    return spill
 
 
 def confine(con: duckdb.DuckDBPyConnection, directories: list[Path]) -> None:

@@ -36,7 +36,7 @@ def available_kinds() -> tuple[str, ...]:
 class LocalExecution(ExecutionEngine):
     config: LocalClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = available_kinds()
-    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg", "delta")
 
     def __init__(self, config: LocalClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)

@@ -35,8 +35,8 @@ def test_deltalake_writes_mason_reads(run: Run, tmp_path: Path) -> None:
         "table",
         "query",
         database_name="lake",
-        query_string="SELECT region, CAST(sum(qty) AS BIGINT) AS q, count(note) AS notes FROM sales "
-        "GROUP BY region ORDER BY region",
+        query_string="SELECT region, CAST(sum(qty) AS BIGINT) AS q, count(note) AS notes "
+        "FROM sales GROUP BY region ORDER BY region",
     ).data[0]
     assert list(job.preview) == [
         {"region": "eu", "q": 6, "notes": 1},

@@ -209,6 +209,11 @@ class LocalMetastore(MetastoreEngine):
         from mason_local.paths import resolve_local
 
         if self._delta(database_name, table_name):
+            for path in paths:
+                if not resolve_local(path, self.config.root).is_file():
+                    raise NotFoundError(
+                        f"no file {path} to add to table {database_name}.{table_name}"
+                    )
             raise MasonUsageError(
                 f"table {database_name}.{table_name} is a Delta table: delta-rs cannot add "
                 "existing files to one; write their rows with 'table write'"

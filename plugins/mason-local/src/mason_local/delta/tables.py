@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason.sdk.models import (
+    RESTORED_SNAPSHOT,
     Column,
     ScanPlan,
     ScanTask,
@@ -73,14 +74,17 @@ def snapshots(table: DeltaTable) -> list[Snapshot]:
     out = []
     for entry in sorted(table.history(), key=lambda e: int(e["version"])):
         version = int(entry["version"])
-        metrics = entry.get("operationMetrics") or {}
+        summary = {str(k): str(v) for k, v in (entry.get("operationMetrics") or {}).items()}
+        parameters = entry.get("operationParameters") or {}
+        if entry.get("operation") == "RESTORE" and "version" in parameters:
+            summary[RESTORED_SNAPSHOT] = str(parameters["version"])
         out.append(
             Snapshot(
                 snapshot_id=version,
                 parent_id=version - 1 if version > 0 else None,
                 committed_at=_when(int(entry.get("timestamp", 0))),
                 operation=str(entry.get("operation", "")).lower() or None,
-                summary={str(k): str(v) for k, v in metrics.items()},
+                summary=summary,
                 current=version == current,
             )
         )

@@ -352,3 +352,9 @@ def test_infer_format_delta_copies_plain_files_and_iceberg_refuses_a_delta_folde
         "table", "infer", storage_path=str(events), database_name="lake", format="iceberg"
     )
     assert bad.exit_code == 2 and "holds a delta table" in bad.errors[0]
+
+
+def test_delete_with_data_removes_the_entry_and_the_folder(run: Run, events: Path) -> None:
+    run("table", "delete", database_name="lake", table_name="events", delete_data=True)
+    assert not events.exists()
+    assert run("table", "list", database_name="lake").data == []

@@ -30,6 +30,10 @@ def test_deltalake_writes_mason_reads(run: Run, tmp_path: Path) -> None:
     table = run("table", "get", database_name="lake", table_name="sales").data[0]
     assert table.format == "delta"
     assert [k.name for k in table.partition_keys] == ["region"]
+    assert table.format_metadata is not None
+    assert [(p.source_column, p.transform) for p in table.format_metadata.partition_spec] == [
+        ("region", "identity")
+    ]
     assert table.table_schema.column_names() == ["id", "qty", "region", "note"]
     job = run(
         "table",

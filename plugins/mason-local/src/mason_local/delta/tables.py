@@ -11,6 +11,7 @@ from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason.sdk.models import (
     RESTORED_SNAPSHOT,
     Column,
+    PartitionField,
     ScanPlan,
     ScanTask,
     Schema,
@@ -120,6 +121,7 @@ def describe(entry: Table) -> Table:
                 format_version=protocol.min_reader_version,
                 current_snapshot=current,
                 snapshot_count=len(history),
+                partition_spec=[PartitionField(source_column=c) for c in partition_columns],
                 metadata_location=str(Path(entry.location) / DELTA_LOG),
                 properties={k: str(v) for k, v in metadata.configuration.items()},
             ),

@@ -90,3 +90,52 @@ def test_a_writer_always_beaten_fails_naming_the_table(tables: IcebergTables) ->
     assert len(beaten) == MAX_COMMIT_ATTEMPTS
     # nothing of the failed writer is visible; every commit of the other is
     assert ids(tables.load("db", "t")) == list(range(MAX_COMMIT_ATTEMPTS))
+
+
+def test_duckdb_reads_the_files_itself_only_while_names_mean_what_iceberg_means(
+    tables: IcebergTables,
+) -> None:
+    import duckdb
+    from mason_local.iceberg.read import parquet_sql
+
+    from mason.sdk.models import SchemaChange
+
+    tables.load("db", "t").append(rows(1, 2))
+    from mason_local.iceberg.writes import evolve
+
+    evolve(tables, "db", "t", [SchemaChange(kind="add_column", column="note", type="string")])
+    table = tables.load("db", "t")
+    sql = parquet_sql(table, table.scan())
+    assert sql is not None and "read_parquet" in sql
+    # the added column is in no file yet: null, with the table's type
+    assert duckdb.sql(f"SELECT id, note FROM {sql} ORDER BY id").fetchall() == [
+        (1, None),
+        (2, None),
+    ]
+    evolve(tables, "db", "t", [SchemaChange(kind="rename_column", column="id", new_name="key")])
+    table = tables.load("db", "t")
+    assert parquet_sql(table, table.scan()) is None  # old files still say "id"
+
+
+def test_compact_and_expire_report_progress_in_files_and_bytes(tables: IcebergTables) -> None:
+    from datetime import datetime, timezone
+
+    from mason_local.iceberg.maintenance import compact, expire
+
+    from tests.recording import RecordingProgress
+
+    for i in range(3):
+        tables.load("db", "t").append(rows(i))
+    progress = RecordingProgress()
+    report = compact(tables, "db", "t", 1 << 20, False, progress)
+    assert progress.starts == [("compact db.t", 3, report.bytes_rewritten)]
+    assert (progress.files, progress.bytes_done, progress.finished) == (
+        3,
+        report.bytes_rewritten,
+        1,
+    )
+    progress = RecordingProgress()
+    report = expire(tables, "db", "t", datetime.now(timezone.utc), 1, False, progress)
+    assert report.files_removed > 0
+    assert progress.starts[0][:2] == ("expire db.t", report.files_removed)
+    assert (progress.files, progress.bytes_done) == (report.files_removed, report.bytes_removed)

@@ -92,3 +92,17 @@ def events_parquet(tmp_path: Path) -> Dataset:
         pq.write_table(pa.Table.from_pylist(chunk), root / f"part-{part}.parquet")
         rows.extend(chunk)
     return Dataset(root, rows)
+
+
+@pytest.fixture
+def events(run: Callable[..., mason.Response], events_parquet: Dataset) -> Dataset:
+    """``events_parquet`` adopted as the Iceberg table ``lake.events``."""
+    response = run(
+        "table",
+        "infer",
+        storage_path=str(events_parquet.path),
+        database_name="lake",
+        format="iceberg",
+    )
+    assert response.ok
+    return events_parquet

@@ -32,16 +32,9 @@ def outside_catalog() -> Any:
     )
 
 
-def test_pyiceberg_writes_duckdb_reads_and_back(run: Run, events_parquet: Dataset) -> None:
+def test_pyiceberg_writes_duckdb_reads_and_back(run: Run, events: Dataset) -> None:
     import pyarrow as pa
 
-    run(
-        "table",
-        "infer",
-        storage_path=str(events_parquet.path),
-        database_name="lake",
-        format="iceberg",
-    )
     theirs = outside_catalog().load_table(("lake", "events"))
     theirs.append(
         pa.table(

@@ -61,18 +61,6 @@ def plan(name: str = "events", as_of: str | None = None) -> models.ScanPlan:
         engines.close()
 
 
-@pytest.fixture
-def events(run: Run, events_parquet: Dataset) -> Dataset:
-    run(
-        "table",
-        "infer",
-        storage_path=str(events_parquet.path),
-        database_name="lake",
-        format="iceberg",
-    )
-    return events_parquet
-
-
 def test_infer_adopts_parquet_files_in_place(run: Run, events: Dataset) -> None:
     table = table_of(run)
     assert table.format == "iceberg"
@@ -506,3 +494,54 @@ def test_an_execution_client_that_reads_no_iceberg_refuses_before_running(
         config_id=config,
     )
     assert as_of.exit_code == 2 and "cannot read as_of" in as_of.errors[0]
+
+
+def test_write_creates_a_table_from_a_query_result_and_from_files(
+    run: Run, sales_csv: Dataset, events_parquet: Dataset
+) -> None:
+    run("table", "infer", storage_path=str(sales_csv.path), database_name="lake")
+    created = run(
+        "table",
+        "write",
+        database_name="lake",
+        table_name="totals",
+        create=True,
+        query_string="SELECT region, sum(quantity)::BIGINT AS units FROM sales GROUP BY region",
+    )
+    assert any("Created iceberg table lake.totals" in line for line in created.info)
+    table = table_of(run, "totals")
+    assert table.format == "iceberg"
+    assert [c.name for c in table.table_schema.columns] == ["region", "units"]
+    expected = {}
+    for row in sales_csv.rows:
+        expected[row["region"]] = expected.get(row["region"], 0) + row["quantity"]
+    rows = query(run, "SELECT region, units FROM totals ORDER BY region")
+    assert {r["region"]: r["units"] for r in rows} == expected
+    assert table.location and not [
+        p for p in Path(table.location).parent.iterdir() if "staging" in p.name
+    ]
+
+    run(
+        "table",
+        "write",
+        database_name="lake",
+        table_name="copied",
+        create=True,
+        input_path=str(events_parquet.path),
+    )
+    assert count(run, "copied") == len(events_parquet.rows)
+    # create only creates: an existing table is written to as it is
+    again = run(
+        "table",
+        "write",
+        database_name="lake",
+        table_name="copied",
+        create=True,
+        input_path=str(events_parquet.path),
+    ).data[0]
+    assert again.rows_added == len(events_parquet.rows)
+    assert count(run, "copied") == 2 * len(events_parquet.rows)
+    refused = mason.run(
+        "table", "write", database_name="lake", table_name="new", create=True, mode="delete"
+    )
+    assert refused.exit_code == 2 and "needs an existing one" in refused.errors[0]

@@ -358,3 +358,19 @@ def test_delete_with_data_removes_the_entry_and_the_folder(run: Run, events: Pat
     run("table", "delete", database_name="lake", table_name="events", delete_data=True)
     assert not events.exists()
     assert run("table", "list", database_name="lake").data == []
+
+
+def test_clean_keeps_files_of_partitions_with_escaped_values(run: Run, tmp_path: Path) -> None:
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    path = tmp_path / "escaped"
+    rows = pa.table({"id": [1, 2, 3], "p": ["a b", "c%d", "é/x"]})
+    write_deltalake(str(path), rows, partition_by=["p"])
+    run("table", "infer", storage_path=str(path), database_name="lake")
+    age(path, 5)
+    # the log names p=a%2520b/..., the file is p=a%20b/...: the same file
+    dry = run("table", "clean", database_name="lake", table_name="escaped", dry_run=True).data[0]
+    assert dry.paths == [] and dry.files_removed == 0
+    got = query(run, "SELECT p FROM escaped ORDER BY id")
+    assert [r["p"] for r in got] == ["a b", "c%d", "é/x"]

@@ -30,6 +30,7 @@ HEAVY = (
     "numpy",
     "pyiceberg",
     "sqlalchemy",
+    "deltalake",
 )
 
 #: the CLI entry point, run as the ``mason`` console script would, then a report

@@ -69,6 +69,29 @@ class TestLocalMetastore(MetastoreConformance):
         return MetastoreCase(metastore, "sales", "sample", format_table="sample_iceberg")
 
 
+def seed_delta(metastore: LocalMetastore, sample: Path) -> None:
+    """Delta table ``sales.sample_delta`` (under the warehouse) holding the sample rows."""
+    columns = [Column(name="id", type="int64"), Column(name="name", type="string")]
+    metastore.create_table(
+        Table(name="sample_delta", database="sales", format="delta", Schema=Schema(columns=columns))
+    )
+    metastore.write_table(
+        "sales", "sample_delta", TableWrite(mode="append", source_paths=[str(sample)])
+    )
+
+
+class TestLocalMetastoreDelta(MetastoreConformance):
+    """The table-format verbs again, over a Delta table."""
+
+    implementation = LocalMetastore
+
+    @pytest.fixture
+    def conformance_case(self, home: Path, tmp_path: Path) -> MetastoreCase:
+        metastore = seeded_catalog(home, tmp_path / "sample")
+        seed_delta(metastore, tmp_path / "sample")
+        return MetastoreCase(metastore, "sales", "sample", format_table="sample_delta")
+
+
 class TestLocalStorage(StorageConformance):
     implementation = LocalStorage
 

@@ -312,7 +312,7 @@ def test_snapshot_operators_refuse_a_plain_table(run: Run, sales_csv: Dataset) -
     response = mason.run("table", "history", database_name="lake", table_name="sales")
     assert response.exit_code == 2
     assert response.errors == [
-        "operator 'table history' works on table formats (iceberg); table lake.sales has "
+        "operator 'table history' works on table formats (iceberg, delta); table lake.sales has "
         "format csv (create an Iceberg table with 'table infer ... -p format:iceberg')"
     ]
 

@@ -5,6 +5,7 @@ from mason_core.models.catalog import Column, Database, Partition, Schema, Table
 from mason_core.models.credentials import Credentials
 from mason_core.models.dag import Dag, DagRun, DagRunStep, DagStep, Schedule
 from mason_core.models.formats import (
+    RESTORED_SNAPSHOT,
     TABLE_FORMATS_WITH_METADATA,
     CommitResult,
     MaintenanceReport,
@@ -40,6 +41,7 @@ ScanPlan.model_rebuild()  # its Column is defined in catalog.py, which imports f
 
 __all__ = [
     "JOB_KINDS",
+    "RESTORED_SNAPSHOT",
     "TABLE_FORMATS_WITH_METADATA",
     "CanonicalModel",
     "Column",

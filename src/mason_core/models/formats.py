@@ -25,6 +25,11 @@ if TYPE_CHECKING:  # catalog.py imports this module; the models are rebuilt in _
 TABLE_FORMATS_WITH_METADATA: tuple[str, ...] = ("iceberg", "delta")
 
 
+#: the ``Snapshot.summary`` key of a rollback that commits a new snapshot (Delta's
+#: RESTORE): the id of the snapshot whose rows it restored.
+RESTORED_SNAPSHOT = "restored-snapshot-id"
+
+
 def is_table_format(format_name: str | None) -> bool:
     """Whether a table of ``format_name`` keeps its own metadata (snapshots...)."""
     return format_name in TABLE_FORMATS_WITH_METADATA

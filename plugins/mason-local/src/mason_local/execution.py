@@ -36,7 +36,7 @@ def available_kinds() -> tuple[str, ...]:
 class LocalExecution(ExecutionEngine):
     config: LocalClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = available_kinds()
-    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg", "delta")
     in_process: ClassVar[bool] = True
 
     def __init__(self, config: LocalClientConfig, context: EngineContext) -> None:

@@ -9,6 +9,9 @@ need no credentials.
 
 A database lists its plain tables and its Iceberg tables side by side
 (:mod:`mason_local.iceberg`); the table-format verbs serve the Iceberg ones.
+Delta Lake tables (:mod:`mason_local.delta`) are entries of the local catalog
+with ``format: delta`` and their folder as location, described from their
+``_delta_log`` each time they are read; the same verbs serve them.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def catalog_path(config: LocalClientConfig, home: Path) -> Path:
 
 class LocalMetastore(MetastoreEngine):
     config: LocalClientConfig
-    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg", "delta")
 
     def __init__(self, config: LocalClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -69,12 +72,13 @@ class LocalMetastore(MetastoreEngine):
         )
 
     def list_tables(self, database_name: str) -> list[Table]:
-        tables = self.catalog.list_tables(database_name) + self.iceberg.list(database_name)
+        plain = [self._described(t) for t in self.catalog.list_tables(database_name)]
+        tables = plain + self.iceberg.list(database_name)
         return sorted(tables, key=lambda t: t.name)
 
     def get_table(self, database_name: str, table_name: str) -> Table:
         try:
-            return self.catalog.get_table(database_name, table_name)
+            return self._described(self.catalog.get_table(database_name, table_name))
         except NotFoundError:
             if self.iceberg.exists(database_name, table_name):
                 return self.iceberg.get(database_name, table_name)
@@ -93,10 +97,8 @@ class LocalMetastore(MetastoreEngine):
                 self.catalog.delete_table(database, table.name)
             self.catalog.create_database(database, exist_ok=True)
             return self.iceberg.create(table, replace=replace)
-        if table.is_table_format:
-            raise MasonUsageError(
-                f"the local client cannot create {table.format} tables (it serves: iceberg)"
-            )
+        if table.format == "delta":
+            return self._create_delta(table, replace)
         if database and self.iceberg.exists(database, table.name):
             if not replace:
                 raise AlreadyExistsError(
@@ -112,6 +114,42 @@ class LocalMetastore(MetastoreEngine):
             return self.iceberg.drop(database_name, table_name)
         return self.catalog.delete_table(database_name, table_name)
 
+    def _described(self, table: Table) -> Table:
+        """A catalog entry as it is now: a Delta table read from its log."""
+        if table.format != "delta":
+            return table
+        from mason_local.delta.tables import describe
+
+        return describe(table)
+
+    def _create_delta(self, table: Table, replace: bool) -> Table:
+        """Register the Delta table at ``table.location``; where there is none
+        yet, create an empty one there (or under the warehouse) with the
+        table's columns, partitioned by its partition keys."""
+        from mason_local.delta.tables import describe, is_delta_folder
+        from mason_local.paths import resolve_local
+
+        database = table.database or ""
+        if database and self.iceberg.exists(database, table.name):
+            if not replace:
+                raise AlreadyExistsError(
+                    f"table '{table.name}' already exists in database '{database}' (iceberg)"
+                )
+            self.iceberg.drop(database, table.name)
+        if table.location:
+            location = resolve_local(table.location, self.config.root)
+        else:
+            location = self.iceberg.warehouse / database / table.name
+        if not is_delta_folder(location):
+            from mason_local.delta.writes import create
+
+            create(location, table)
+        entry = table.model_copy(update={"location": str(location), "format_metadata": None})
+        described = describe(entry)
+        self.catalog.create_database(database, exist_ok=True)
+        self.catalog.create_table(described.model_copy(update={"format_metadata": None}), replace)
+        return described
+
     def _plain(self, database_name: str, table_name: str) -> bool:
         try:
             self.catalog.get_table(database_name, table_name)
@@ -126,8 +164,19 @@ class LocalMetastore(MetastoreEngine):
         table = self.catalog.get_table(database_name, table_name)  # NotFoundError if neither
         raise MasonUsageError(
             f"table {database_name}.{table_name} has format {table.format}: only Iceberg "
-            "tables have snapshots (create one with 'table infer ... -p format:iceberg')"
+            "and Delta tables have snapshots (create one with 'table infer ... -p "
+            "format:iceberg')"
         )
+
+    def _delta(self, database_name: str, table_name: str) -> Table | None:
+        """The catalog entry when the table is a Delta table, else ``None``."""
+        if self.iceberg.exists(database_name, table_name):
+            return None
+        try:
+            table = self.catalog.get_table(database_name, table_name)
+        except NotFoundError:
+            return None
+        return table if table.format == "delta" else None
 
     def generate_ddl(self, table: Table) -> str:
         from mason.sdk.tabular import external_table_ddl
@@ -143,6 +192,8 @@ class LocalMetastore(MetastoreEngine):
         if self.iceberg.exists(database_name, table_name):
             return self.iceberg.get(database_name, table_name)  # its metadata is current
         current = self.catalog.get_table(database_name, table_name)
+        if current.format == "delta":
+            return self._described(current)  # its log is current
         if not current.location:
             raise MasonRuntimeError(f"table '{database_name}.{table_name}' has no location")
         location = resolve_local(current.location, self.config.root)
@@ -159,6 +210,16 @@ class LocalMetastore(MetastoreEngine):
         from mason_local.iceberg.writes import add_files
         from mason_local.paths import resolve_local
 
+        if self._delta(database_name, table_name):
+            for path in paths:
+                if not resolve_local(path, self.config.root).is_file():
+                    raise NotFoundError(
+                        f"no file {path} to add to table {database_name}.{table_name}"
+                    )
+            raise MasonUsageError(
+                f"table {database_name}.{table_name} is a Delta table: delta-rs cannot add "
+                "existing files to one; write their rows with 'table write'"
+            )
         db, name = self._iceberg_name(database_name, table_name)
         files = [str(resolve_local(p, self.config.root)) for p in paths]
         return add_files(self.iceberg, db, name, files)
@@ -166,12 +227,22 @@ class LocalMetastore(MetastoreEngine):
     def plan_scan(self, database_name: str, table_name: str, as_of: str | None = None) -> ScanPlan:
         from mason_local.iceberg.maintenance import plan
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.tables import plan as delta_plan
+
+            return delta_plan(delta, as_of)
         db, name = self._iceberg_name(database_name, table_name)
         return plan(self.iceberg.load(db, name), as_of, f"{db}.{name}")
 
     def write_table(self, database_name: str, table_name: str, write: TableWrite) -> CommitResult:
         from mason_local.iceberg.writes import write as write_rows
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import write as delta_write
+
+            return delta_write(delta, write, self.config)
         db, name = self._iceberg_name(database_name, table_name)
         return write_rows(self.iceberg, db, name, write, self.config)
 
@@ -180,6 +251,12 @@ class LocalMetastore(MetastoreEngine):
     ) -> Table:
         from mason_local.iceberg.writes import evolve
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import evolve as delta_evolve
+
+            delta_evolve(delta, changes)
+            return self._described(delta)
         db, name = self._iceberg_name(database_name, table_name)
         evolve(self.iceberg, db, name, changes)
         return self.iceberg.get(db, name)
@@ -187,12 +264,23 @@ class LocalMetastore(MetastoreEngine):
     def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
         from mason_local.iceberg.maintenance import history
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.tables import open_table, snapshots
+
+            return snapshots(open_table(delta.location or "", f"{database_name}.{table_name}"))
         db, name = self._iceberg_name(database_name, table_name)
         return history(self.iceberg.load(db, name))
 
     def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
         from mason_local.iceberg.maintenance import rollback
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import rollback as delta_rollback
+
+            delta_rollback(delta, snapshot_id)
+            return self._described(delta)
         db, name = self._iceberg_name(database_name, table_name)
         rollback(self.iceberg, db, name, snapshot_id)
         return self.iceberg.get(db, name)
@@ -207,6 +295,11 @@ class LocalMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason_local.iceberg.maintenance import expire
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import expire as vacuum
+
+            return vacuum(delta, older_than, retain_last, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
         return expire(
             self.iceberg, db, name, older_than, retain_last, dry_run, self.context.progress
@@ -221,6 +314,11 @@ class LocalMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason_local.iceberg.maintenance import compact
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import compact as optimize
+
+            return optimize(delta, target_file_bytes, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
         return compact(self.iceberg, db, name, target_file_bytes, dry_run, self.context.progress)
 
@@ -233,5 +331,10 @@ class LocalMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason_local.iceberg.maintenance import clean
 
+        delta = self._delta(database_name, table_name)
+        if delta:
+            from mason_local.delta.writes import clean as delta_clean
+
+            return delta_clean(delta, older_than, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
         return clean(self.iceberg, db, name, older_than, dry_run, self.context.progress)

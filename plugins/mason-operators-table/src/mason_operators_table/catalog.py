@@ -106,7 +106,7 @@ def format_table(ctx: OperatorContext, operator: str) -> models.Table:
     table = ctx.metastore.get_table(ctx.params["database_name"], ctx.params["table_name"])
     if not table.is_table_format:
         raise MasonUsageError(
-            f"operator '{operator}' works on table formats (iceberg); table "
+            f"operator '{operator}' works on table formats (iceberg, delta); table "
             f"{qualified_name(table)} has format {table.format} (create an Iceberg table "
             "with 'table infer ... -p format:iceberg')"
         )

@@ -61,9 +61,13 @@ def read_sources(paths: list[str], config: LocalClientConfig) -> pa.Table:
 def conform(data: pa.Table, table: IcebergTable, name: str) -> pa.Table:
     """``data`` with the table's columns, in its order and types: a column the
     table lacks is refused, one the data lacks is null."""
+    return conform_to(data, table.schema().as_arrow(), name)
+
+
+def conform_to(data: pa.Table, target: pa.Schema, name: str) -> pa.Table:
+    """``data`` with ``target``'s columns, in its order and types (any table format)."""
     import pyarrow as pa
 
-    target = table.schema().as_arrow()
     unknown = [c for c in data.column_names if c not in target.names]
     if unknown:
         raise MasonUsageError(

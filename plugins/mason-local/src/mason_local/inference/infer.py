@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from mason.sdk.errors import NotFoundError
-from mason.sdk.models import InferredTable
+from mason.sdk.models import InferredTable, Table
 from mason.sdk.progress import NO_PROGRESS, Progress
 from mason.sdk.tabular import DataFile, infer_table
 from mason_local.config import LocalClientConfig
@@ -33,7 +33,21 @@ def infer_location(
     config: LocalClientConfig,
     progress: Progress = NO_PROGRESS,
 ) -> InferredTable:
-    """The table the files at ``location`` (a file or folder) make up."""
+    """The table the files at ``location`` (a file or folder) make up. A Delta
+    table's folder is described from its ``_delta_log``: its parquet files
+    include ones later versions removed, so they are not read as a table."""
+    from mason_local.delta.tables import is_delta_folder
+
+    if is_delta_folder(location):
+        from mason_local.delta.tables import describe
+
+        entry = Table(
+            name=table_name or default_table_name(location),
+            database=database_name,
+            location=str(location),
+            format="delta",
+        )
+        return InferredTable(table=describe(entry).model_copy(update={"format_metadata": None}))
     files = data_file_names(location, confinement_root(config.root))
     if not files:
         raise NotFoundError(f"no data files under {location}")

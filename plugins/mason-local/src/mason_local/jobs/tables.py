@@ -142,8 +142,9 @@ def register_tables(
     broken table elsewhere in the database cannot fail it. A table that cannot
     be bound fails with its own name in the error.
 
-    Iceberg tables are read at their current snapshot, or ``as_of`` a snapshot
-    id or timestamp (:mod:`mason_local.iceberg.read`)."""
+    Iceberg and Delta tables are read at their current snapshot, or ``as_of``
+    a snapshot id (a Delta version) or timestamp (:mod:`mason_local.iceberg.read`,
+    :mod:`mason_local.delta.tables`)."""
     import duckdb
 
     if query is not None:
@@ -161,6 +162,10 @@ def register_tables(
                 from mason_local.iceberg.read import iceberg_source
 
                 source = iceberg_source(con, table, schema, as_of)
+            elif table.format == "delta":
+                from mason_local.delta.tables import delta_source
+
+                source = delta_source(con, table, schema, as_of)
             elif "://" in (table.location or ""):
                 source = _arrow_source(con, table, schema, remote, warn)
             else:
@@ -171,9 +176,9 @@ def register_tables(
             )
         except duckdb.Error as exc:
             raise query_error(exc, f"cannot read table '{schema}.{table.name}'") from exc
-    if as_of is not None and not any(t.format == "iceberg" for t in tables):
+    if as_of is not None and not any(t.is_table_format for t in tables):
         raise MasonUsageError(
-            f"as_of reads Iceberg tables as of a snapshot; the query reads none "
+            f"as_of reads Iceberg and Delta tables as of a snapshot; the query reads none "
             f"({', '.join(t.name for t in tables) or 'no catalog table'})"
         )
     con.execute(f"USE memory.{ident(default_database)}")

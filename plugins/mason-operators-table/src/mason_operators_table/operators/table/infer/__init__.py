@@ -6,7 +6,7 @@ catalog follows the files as they change; the info message says when it did.
 
 from __future__ import annotations
 
-from mason import OperatorContext, OperatorDefinition, models
+from mason import MasonUsageError, OperatorContext, OperatorDefinition, models
 from mason_operators_table.catalog import (
     check_table_format,
     describe_conflict,
@@ -33,7 +33,13 @@ class TableInfer(OperatorDefinition):
 
         ctx.metastore.create_database(database_name, exist_ok=True)
         replacing = is_registered(ctx, database_name, table.name)
-        if table_format != "files":
+        if table.is_table_format and table_format not in ("files", table.format):
+            raise MasonUsageError(
+                f"{ctx.params['storage_path']} holds a {table.format} table; it cannot be "
+                f"adopted as {table_format} (register it with format:files or "
+                f"format:{table.format})"
+            )
+        if table_format != "files" and not table.is_table_format:
             return adopt(ctx, table, table_format, replacing)
         registered = ctx.metastore.create_table(table, replace=True)
         verb = "Replaced" if replacing else "Registered"
@@ -47,7 +53,9 @@ def adopt(
     """A new table of ``table_format`` over the inferred files: parquet files in a
     plain folder are added where they are; anything else is copied in."""
     location = inferred.location or ctx.params["storage_path"]
-    in_place = inferred.format == "parquet" and not inferred.partition_keys
+    # delta-rs cannot add existing files to a Delta table: their rows are copied
+    in_place = table_format == "iceberg" and inferred.format == "parquet"
+    in_place = in_place and not inferred.partition_keys
     table = inferred.model_copy(
         update={"format": table_format, "location": None, "partitions": None, "properties": {}}
     )

@@ -33,14 +33,8 @@ from mason.sdk.models import (
     Snapshot,
 )
 from mason.sdk.progress import NO_PROGRESS, Progress
-from mason_local.iceberg.tables import (
-    IcebergTables,
-    label,
-    local_path,
-    snapshot_as_of,
-    snapshot_model,
-)
-from mason_local.iceberg.types import canonical_type
+from mason.sdk.iceberg import canonical_type, local_path, snapshot_as_of, snapshot_model
+from mason_local.iceberg.tables import IcebergTables, label
 
 if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable

@@ -28,7 +28,7 @@ from mason.sdk.models import (
     TableFormatMetadata,
 )
 from mason_local.config import LocalClientConfig
-from mason_local.iceberg.types import canonical_type, iceberg_type
+from mason.sdk.iceberg import describe, iceberg_type
 
 if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
@@ -40,11 +40,6 @@ CATALOG_NAME = "mason"
 ICEBERG_FILE = "iceberg.sqlite"
 #: attempts at a commit that a concurrent writer keeps beating, before failing.
 MAX_COMMIT_ATTEMPTS = 6
-
-
-def local_path(uri: str) -> str:
-    """A ``file://`` URI (as pyiceberg records locations) as a plain path."""
-    return uri[len("file://") :] if uri.startswith("file://") else uri
 
 
 def label(database: str, name: str) -> str:
@@ -250,94 +245,3 @@ class Committed(Generic[T]):
 def _partition_name(column: str, transform: str) -> str:
     kind = transform.split("[", 1)[0]
     return column if kind == "identity" else f"{column}_{kind}"
-
-
-def snapshot_model(snapshot: Any, current: bool = False) -> Snapshot:
-    summary = snapshot.summary
-    extra = dict(summary.additional_properties) if summary is not None else {}
-    return Snapshot(
-        snapshot_id=snapshot.snapshot_id,
-        parent_id=snapshot.parent_snapshot_id,
-        committed_at=datetime.fromtimestamp(snapshot.timestamp_ms / 1000, tz=timezone.utc),
-        operation=summary.operation.value if summary is not None else None,
-        summary={k: str(v) for k, v in extra.items()},
-        current=current,
-    )
-
-
-def describe(table: IcebergTable, database: str, name: str) -> Table:
-    """An Iceberg table as Mason's :class:`Table`, with its format metadata."""
-    metadata = table.metadata
-    schema = table.schema()
-    columns = [
-        Column(
-            name=f.name,
-            type=canonical_type(f.field_type),
-            nullable=not f.required,
-            description=f.doc,
-            field_id=f.field_id,
-        )
-        for f in schema.fields
-    ]
-    spec = [
-        PartitionField(
-            source_column=schema.find_column_name(f.source_id) or str(f.source_id),
-            transform=str(f.transform),
-            name=f.name,
-            field_id=f.field_id,
-        )
-        for f in table.spec().fields
-    ]
-    current = table.current_snapshot()
-    totals = dict(current.summary.additional_properties) if current and current.summary else {}
-    by_name = {c.name: c for c in columns}
-    return Table(
-        name=name,
-        database=database,
-        location=local_path(table.location()),
-        format="iceberg",
-        table_schema=Schema(columns=columns, schema_type="iceberg"),
-        partition_keys=[
-            by_name[p.source_column]
-            for p in spec
-            if p.transform == "identity" and p.source_column in by_name
-        ],
-        updated_at=datetime.fromtimestamp(metadata.last_updated_ms / 1000, tz=timezone.utc),
-        created_by=metadata.properties.get("mason.created-by", "mason"),
-        file_count=int(totals.get("total-data-files", 0)),
-        size_bytes=int(totals.get("total-files-size", 0)),
-        format_metadata=TableFormatMetadata(
-            format_version=metadata.format_version,
-            current_snapshot=snapshot_model(current, True) if current else None,
-            snapshot_count=len(metadata.snapshots),
-            partition_spec=spec,
-            metadata_location=table.metadata_location,
-            properties=dict(metadata.properties),
-        ),
-    )
-
-
-def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
-    """The snapshot a read sees: the current one, or ``as_of`` a snapshot id
-    or an ISO timestamp (the snapshot current then). ``None`` for a table
-    with no snapshot yet."""
-    if as_of is None or not as_of.strip():
-        return table.current_snapshot()
-    text = as_of.strip()
-    if text.lstrip("-").isdigit():
-        snapshot = table.snapshot_by_id(int(text))
-        if snapshot is None:
-            raise NotFoundError(f"table {name} has no snapshot {text} (see 'table history')")
-        return snapshot
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of '{as_of}' is neither a snapshot id nor an ISO timestamp (2024-05-01T12:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    snapshot = table.snapshot_as_of_timestamp(int(when.timestamp() * 1000))
-    if snapshot is None:
-        raise NotFoundError(f"table {name} has no snapshot as of {text}: it is younger")
-    return snapshot

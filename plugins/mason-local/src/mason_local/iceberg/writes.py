@@ -16,7 +16,7 @@ from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import CommitResult, SchemaChange, TableWrite
 from mason_local.config import LocalClientConfig
 from mason_local.iceberg.tables import IcebergTables, label
-from mason_local.iceberg.types import iceberg_type
+from mason.sdk.iceberg import iceberg_type
 from mason_local.paths import confinement_root, resolve_local
 
 if TYPE_CHECKING:

@@ -127,7 +127,7 @@ def register_tables(
             if table.format == "iceberg":
                 from mason_local.iceberg.read import iceberg_source
 
-                source = iceberg_source(con, table, schema, as_of)
+                source = iceberg_source(con, table, schema, as_of, remote)
             elif "://" in (table.location or ""):
                 source = _arrow_source(con, table, schema, remote)
             else:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mason_local.iceberg.tables import MAX_COMMIT_ATTEMPTS, IcebergTables
+from mason_local.iceberg.tables import IcebergTables
 
 from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.iceberg import MAX_COMMIT_ATTEMPTS
 from mason.sdk.models import Column, Schema, Table
 
 

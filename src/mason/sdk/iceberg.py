@@ -12,18 +12,28 @@ inside the functions only.
 
 from __future__ import annotations
 
+import random
 import re
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from mason_core.errors import MasonUsageError, NotFoundError
+from mason_core.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason_core.models import (
     Column,
+    CommitResult,
     PartitionField,
+    ScanPlan,
+    ScanTask,
     Schema,
+    SchemaChange,
     Snapshot,
     Table,
     TableFormatMetadata,
+    TableWrite,
 )
 
 if TYPE_CHECKING:
@@ -31,15 +41,30 @@ if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
 
 __all__ = [
+    "MAX_COMMIT_ATTEMPTS",
+    "Committed",
+    "IcebergCatalog",
     "canonical_type",
+    "commit_result",
+    "conform",
     "describe",
+    "evolve",
+    "first_line",
+    "history",
     "iceberg_type",
+    "label",
     "local_path",
+    "parse_filter",
+    "plan",
     "read_rows",
+    "rollback",
     "snapshot_as_of",
     "snapshot_model",
     "static_table",
+    "write",
 ]
+
+T = TypeVar("T")
 
 _DECIMAL = re.compile(r"^decimal(?:128|256)?\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
 
@@ -242,8 +267,6 @@ def read_rows(table: Table, as_of: str | None = None, filesystem: Any = None) ->
     pyiceberg plans the snapshot's files and reads them (columns matched by
     field id, renamed and added columns resolved, deletes applied). Time travel
     reads with the schema the snapshot was written with."""
-    from mason_core.errors import MasonRuntimeError
-
     name = f"{table.database}.{table.name}"
     metadata = table.format_metadata.metadata_location if table.format_metadata else None
     if not metadata:
@@ -255,3 +278,324 @@ def read_rows(table: Table, as_of: str | None = None, filesystem: Any = None) ->
     if as_of is None:
         return static.scan().to_arrow()
     return static.scan(snapshot_id=snapshot.snapshot_id).to_arrow()
+
+
+#: attempts at a commit that a concurrent writer keeps beating, before failing.
+MAX_COMMIT_ATTEMPTS = 6
+
+
+def label(database: str, name: str) -> str:
+    return f"{database}.{name}"
+
+
+class IcebergCatalog(ABC):
+    """Iceberg tables of one catalog, as the table-format verbs use them: a
+    client implements :meth:`load` (and may keep a table it just loaded for
+    :meth:`cached`); committing with bounded retries, writes, evolution,
+    history, rollback and scan planning below work over any catalog."""
+
+    @abstractmethod
+    def load(self, database: str, name: str) -> IcebergTable:
+        """The table as its catalog has it now; NotFoundError when absent."""
+
+    def cached(self, database: str, name: str) -> IcebergTable | None:
+        """A table loaded moments ago in this run, for a commit's first attempt."""
+        return None
+
+    def commit(self, database: str, name: str, work: Callable[[IcebergTable], T]) -> Committed[T]:
+        """Run ``work`` (which commits once) on the freshly loaded table; when a
+        concurrent writer committed first, load it again and redo the whole
+        work, at most :data:`MAX_COMMIT_ATTEMPTS` times.
+
+        pyiceberg itself rebases a lost append onto the new snapshot a few times
+        (``commit.retry.num-retries``) and refuses one whose files a concurrent
+        commit changed (a ``ValidationException``); this loop redoes what it
+        cannot (an overwrite or upsert planned against files since replaced)."""
+        from pyiceberg.exceptions import CommitFailedException, ValidationException
+
+        for attempt in range(MAX_COMMIT_ATTEMPTS):
+            cached = self.cached(database, name) if attempt == 0 else None
+            table = cached if cached is not None else self.load(database, name)
+            current = table.current_snapshot()
+            try:
+                result = work(table)
+            except (CommitFailedException, ValidationException):
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+                continue
+            # a committed pyiceberg table holds the metadata it committed
+            return Committed(result, attempt, current.snapshot_id if current else None, table)
+        raise MasonRuntimeError(
+            f"table {label(database, name)}: other writers committed first "
+            f"{MAX_COMMIT_ATTEMPTS} times in a row; nothing was written, try again"
+        )
+
+
+@dataclass
+class Committed(Generic[T]):
+    """What :meth:`IcebergTables.commit` did."""
+
+    result: T
+    #: attempts lost to concurrent writers before this one won.
+    retries: int
+    #: the snapshot current before the winning commit.
+    since: int | None
+    #: the table as committed.
+    table: IcebergTable
+
+    @property
+    def snapshot_id(self) -> int | None:
+        """The table's current snapshot after the commit."""
+        current = self.table.current_snapshot()
+        return current.snapshot_id if current else None
+
+
+def conform(data: pa.Table, table: IcebergTable, name: str) -> pa.Table:
+    """``data`` with the table's columns, in its order and types: a column the
+    table lacks is refused, one the data lacks is null."""
+    import pyarrow as pa
+
+    target = table.schema().as_arrow()
+    unknown = [c for c in data.column_names if c not in target.names]
+    if unknown:
+        raise MasonUsageError(
+            f"column(s) {', '.join(unknown)} are not in table {name} "
+            f"(columns: {', '.join(target.names)}); add them with 'table evolve' first"
+        )
+    arrays = []
+    for field in target:
+        if field.name not in data.column_names:
+            arrays.append(pa.nulls(data.num_rows, field.type))
+            continue
+        try:
+            arrays.append(data.column(field.name).cast(field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise MasonUsageError(
+                f"column '{field.name}' of the source does not fit table {name}'s type "
+                f"{field.type}: {str(exc).splitlines()[0]}"
+            ) from None
+    return pa.Table.from_arrays(arrays, schema=target)
+
+
+def parse_filter(text: str | None, name: str) -> Any:
+    """A pyiceberg expression for a boolean SQL-like ``filter``; ``None`` for all rows."""
+    from pyiceberg.expressions import AlwaysTrue
+    from pyiceberg.expressions.parser import parse
+
+    if text is None or not text.strip():
+        return AlwaysTrue()
+    try:
+        return parse(text)
+    except Exception as exc:  # pyparsing's ParseException and friends
+        raise MasonUsageError(
+            f"filter '{text}' for table {name} cannot be parsed: {str(exc).splitlines()[0]}"
+        ) from None
+
+
+def write(
+    tables: IcebergCatalog,
+    database: str,
+    name: str,
+    request: TableWrite,
+    data: pa.Table | None,
+) -> CommitResult:
+    """One commit of ``request`` (see :class:`TableWrite`), writing ``data``
+    (the rows of its source files; ``None`` for a delete)."""
+    qualified = label(database, name)
+    if request.mode == "upsert" and not request.keys:
+        raise MasonUsageError(f"an upsert into {qualified} needs key columns (keys)")
+    if request.mode == "delete" and not (request.filter or "").strip():
+        raise MasonUsageError(f"a delete from {qualified} needs a filter (filter: id = 3)")
+    condition = parse_filter(request.filter, qualified)
+
+    def work(table: IcebergTable) -> None:
+        columns = table.schema().column_names
+        missing = [k for k in request.keys if k not in columns]
+        if missing:
+            raise MasonUsageError(
+                f"key column(s) {', '.join(missing)} are not in table {qualified}"
+            )
+        try:
+            if request.mode == "delete":
+                table.delete(delete_filter=condition)
+                return
+            assert data is not None
+            rows = conform(data, table, qualified)
+            if request.mode == "append":
+                table.append(rows)
+            elif request.mode == "overwrite":
+                table.overwrite(rows, overwrite_filter=condition)
+            else:
+                table.upsert(rows, join_cols=list(request.keys))
+        except (ValueError, TypeError) as exc:
+            raise MasonUsageError(
+                f"cannot {request.mode} table {qualified}: {first_line(exc)}"
+            ) from None
+
+    done = tables.commit(database, name, work)
+    result = commit_result(done.table, done.since, qualified, request.mode)
+    result.retries = done.retries
+    return result
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def commit_result(
+    table: IcebergTable, since: int | None, name: str, operation: str
+) -> CommitResult:
+    """What the snapshots committed after ``since`` did, summed (an overwrite
+    or upsert commits a removal and an append in one transaction). A removal
+    rewrites the files it only partly deletes, so its rows count net: the
+    rows copied into the rewritten files are neither added nor removed."""
+    result = CommitResult(table=name, operation=operation)
+    snapshot = table.current_snapshot()
+    result.snapshot_id = snapshot.snapshot_id if snapshot else None
+    while snapshot is not None and snapshot.snapshot_id != since:
+        summary = snapshot.summary
+        figures = dict(summary.additional_properties) if summary is not None else {}
+        added = int(figures.get("added-records", 0))
+        deleted = int(figures.get("deleted-records", 0))
+        result.rows_added += max(0, added - deleted)
+        result.rows_removed += max(0, deleted - added)
+        result.files_added += int(figures.get("added-data-files", 0))
+        result.files_removed += int(figures.get("deleted-data-files", 0))
+        parent = snapshot.parent_snapshot_id
+        snapshot = table.snapshot_by_id(parent) if parent is not None else None
+    return result
+
+
+def evolve(tables: IcebergCatalog, database: str, name: str, changes: list[SchemaChange]) -> None:
+    """Apply ``changes`` in one commit; a change Iceberg forbids changes nothing."""
+    qualified = label(database, name)
+    if not changes:
+        raise MasonUsageError(f"no change given for table {qualified}")
+
+    def work(table: IcebergTable) -> None:
+        schema_changes = [c for c in changes if c.kind not in ("partition_by", "drop_partition")]
+        spec_changes = [c for c in changes if c.kind in ("partition_by", "drop_partition")]
+        _check_drops(table, changes, qualified)
+        try:
+            with table.transaction() as tx:
+                if schema_changes:
+                    with tx.update_schema() as update:
+                        for change in schema_changes:
+                            _schema_change(update, change, qualified)
+                if spec_changes:
+                    with tx.update_spec() as spec:
+                        for change in spec_changes:
+                            _spec_change(spec, table, change, qualified)
+        except MasonUsageError:
+            raise
+        except Exception as exc:
+            if type(exc).__name__ == "CommitFailedException":
+                raise
+            raise MasonUsageError(f"table {qualified}: refused: {first_line(exc)}") from None
+
+    tables.commit(database, name, work)
+
+
+def _check_drops(table: IcebergTable, changes: list[SchemaChange], name: str) -> None:
+    schema = table.schema()
+    sources = {schema.find_column_name(f.source_id) for f in table.spec().fields}
+    dropped_fields = {c.column for c in changes if c.kind == "drop_partition"}
+    for change in changes:
+        if change.kind == "drop_column" and change.column in sources - dropped_fields:
+            raise MasonUsageError(
+                f"table {name}: column '{change.column}' partitions the table; "
+                "drop its partition field first (drop_partition)"
+            )
+
+
+def _schema_change(update: Any, change: SchemaChange, name: str) -> None:
+    if change.kind == "add_column":
+        if not change.type:
+            raise MasonUsageError(f"add_column '{change.column}' needs a type")
+        update.add_column(change.column, iceberg_type(change.type))
+    elif change.kind == "rename_column":
+        if not change.new_name:
+            raise MasonUsageError(f"rename_column '{change.column}' needs a new_name")
+        update.rename_column(change.column, change.new_name)
+    elif change.kind == "widen_column":
+        if not change.type:
+            raise MasonUsageError(f"widen_column '{change.column}' needs the wider type")
+        update.update_column(change.column, field_type=iceberg_type(change.type))
+    elif change.kind == "drop_column":
+        update.delete_column(change.column)
+
+
+def _spec_change(spec: Any, table: IcebergTable, change: SchemaChange, name: str) -> None:
+    from pyiceberg.transforms import parse_transform
+
+    if change.kind == "partition_by":
+        try:
+            transform = parse_transform(change.transform)
+        except Exception:
+            raise MasonUsageError(
+                f"transform '{change.transform}' is not an Iceberg partition transform "
+                "(identity, year, month, day, hour, bucket[N], truncate[N])"
+            ) from None
+        spec.add_field(change.column, transform)
+        return
+    schema = table.schema()
+    for field in table.spec().fields:
+        if schema.find_column_name(field.source_id) == change.column or field.name == change.column:
+            spec.remove_field(field.name)
+            return
+    raise MasonUsageError(f"table {name} is not partitioned by '{change.column}'")
+
+
+def history(table: IcebergTable) -> list[Snapshot]:
+    current = table.current_snapshot()
+    current_id = current.snapshot_id if current else None
+    snapshots = sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)
+    return [snapshot_model(s, s.snapshot_id == current_id) for s in snapshots]
+
+
+def plan(table: IcebergTable, as_of: str | None, name: str) -> ScanPlan:
+    """The data files a read of the table (``as_of``) sees, with their delete files."""
+    snapshot = snapshot_as_of(table, as_of, name)
+    if snapshot is None:
+        scan = table.scan()
+        return ScanPlan(columns=_columns(scan.projection()))
+    # time travel reads with the schema of its snapshot; now, with the current one
+    scan = table.scan() if as_of is None else table.scan(snapshot_id=snapshot.snapshot_id)
+    tasks = [
+        ScanTask(
+            path=local_path(task.file.file_path),
+            size_bytes=task.file.file_size_in_bytes,
+            record_count=task.file.record_count,
+            delete_files=[local_path(d.file_path) for d in task.delete_files],
+        )
+        for task in scan.plan_files()
+    ]
+    return ScanPlan(
+        snapshot_id=snapshot.snapshot_id, columns=_columns(scan.projection()), tasks=tasks
+    )
+
+
+def _columns(schema: Any) -> list[Column]:
+    return [
+        Column(
+            name=f.name,
+            type=canonical_type(f.field_type),
+            nullable=not f.required,
+            field_id=f.field_id,
+        )
+        for f in schema.fields
+    ]
+
+
+def rollback(tables: IcebergCatalog, database: str, name: str, snapshot_id: int) -> None:
+    """Make ``snapshot_id`` current (an earlier one, or back again after a rollback)."""
+    table = tables.load(database, name)
+    if table.snapshot_by_id(snapshot_id) is None:
+        raise NotFoundError(
+            f"table {label(database, name)} has no snapshot {snapshot_id} (see 'table history')"
+        )
+
+    def work(table: IcebergTable) -> None:
+        table.manage_snapshots().set_current_snapshot(snapshot_id=snapshot_id).commit()
+
+    tables.commit(database, name, work)

@@ -162,7 +162,7 @@ class LocalMetastore(MetastoreEngine):
         return add_files(self.iceberg, db, name, files)
 
     def plan_scan(self, database_name: str, table_name: str, as_of: str | None = None) -> ScanPlan:
-        from mason_local.iceberg.maintenance import plan
+        from mason.sdk.iceberg import plan
 
         db, name = self._iceberg_name(database_name, table_name)
         return plan(self.iceberg.load(db, name), as_of, f"{db}.{name}")
@@ -176,20 +176,20 @@ class LocalMetastore(MetastoreEngine):
     def evolve_table(
         self, database_name: str, table_name: str, changes: list[SchemaChange]
     ) -> Table:
-        from mason_local.iceberg.writes import evolve
+        from mason.sdk.iceberg import evolve
 
         db, name = self._iceberg_name(database_name, table_name)
         evolve(self.iceberg, db, name, changes)
         return self.iceberg.get(db, name)
 
     def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
-        from mason_local.iceberg.maintenance import history
+        from mason.sdk.iceberg import history
 
         db, name = self._iceberg_name(database_name, table_name)
         return history(self.iceberg.load(db, name))
 
     def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
-        from mason_local.iceberg.maintenance import rollback
+        from mason.sdk.iceberg import rollback
 
         db, name = self._iceberg_name(database_name, table_name)
         rollback(self.iceberg, db, name, snapshot_id)

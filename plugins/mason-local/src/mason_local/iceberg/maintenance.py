@@ -24,16 +24,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.errors import MasonUsageError
+from mason.sdk.iceberg import local_path
 from mason.sdk.models import (
-    Column,
     MaintenanceReport,
-    ScanPlan,
-    ScanTask,
-    Snapshot,
 )
 from mason.sdk.progress import NO_PROGRESS, Progress
-from mason.sdk.iceberg import canonical_type, local_path, snapshot_as_of, snapshot_model
 from mason_local.iceberg.tables import IcebergTables, label
 
 if TYPE_CHECKING:
@@ -43,61 +39,6 @@ if TYPE_CHECKING:
 MIN_ORPHAN_AGE = timedelta(hours=1)
 #: paths a report lists at most.
 MAX_LISTED = 2000
-
-
-def history(table: IcebergTable) -> list[Snapshot]:
-    current = table.current_snapshot()
-    current_id = current.snapshot_id if current else None
-    snapshots = sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)
-    return [snapshot_model(s, s.snapshot_id == current_id) for s in snapshots]
-
-
-def plan(table: IcebergTable, as_of: str | None, name: str) -> ScanPlan:
-    """The data files a read of the table (``as_of``) sees, with their delete files."""
-    snapshot = snapshot_as_of(table, as_of, name)
-    if snapshot is None:
-        scan = table.scan()
-        return ScanPlan(columns=_columns(scan.projection()))
-    # time travel reads with the schema of its snapshot; now, with the current one
-    scan = table.scan() if as_of is None else table.scan(snapshot_id=snapshot.snapshot_id)
-    tasks = [
-        ScanTask(
-            path=local_path(task.file.file_path),
-            size_bytes=task.file.file_size_in_bytes,
-            record_count=task.file.record_count,
-            delete_files=[local_path(d.file_path) for d in task.delete_files],
-        )
-        for task in scan.plan_files()
-    ]
-    return ScanPlan(
-        snapshot_id=snapshot.snapshot_id, columns=_columns(scan.projection()), tasks=tasks
-    )
-
-
-def _columns(schema: Any) -> list[Column]:
-    return [
-        Column(
-            name=f.name,
-            type=canonical_type(f.field_type),
-            nullable=not f.required,
-            field_id=f.field_id,
-        )
-        for f in schema.fields
-    ]
-
-
-def rollback(tables: IcebergTables, database: str, name: str, snapshot_id: int) -> None:
-    """Make ``snapshot_id`` current (an earlier one, or back again after a rollback)."""
-    table = tables.load(database, name)
-    if table.snapshot_by_id(snapshot_id) is None:
-        raise NotFoundError(
-            f"table {label(database, name)} has no snapshot {snapshot_id} (see 'table history')"
-        )
-
-    def work(table: IcebergTable) -> None:
-        table.manage_snapshots().set_current_snapshot(snapshot_id=snapshot_id).commit()
-
-    tables.commit(database, name, work)
 
 
 # -- what metadata references ---------------------------------------------------------

@@ -8,27 +8,19 @@ databases without Iceberg tables cost nothing extra.
 
 from __future__ import annotations
 
-import random
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
+from mason.sdk.iceberg import IcebergCatalog, describe, iceberg_type, label
 from mason.sdk.models import (
-    Column,
     PartitionField,
-    Schema,
-    Snapshot,
     Table,
-    TableFormatMetadata,
 )
 from mason_local.config import LocalClientConfig
-from mason.sdk.iceberg import describe, iceberg_type
 
 if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
@@ -38,16 +30,10 @@ T = TypeVar("T")
 
 CATALOG_NAME = "mason"
 ICEBERG_FILE = "iceberg.sqlite"
-#: attempts at a commit that a concurrent writer keeps beating, before failing.
-MAX_COMMIT_ATTEMPTS = 6
-
-
-def label(database: str, name: str) -> str:
-    return f"{database}.{name}"
 
 
 @dataclass
-class IcebergTables:
+class IcebergTables(IcebergCatalog):
     """The local client's Iceberg tables: ``catalog_file`` (SQLite) and ``warehouse``."""
 
     catalog_file: Path
@@ -103,6 +89,9 @@ class IcebergTables:
         return name in self.names(database)
 
     # -- tables -----------------------------------------------------------------------
+
+    def cached(self, database: str, name: str) -> IcebergTable | None:
+        return self._loaded.pop((database, name), None)
 
     def load(self, database: str, name: str) -> IcebergTable:
         from pyiceberg.exceptions import NoSuchTableError
@@ -192,54 +181,6 @@ class IcebergTables:
         removed = self.get(database, name)
         self.catalog.drop_table((database, name))
         return removed
-
-    # -- commits ----------------------------------------------------------------------
-
-    def commit(self, database: str, name: str, work: Callable[[IcebergTable], T]) -> Committed[T]:
-        """Run ``work`` (which commits once) on the freshly loaded table; when a
-        concurrent writer committed first, load it again and redo the whole
-        work, at most :data:`MAX_COMMIT_ATTEMPTS` times.
-
-        pyiceberg itself rebases a lost append onto the new snapshot a few times
-        (``commit.retry.num-retries``) and refuses one whose files a concurrent
-        commit changed (a ``ValidationException``); this loop redoes what it
-        cannot (an overwrite or upsert planned against files since replaced)."""
-        from pyiceberg.exceptions import CommitFailedException, ValidationException
-
-        for attempt in range(MAX_COMMIT_ATTEMPTS):
-            cached = self._loaded.pop((database, name), None) if attempt == 0 else None
-            table = cached if cached is not None else self.load(database, name)
-            current = table.current_snapshot()
-            try:
-                result = work(table)
-            except (CommitFailedException, ValidationException):
-                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
-                continue
-            # a committed pyiceberg table holds the metadata it committed
-            return Committed(result, attempt, current.snapshot_id if current else None, table)
-        raise MasonRuntimeError(
-            f"table {label(database, name)}: other writers committed first "
-            f"{MAX_COMMIT_ATTEMPTS} times in a row; nothing was written, try again"
-        )
-
-
-@dataclass
-class Committed(Generic[T]):
-    """What :meth:`IcebergTables.commit` did."""
-
-    result: T
-    #: attempts lost to concurrent writers before this one won.
-    retries: int
-    #: the snapshot current before the winning commit.
-    since: int | None
-    #: the table as committed.
-    table: IcebergTable
-
-    @property
-    def snapshot_id(self) -> int | None:
-        """The table's current snapshot after the commit."""
-        current = self.table.current_snapshot()
-        return current.snapshot_id if current else None
 
 
 def _partition_name(column: str, transform: str) -> str:

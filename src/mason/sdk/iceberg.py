@@ -49,11 +49,14 @@ __all__ = [
     "conform",
     "describe",
     "evolve",
+    "file_io",
     "first_line",
     "history",
     "iceberg_type",
     "label",
     "local_path",
+    "new_table_layout",
+    "new_table_properties",
     "parse_filter",
     "plan",
     "read_rows",
@@ -234,6 +237,18 @@ def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
     return snapshot
 
 
+def file_io(filesystem: Any) -> Any:
+    """A pyiceberg FileIO reading and writing every file through ``filesystem``
+    (a ``pyarrow.fs.FileSystem``), whatever pyiceberg's own properties say: a
+    client hands over the filesystem it built from its resolved credentials,
+    endpoint, CA bundle and retries, so pyiceberg reaches what the client does."""
+    from pyiceberg.io.pyarrow import PyArrowFileIO
+
+    io = PyArrowFileIO()
+    io.fs_by_scheme = lambda scheme, netloc: filesystem
+    return io
+
+
 def static_table(metadata_location: str, filesystem: Any = None) -> IcebergTable:
     """The table as its metadata file ``metadata_location`` describes it (read
     only). With ``filesystem`` (a ``pyarrow.fs.FileSystem``, e.g. the one
@@ -246,11 +261,9 @@ def static_table(metadata_location: str, filesystem: Any = None) -> IcebergTable
     if filesystem is None:
         return StaticTable.from_metadata(metadata_location)
     from pyiceberg.catalog.noop import NoopCatalog
-    from pyiceberg.io.pyarrow import PyArrowFileIO
     from pyiceberg.serializers import FromInputFile
 
-    io = PyArrowFileIO()
-    io.fs_by_scheme = lambda scheme, netloc: filesystem
+    io = file_io(filesystem)
     metadata = FromInputFile.table_metadata(io.new_input(metadata_location))
     return StaticTable(
         identifier=("static-table", metadata_location),
@@ -599,3 +612,64 @@ def rollback(tables: IcebergCatalog, database: str, name: str, snapshot_id: int)
         table.manage_snapshots().set_current_snapshot(snapshot_id=snapshot_id).commit()
 
     tables.commit(database, name, work)
+
+
+def new_table_layout(table: Table) -> tuple[Any, Any]:
+    """The pyiceberg schema and partition spec of a new table with ``table``'s
+    columns (its partition keys too), partitioned by its partition keys
+    (identity) or its ``format_metadata.partition_spec``."""
+    from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionSpec
+    from pyiceberg.partitioning import PartitionField as IcebergPartitionField
+    from pyiceberg.schema import Schema as IcebergSchema
+    from pyiceberg.transforms import parse_transform
+    from pyiceberg.types import NestedField
+
+    columns = list(table.table_schema.columns)
+    names = {c.name for c in columns}
+    columns += [k for k in table.partition_keys if k.name not in names]
+    if not columns:
+        raise MasonUsageError(f"Iceberg table '{table.name}' needs at least one column")
+    fields = [
+        NestedField(
+            field_id=i,
+            name=c.name,
+            field_type=iceberg_type(c.type),
+            required=False,
+            doc=c.description,
+        )
+        for i, c in enumerate(columns, start=1)
+    ]
+    schema = IcebergSchema(*fields)
+    wanted = (
+        table.format_metadata.partition_spec
+        if table.format_metadata and table.format_metadata.partition_spec
+        else [PartitionField(source_column=k.name) for k in table.partition_keys]
+    )
+    ids = {c.name: i for i, c in enumerate(columns, start=1)}
+    spec = UNPARTITIONED_PARTITION_SPEC
+    if wanted:
+        spec = PartitionSpec(
+            *(
+                IcebergPartitionField(
+                    source_id=ids[p.source_column],
+                    field_id=1000 + n,
+                    transform=parse_transform(p.transform),
+                    name=p.name or _partition_name(p.source_column, p.transform),
+                )
+                for n, p in enumerate(wanted)
+            )
+        )
+    return schema, spec
+
+
+def new_table_properties(table: Table) -> dict[str, str]:
+    """The Iceberg table properties Mason gives a table it creates."""
+    return {
+        "write.parquet.compression-codec": "zstd",
+        "mason.created-by": table.created_by or "mason",
+    }
+
+
+def _partition_name(column: str, transform: str) -> str:
+    kind = transform.split("[", 1)[0]
+    return column if kind == "identity" else f"{column}_{kind}"

@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
-from mason.sdk.iceberg import IcebergCatalog, describe, iceberg_type, label
+from mason.sdk.iceberg import (
+    IcebergCatalog,
+    describe,
+    label,
+    new_table_layout,
+    new_table_properties,
+)
 from mason.sdk.models import (
-    PartitionField,
     Table,
 )
 from mason_local.config import LocalClientConfig
@@ -114,50 +119,10 @@ class IcebergTables(IcebergCatalog):
     def create(self, table: Table, replace: bool = False) -> Table:
         """An empty Iceberg table with ``table``'s columns, partitioned by its
         partition keys (identity) or its ``format_metadata.partition_spec``."""
-        from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionSpec
-        from pyiceberg.partitioning import PartitionField as IcebergPartitionField
-        from pyiceberg.schema import Schema as IcebergSchema
-        from pyiceberg.transforms import parse_transform
-        from pyiceberg.types import NestedField
-
         database = table.database or ""
         if not database:
             raise MasonUsageError(f"table '{table.name}' names no database")
-        columns = list(table.table_schema.columns)
-        names = {c.name for c in columns}
-        columns += [k for k in table.partition_keys if k.name not in names]
-        if not columns:
-            raise MasonUsageError(f"Iceberg table '{table.name}' needs at least one column")
-        fields = [
-            NestedField(
-                field_id=i,
-                name=c.name,
-                field_type=iceberg_type(c.type),
-                required=False,
-                doc=c.description,
-            )
-            for i, c in enumerate(columns, start=1)
-        ]
-        schema = IcebergSchema(*fields)
-        wanted = (
-            table.format_metadata.partition_spec
-            if table.format_metadata and table.format_metadata.partition_spec
-            else [PartitionField(source_column=k.name) for k in table.partition_keys]
-        )
-        ids = {c.name: i for i, c in enumerate(columns, start=1)}
-        spec = UNPARTITIONED_PARTITION_SPEC
-        if wanted:
-            spec = PartitionSpec(
-                *(
-                    IcebergPartitionField(
-                        source_id=ids[p.source_column],
-                        field_id=1000 + n,
-                        transform=parse_transform(p.transform),
-                        name=p.name or _partition_name(p.source_column, p.transform),
-                    )
-                    for n, p in enumerate(wanted)
-                )
-            )
+        schema, spec = new_table_layout(table)
         if self.exists(database, table.name):
             if not replace:
                 raise AlreadyExistsError(
@@ -169,10 +134,7 @@ class IcebergTables(IcebergCatalog):
             (database, table.name),
             schema=schema,
             partition_spec=spec,
-            properties={
-                "write.parquet.compression-codec": "zstd",
-                "mason.created-by": table.created_by or "mason",
-            },
+            properties=new_table_properties(table),
         )
         return describe(created, database, table.name)
 
@@ -181,8 +143,3 @@ class IcebergTables(IcebergCatalog):
         removed = self.get(database, name)
         self.catalog.drop_table((database, name))
         return removed
-
-
-def _partition_name(column: str, transform: str) -> str:
-    kind = transform.split("[", 1)[0]
-    return column if kind == "identity" else f"{column}_{kind}"

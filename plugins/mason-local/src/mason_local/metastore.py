@@ -203,11 +203,18 @@ class LocalMetastore(MetastoreEngine):
         retain_last: int = 1,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import expire
+        from mason.sdk.iceberg_maintenance import TableFiles, expire
 
         db, name = self._iceberg_name(database_name, table_name)
         return expire(
-            self.iceberg, db, name, older_than, retain_last, dry_run, self.context.progress
+            self.iceberg,
+            TableFiles.local(),
+            db,
+            name,
+            older_than,
+            retain_last,
+            dry_run,
+            self.context.progress,
         )
 
     def compact_table(
@@ -217,10 +224,18 @@ class LocalMetastore(MetastoreEngine):
         target_file_bytes: int,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import compact
+        from mason.sdk.iceberg_maintenance import TableFiles, compact
 
         db, name = self._iceberg_name(database_name, table_name)
-        return compact(self.iceberg, db, name, target_file_bytes, dry_run, self.context.progress)
+        return compact(
+            self.iceberg,
+            TableFiles.local(),
+            db,
+            name,
+            target_file_bytes,
+            dry_run,
+            self.context.progress,
+        )
 
     def clean_orphan_files(
         self,
@@ -229,7 +244,9 @@ class LocalMetastore(MetastoreEngine):
         older_than: datetime,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import clean
+        from mason.sdk.iceberg_maintenance import TableFiles, clean
 
         db, name = self._iceberg_name(database_name, table_name)
-        return clean(self.iceberg, db, name, older_than, dry_run, self.context.progress)
+        return clean(
+            self.iceberg, TableFiles.local(), db, name, older_than, dry_run, self.context.progress
+        )

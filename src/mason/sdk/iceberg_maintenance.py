@@ -1,4 +1,8 @@
-"""History, scan planning and maintenance of local Iceberg tables.
+"""Maintenance of Iceberg tables in any catalog: expire, compact, clean.
+
+The files are reached through :class:`TableFiles` (a pyarrow filesystem:
+the local one, or a client's S3 filesystem), so the local client and Glue
+maintain their tables with the same code.
 
 What may be deleted is decided from metadata, after the commit that made it
 unreferenced, and only under the table's own location (files adopted with
@@ -18,19 +22,18 @@ unreferenced, and only under the table's own location (files adopted with
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.errors import MasonUsageError
-from mason.sdk.iceberg import local_path
-from mason.sdk.models import (
+from mason.sdk.iceberg import IcebergCatalog, label, local_path
+from mason_core.errors import MasonUsageError
+from mason_core.models import (
     MaintenanceReport,
 )
-from mason.sdk.progress import NO_PROGRESS, Progress
-from mason_local.iceberg.tables import IcebergTables, label
+from mason_core.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
@@ -74,39 +77,83 @@ def metadata_files(table: IcebergTable) -> set[str]:
     return files
 
 
+@dataclass(frozen=True)
+class TableFiles:
+    """How maintenance reaches a table's files: a ``pyarrow.fs.FileSystem``,
+    and the ``scheme`` (``s3://``) paths carry in metadata but not in that
+    filesystem (``""`` for local paths)."""
+
+    filesystem: Any
+    scheme: str = ""
+
+    @classmethod
+    def local(cls) -> TableFiles:
+        from pyarrow.fs import LocalFileSystem
+
+        return cls(LocalFileSystem())
+
+    def _path(self, uri: str) -> str:
+        return uri[len(self.scheme) :] if self.scheme and uri.startswith(self.scheme) else uri
+
+    def size(self, uri: str) -> int | None:
+        """The file's size; ``None`` when it is gone."""
+        from pyarrow.fs import FileType
+
+        info = self.filesystem.get_file_info(self._path(uri))
+        return int(info.size) if info.type == FileType.File else None
+
+    def delete(self, uri: str) -> bool:
+        """Delete the file; ``False`` when it was already gone."""
+        try:
+            self.filesystem.delete_file(self._path(uri))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def walk(self, location: str) -> Iterator[tuple[str, int, float]]:
+        """Every file under ``location``: its path as metadata names it, its
+        size and its modification time (seconds since the epoch)."""
+        from pyarrow.fs import FileSelector, FileType
+
+        selector = FileSelector(self._path(location), recursive=True, allow_not_found=True)
+        for info in self.filesystem.get_file_info(selector):
+            if info.type != FileType.File:
+                continue
+            mtime = info.mtime_ns / 1e9 if info.mtime_ns is not None else 0.0
+            yield f"{self.scheme}{info.path}", int(info.size), mtime
+
+
 def _owned(path: str, location: str) -> bool:
-    root = location.rstrip(os.sep) + os.sep
+    root = location.rstrip("/") + "/"
     return path.startswith(root)
 
 
-def _delete(paths: list[str], progress: Progress, what: str) -> tuple[int, int]:
+def _delete(files: TableFiles, paths: list[str], progress: Progress, what: str) -> tuple[int, int]:
     """Delete ``paths`` (already gone is fine); files and bytes removed."""
     sizes = {}
     for path in paths:
-        try:
-            sizes[path] = os.stat(path).st_size
-        except FileNotFoundError:
-            continue
+        size = files.size(path)
+        if size is not None:
+            sizes[path] = size
     progress.start(what, len(sizes), sum(sizes.values()))
-    files = nbytes = 0
+    removed = nbytes = 0
     try:
         for path, size in sizes.items():
-            try:
-                os.remove(path)
-            except FileNotFoundError:
+            if not files.delete(path):
                 continue
-            files, nbytes = files + 1, nbytes + size
+            removed, nbytes = removed + 1, nbytes + size
             progress.advance(1, size)
     finally:
         progress.finish()
-    return files, nbytes
+    return removed, nbytes
 
 
 # -- expire -----------------------------------------------------------------------------
 
 
 def expire(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     older_than: datetime,
@@ -161,9 +208,9 @@ def expire(
     after = reachable(committed, committed.metadata.snapshots, live_only=True)
     after_all = set(after) | metadata_files(committed)
     gone = sorted(p for p in set(before) - after_all if _owned(p, location))
-    files, nbytes = _delete(gone, progress, f"expire {qualified}")
+    removed, nbytes = _delete(files, gone, progress, f"expire {qualified}")
     report.snapshots_removed = done.result
-    report.files_removed, report.bytes_removed = files, nbytes
+    report.files_removed, report.bytes_removed = removed, nbytes
     report.paths = gone[:MAX_LISTED]
     report.snapshot_id = done.snapshot_id
     return report
@@ -173,7 +220,8 @@ def expire(
 
 
 def compact(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     target_file_bytes: int,
@@ -255,7 +303,8 @@ def compact(
 
 
 def clean(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     older_than: datetime,
@@ -282,17 +331,9 @@ def clean(
 
     kept, location = referenced()
     candidates: dict[str, int] = {}
-    for folder, _, files in os.walk(location):
-        for file in files:
-            path = os.path.join(folder, file)
-            if path in kept:
-                continue
-            try:
-                info = os.stat(path)
-            except FileNotFoundError:
-                continue
-            if info.st_mtime < cutoff:
-                candidates[path] = info.st_size
+    for path, size, mtime in files.walk(location):
+        if path not in kept and mtime < cutoff:
+            candidates[path] = size
     # a commit may have landed while the folder was walked: what it references stays too
     kept_now, _ = referenced()
     orphans = sorted(p for p in candidates if p not in kept_now)
@@ -302,5 +343,7 @@ def clean(
         report.files_removed = len(orphans)
         report.bytes_removed = sum(candidates[p] for p in orphans)
         return report
-    report.files_removed, report.bytes_removed = _delete(orphans, progress, f"clean {qualified}")
+    report.files_removed, report.bytes_removed = _delete(
+        files, orphans, progress, f"clean {qualified}"
+    )
     return report

@@ -232,3 +232,46 @@ def test_a_table_athena_registered_reads_the_same(lake: mason.Session, s3: Any, 
     assert [c.name for c in table.table_schema.columns] == ["event_id", "kind", "value"]
     assert table.format_metadata.current_snapshot is not None
     assert query(lake, "SELECT sum(value) AS s FROM athena_events") == [{"s": 3.0}]
+
+
+def s3_keys(s3: Any, prefix: str) -> set[str]:
+    found = s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])
+    return {f"s3://{BUCKET}/{o['Key']}" for o in found}
+
+
+def test_glue_iceberg_compact_expire_clean_on_s3(lake: mason.Session, s3: Any) -> None:
+    """Maintenance runs the same code as the local client's, over S3: compact
+    swaps the small files for one in a commit, expire deletes from S3 what no
+    kept snapshot references (and nothing that one does), clean leaves a
+    young orphan alone."""
+    create_events(lake)
+    for n in range(4):
+        batch = rows(s3, f"in/{n}.parquet", {"event_id": [n], "kind": ["k"], "value": [float(n)]})
+        run(lake, "table", "write", database_name="lake", table_name="events", input_path=batch)
+    table_prefix = "warehouse/lake/events/"
+    report = run(lake, "table", "compact", database_name="lake", table_name="events")[0]
+    assert (report.files_rewritten, report.files_added) == (4, 1)
+    assert query(lake, "SELECT count(*) AS n, sum(event_id) AS s FROM events") == [
+        {"n": 4, "s": "6"}
+    ]
+
+    before = s3_keys(s3, table_prefix)
+    report = run(
+        lake, "table", "expire", database_name="lake", table_name="events", older_than_days=0
+    )[0]
+    assert report.snapshots_removed == 4 and report.files_removed > 0
+    after = s3_keys(s3, table_prefix)
+    assert set(report.paths) == before - after  # what it reports is what left S3
+    engines, glue_metastore = metastore(lake)
+    try:
+        planned = glue_metastore.plan_scan("lake", "events")
+    finally:
+        engines.close()
+    assert len(planned.tasks) == 1 and all(t.path in after for t in planned.tasks)
+    assert query(lake, "SELECT count(*) AS n FROM events") == [{"n": 4}]
+
+    put_parquet(s3, BUCKET, f"{table_prefix}data/orphan.parquet", {"x": [1]})
+    dry = run(lake, "table", "clean", database_name="lake", table_name="events", dry_run=True)[0]
+    assert dry.paths == []  # the orphan is younger than the safety age; nothing referenced
+    run(lake, "table", "clean", database_name="lake", table_name="events")
+    assert f"s3://{BUCKET}/{table_prefix}data/orphan.parquet" in s3_keys(s3, table_prefix)

@@ -44,6 +44,7 @@ __all__ = [
     "MAX_COMMIT_ATTEMPTS",
     "Committed",
     "IcebergCatalog",
+    "add_files",
     "canonical_type",
     "commit_result",
     "conform",
@@ -673,3 +674,22 @@ def new_table_properties(table: Table) -> dict[str, str]:
 def _partition_name(column: str, transform: str) -> str:
     kind = transform.split("[", 1)[0]
     return column if kind == "identity" else f"{column}_{kind}"
+
+
+def add_files(tables: IcebergCatalog, database: str, name: str, paths: list[str]) -> CommitResult:
+    """Adopt parquet files (which the caller has checked exist) as the table's
+    data, where they are, in one commit."""
+    qualified = label(database, name)
+
+    def work(table: IcebergTable) -> None:
+        try:
+            table.add_files(file_paths=list(paths))
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            raise MasonUsageError(
+                f"cannot add files to table {qualified}: {first_line(exc)}"
+            ) from None
+
+    done = tables.commit(database, name, work)
+    result = commit_result(done.table, done.since, qualified, "add_files")
+    result.retries = done.retries
+    return result

@@ -12,15 +12,17 @@ Glue catalog (:mod:`mason_aws.glue.iceberg`).
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
-from mason.sdk.errors import MasonUsageError
+from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import (
     CommitResult,
     Credentials,
     Database,
+    MaintenanceReport,
     ScanPlan,
     SchemaChange,
     Snapshot,
@@ -33,6 +35,9 @@ from mason_aws.errors import aws_errors, is_code
 from mason_aws.glue.iceberg import GlueIcebergTables, is_iceberg
 from mason_aws.glue.tables import from_glue, partition_input, table_input
 from mason_aws.session import AwsSession
+
+if TYPE_CHECKING:
+    from mason.sdk.iceberg_maintenance import TableFiles
 
 _PARTITION_BATCH = 100  # BatchCreatePartition / BatchDeletePartition limit
 
@@ -242,6 +247,82 @@ class GlueMetastore(MetastoreEngine):
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             rollback(self.iceberg, db, name, snapshot_id)
         return self.get_table(db, name)
+
+    def _files(self) -> TableFiles:
+        from mason.sdk.iceberg_maintenance import TableFiles
+
+        return TableFiles(self.aws.arrow_s3(), "s3://")
+
+    def expire_snapshots(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        retain_last: int = 1,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import expire
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return expire(
+                self.iceberg,
+                self._files(),
+                db,
+                name,
+                older_than,
+                retain_last,
+                dry_run,
+                self.context.progress,
+            )
+
+    def compact_table(
+        self,
+        database_name: str,
+        table_name: str,
+        target_file_bytes: int,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import compact
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return compact(
+                self.iceberg,
+                self._files(),
+                db,
+                name,
+                target_file_bytes,
+                dry_run,
+                self.context.progress,
+            )
+
+    def clean_orphan_files(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import clean
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return clean(
+                self.iceberg, self._files(), db, name, older_than, dry_run, self.context.progress
+            )
+
+    def add_files(self, database_name: str, table_name: str, paths: list[str]) -> CommitResult:
+        """Adopt parquet files on S3 (``s3://`` URIs) where they are, in one commit."""
+        from mason.sdk.iceberg import add_files, label
+
+        db, name = self._iceberg_name(database_name, table_name)
+        files = self._files()
+        for path in paths:
+            if not path.startswith("s3://") or files.size(path) is None:
+                raise NotFoundError(f"no file {path} on S3 to add to table {label(db, name)}")
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return add_files(self.iceberg, db, name, paths)
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mason.sdk.errors import MasonUsageError, NotFoundError
-from mason.sdk.iceberg import commit_result, first_line, label
+from mason.sdk.iceberg import add_files as adopt_files
+from mason.sdk.iceberg import label
 from mason.sdk.iceberg import write as write_rows
 from mason.sdk.models import CommitResult, TableWrite
 from mason_local.config import LocalClientConfig
@@ -22,7 +23,6 @@ from mason_local.paths import confinement_root, resolve_local
 
 if TYPE_CHECKING:
     import pyarrow as pa
-    from pyiceberg.table import Table as IcebergTable
 
 
 def read_sources(paths: list[str], config: LocalClientConfig) -> pa.Table:
@@ -68,21 +68,8 @@ def write(
 
 
 def add_files(tables: IcebergTables, database: str, name: str, paths: list[str]) -> CommitResult:
-    """Adopt parquet files as the table's data, where they are, in one commit."""
-    qualified = label(database, name)
+    """Adopt local parquet files as the table's data, where they are, in one commit."""
     for path in paths:
         if not Path(path).is_file():
-            raise NotFoundError(f"no file {path} to add to table {qualified}")
-
-    def work(table: IcebergTable) -> None:
-        try:
-            table.add_files(file_paths=list(paths))
-        except (ValueError, TypeError, NotImplementedError) as exc:
-            raise MasonUsageError(
-                f"cannot add files to table {qualified}: {first_line(exc)}"
-            ) from None
-
-    done = tables.commit(database, name, work)
-    result = commit_result(done.table, done.since, qualified, "add_files")
-    result.retries = done.retries
-    return result
+            raise NotFoundError(f"no file {path} to add to table {label(database, name)}")
+    return adopt_files(tables, database, name, paths)

@@ -29,6 +29,17 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.iceberg import IcebergCatalog, label, local_path
+
+__all__ = [
+    "MAX_LISTED",
+    "MIN_ORPHAN_AGE",
+    "TableFiles",
+    "clean",
+    "compact",
+    "expire",
+    "metadata_files",
+    "reachable",
+]
 from mason_core.errors import MasonUsageError
 from mason_core.models import (
     MaintenanceReport,

@@ -11,13 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import Dataset
-from .test_iceberg_operators import Run, events, spark_config  # noqa: F401 (fixture)
+import pytest
+
+from .test_iceberg_operators import events, spark_config  # noqa: F401 (events: a fixture)
 
 
+@pytest.mark.usefixtures("events")
 def test_spark_refuses_an_iceberg_table_through_the_cli(
-    run: Run,
-    events: Dataset,
     tmp_path: Path,
     mason_home: Path,
 ) -> None:

@@ -39,7 +39,10 @@ def _session(tmp_path: Path, url: str) -> mason.Session:
 @pytest.fixture
 def lake(tmp_path: Path, aws_env: str, s3: Any, glue: Any) -> mason.Session:
     s3.create_bucket(Bucket=BUCKET)
-    glue.create_database(DatabaseInput={"Name": "lake"})
+    # where Iceberg tables created without a location go (table infer's)
+    glue.create_database(
+        DatabaseInput={"Name": "lake", "LocationUri": f"s3://{BUCKET}/warehouse/lake"}
+    )
     return _session(tmp_path, aws_env)
 
 
@@ -275,3 +278,29 @@ def test_glue_iceberg_compact_expire_clean_on_s3(lake: mason.Session, s3: Any) -
     assert dry.paths == []  # the orphan is younger than the safety age; nothing referenced
     run(lake, "table", "clean", database_name="lake", table_name="events")
     assert f"s3://{BUCKET}/{table_prefix}data/orphan.parquet" in s3_keys(s3, table_prefix)
+
+
+def test_infer_adopts_parquet_on_s3_as_a_glue_iceberg_table(lake: mason.Session, s3: Any) -> None:
+    for n in range(2):
+        put_parquet(s3, BUCKET, f"raw/clicks/p{n}.parquet", {"id": [n, n + 10], "v": [1.0, 2.0]})
+    run(
+        lake,
+        "table",
+        "infer",
+        storage_path=f"s3://{BUCKET}/raw/clicks/",
+        database_name="lake",
+        format="iceberg",
+    )
+    table = run(lake, "table", "get", database_name="lake", table_name="clicks")[0]
+    assert table.format == "iceberg" and table.format_metadata.snapshot_count == 1
+    engines, glue_metastore = metastore(lake)
+    try:
+        planned = glue_metastore.plan_scan("lake", "clicks")
+    finally:
+        engines.close()
+    # adopted in place, not copied
+    assert sorted(t.path for t in planned.tasks) == [
+        f"s3://{BUCKET}/raw/clicks/p0.parquet",
+        f"s3://{BUCKET}/raw/clicks/p1.parquet",
+    ]
+    assert query(lake, "SELECT count(*) AS n FROM clicks") == [{"n": 4}]

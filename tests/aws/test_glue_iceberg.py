@@ -304,3 +304,34 @@ def test_infer_adopts_parquet_on_s3_as_a_glue_iceberg_table(lake: mason.Session,
         f"s3://{BUCKET}/raw/clicks/p1.parquet",
     ]
     assert query(lake, "SELECT count(*) AS n FROM clicks") == [{"n": 4}]
+
+
+def test_a_commit_beaten_by_another_writer_is_redone_on_glue(
+    lake: mason.Session, s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer whose table is stale (another committed since it loaded) loses
+    its first attempt in Glue's commit and the append is redone on the new
+    snapshot (pyiceberg rebases an append itself): both writers' rows are
+    there, and the result counts only this commit's row."""
+
+    from mason_core.models import TableWrite
+
+    create_events(lake)
+    engines, glue_metastore = metastore(lake)
+    try:
+        stale = glue_metastore.iceberg.load("lake", "events")
+        other = rows(s3, "in/o.parquet", {"event_id": [1], "kind": ["other"], "value": [1.0]})
+        run(lake, "table", "write", database_name="lake", table_name="events", input_path=other)
+        # the first attempt gets the table as it was before the other writer's commit
+        monkeypatch.setattr(type(glue_metastore.iceberg), "cached", lambda self, db, name: stale)
+        mine = rows(s3, "in/m.parquet", {"event_id": [2], "kind": ["mine"], "value": [2.0]})
+        done = glue_metastore.write_table(
+            "lake", "events", TableWrite(mode="append", source_paths=[mine])
+        )
+    finally:
+        engines.close()
+    assert (done.rows_added, done.files_added) == (1, 1)
+    assert query(lake, "SELECT event_id, kind FROM events ORDER BY event_id") == [
+        {"event_id": 1, "kind": "other"},
+        {"event_id": 2, "kind": "mine"},
+    ]

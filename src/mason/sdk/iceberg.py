@@ -41,11 +41,13 @@ if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
 
 __all__ = [
+    "COMMIT_MARK",
     "MAX_COMMIT_ATTEMPTS",
     "Committed",
     "IcebergCatalog",
     "add_files",
     "canonical_type",
+    "commit_mark",
     "commit_result",
     "conform",
     "describe",
@@ -421,6 +423,8 @@ def write(
         raise MasonUsageError(f"a delete from {qualified} needs a filter (filter: id = 3)")
     condition = parse_filter(request.filter, qualified)
 
+    mark = commit_mark()
+
     def work(table: IcebergTable) -> None:
         columns = table.schema().column_names
         missing = [k for k in request.keys if k not in columns]
@@ -430,23 +434,23 @@ def write(
             )
         try:
             if request.mode == "delete":
-                table.delete(delete_filter=condition)
+                table.delete(delete_filter=condition, snapshot_properties=mark)
                 return
             assert data is not None
             rows = conform(data, table, qualified)
             if request.mode == "append":
-                table.append(rows)
+                table.append(rows, snapshot_properties=mark)
             elif request.mode == "overwrite":
-                table.overwrite(rows, overwrite_filter=condition)
+                table.overwrite(rows, overwrite_filter=condition, snapshot_properties=mark)
             else:
-                table.upsert(rows, join_cols=list(request.keys))
+                table.upsert(rows, join_cols=list(request.keys), snapshot_properties=mark)
         except (ValueError, TypeError) as exc:
             raise MasonUsageError(
                 f"cannot {request.mode} table {qualified}: {first_line(exc)}"
             ) from None
 
     done = tables.commit(database, name, work)
-    result = commit_result(done.table, done.since, qualified, request.mode)
+    result = commit_result(done.table, done.since, qualified, request.mode, mark)
     result.retries = done.retries
     return result
 
@@ -456,19 +460,48 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: the snapshot summary property that marks the snapshots of one Mason commit.
+COMMIT_MARK = "mason.commit-id"
+
+
+def commit_mark() -> dict[str, str]:
+    """Snapshot properties marking a commit's snapshots (see :func:`commit_result`)."""
+    import uuid
+
+    return {COMMIT_MARK: uuid.uuid4().hex}
+
+
 def commit_result(
-    table: IcebergTable, since: int | None, name: str, operation: str
+    table: IcebergTable,
+    since: int | None,
+    name: str,
+    operation: str,
+    mark: dict[str, str] | None = None,
 ) -> CommitResult:
     """What the snapshots committed after ``since`` did, summed (an overwrite
     or upsert commits a removal and an append in one transaction). A removal
     rewrites the files it only partly deletes, so its rows count net: the
-    rows copied into the rewritten files are neither added nor removed."""
+    rows copied into the rewritten files are neither added nor removed.
+
+    With ``mark`` (the commit's :func:`commit_mark`), only the snapshots
+    carrying it count: pyiceberg may rebase an append onto a snapshot another
+    writer committed after ``since``, whose rows are not this commit's."""
     result = CommitResult(table=name, operation=operation)
     snapshot = table.current_snapshot()
     result.snapshot_id = snapshot.snapshot_id if snapshot else None
+    wanted = mark.get(COMMIT_MARK) if mark else None
+    seen_mine = False
     while snapshot is not None and snapshot.snapshot_id != since:
         summary = snapshot.summary
         figures = dict(summary.additional_properties) if summary is not None else {}
+        if wanted is not None:
+            if figures.get(COMMIT_MARK) != wanted:
+                if seen_mine:
+                    break  # below this commit's snapshots: another writer's
+                parent = snapshot.parent_snapshot_id
+                snapshot = table.snapshot_by_id(parent) if parent is not None else None
+                continue
+            seen_mine = True
         added = int(figures.get("added-records", 0))
         deleted = int(figures.get("deleted-records", 0))
         result.rows_added += max(0, added - deleted)
@@ -681,15 +714,17 @@ def add_files(tables: IcebergCatalog, database: str, name: str, paths: list[str]
     data, where they are, in one commit."""
     qualified = label(database, name)
 
+    mark = commit_mark()
+
     def work(table: IcebergTable) -> None:
         try:
-            table.add_files(file_paths=list(paths))
+            table.add_files(file_paths=list(paths), snapshot_properties=mark)
         except (ValueError, TypeError, NotImplementedError) as exc:
             raise MasonUsageError(
                 f"cannot add files to table {qualified}: {first_line(exc)}"
             ) from None
 
     done = tables.commit(database, name, work)
-    result = commit_result(done.table, done.since, qualified, "add_files")
+    result = commit_result(done.table, done.since, qualified, "add_files", mark)
     result.retries = done.retries
     return result

@@ -74,6 +74,26 @@ def catalog(build: Any, cls: type[Engine], client: str, sample: str, **settings:
     return metastore
 
 
+def seed_iceberg(metastore: Any, sample: str) -> str:
+    """Iceberg table ``sales.sample_iceberg`` on S3 holding the sample rows."""
+    from mason_core.models import Column, Schema, Table, TableWrite
+
+    columns = [Column(name="id", type="int64"), Column(name="name", type="string")]
+    metastore.create_table(
+        Table(
+            name="sample_iceberg",
+            database="sales",
+            format="iceberg",
+            location="s3://mason-data/warehouse/sales/sample_iceberg",
+            Schema=Schema(columns=columns),
+        )
+    )
+    metastore.write_table(
+        "sales", "sample_iceberg", TableWrite(mode="append", source_paths=[sample])
+    )
+    return "sample_iceberg"
+
+
 class TestS3Metastore(MetastoreConformance):
     implementation = S3Metastore
 
@@ -103,7 +123,8 @@ class TestGlueMetastore(MetastoreConformance):
     @pytest.fixture
     def conformance_case(self, build: Any, sample: str) -> MetastoreCase:
         engine = catalog(build, GlueMetastore, "glue", sample)
-        return MetastoreCase(engine, "sales", "sample", secrets=SECRETS)
+        format_table = seed_iceberg(engine, sample)
+        return MetastoreCase(engine, "sales", "sample", secrets=SECRETS, format_table=format_table)
 
 
 class TestGlueScheduler(SchedulerConformance):
@@ -129,7 +150,8 @@ class TestAthenaMetastore(MetastoreConformance):
     @pytest.fixture
     def conformance_case(self, build: Any, sample: str) -> MetastoreCase:
         engine = catalog(build, AthenaMetastore, "athena", sample, poll_seconds=0.05)
-        return MetastoreCase(engine, "sales", "sample", secrets=SECRETS)
+        format_table = seed_iceberg(engine, sample)
+        return MetastoreCase(engine, "sales", "sample", secrets=SECRETS, format_table=format_table)
 
 
 class TestAthenaExecution(ExecutionConformance):

@@ -83,7 +83,7 @@ def catalog(home: Path) -> Any:
 def check_intact(home: Path, name: str = "events") -> Any:
     """The table as the catalog points at it now: every file any of its
     snapshots references exists, and every snapshot reads. Returns the table."""
-    from mason_local.iceberg.maintenance import reachable
+    from mason.sdk.iceberg_maintenance import reachable
 
     table = catalog(home).load_table(("lake", name))
     files = reachable(table, table.metadata.snapshots, live_only=True)

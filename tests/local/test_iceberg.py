@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mason_local.iceberg.tables import MAX_COMMIT_ATTEMPTS, IcebergTables
+from mason_local.iceberg.tables import IcebergTables
 
 from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.iceberg import MAX_COMMIT_ATTEMPTS
 from mason.sdk.models import Column, Schema, Table
 
 
@@ -101,7 +102,7 @@ def test_duckdb_reads_the_files_itself_only_while_names_mean_what_iceberg_means(
     from mason.sdk.models import SchemaChange
 
     tables.load("db", "t").append(rows(1, 2))
-    from mason_local.iceberg.writes import evolve
+    from mason.sdk.iceberg import evolve
 
     evolve(tables, "db", "t", [SchemaChange(kind="add_column", column="note", type="string")])
     table = tables.load("db", "t")
@@ -120,14 +121,13 @@ def test_duckdb_reads_the_files_itself_only_while_names_mean_what_iceberg_means(
 def test_compact_and_expire_report_progress_in_files_and_bytes(tables: IcebergTables) -> None:
     from datetime import datetime, timezone
 
-    from mason_local.iceberg.maintenance import compact, expire
-
+    from mason.sdk.iceberg_maintenance import TableFiles, compact, expire
     from tests.recording import RecordingProgress
 
     for i in range(3):
         tables.load("db", "t").append(rows(i))
     progress = RecordingProgress()
-    report = compact(tables, "db", "t", 1 << 20, False, progress)
+    report = compact(tables, TableFiles.local(), "db", "t", 1 << 20, False, progress)
     assert progress.starts == [("compact db.t", 3, report.bytes_rewritten)]
     assert (progress.files, progress.bytes_done, progress.finished) == (
         3,
@@ -135,7 +135,9 @@ def test_compact_and_expire_report_progress_in_files_and_bytes(tables: IcebergTa
         1,
     )
     progress = RecordingProgress()
-    report = expire(tables, "db", "t", datetime.now(timezone.utc), 1, False, progress)
+    report = expire(
+        tables, TableFiles.local(), "db", "t", datetime.now(timezone.utc), 1, False, progress
+    )
     assert report.files_removed > 0
     assert progress.starts[0][:2] == ("expire db.t", report.files_removed)
     assert (progress.files, progress.bytes_done) == (report.files_removed, report.bytes_removed)

@@ -372,8 +372,9 @@ def referenced_files(name: str = "events") -> set[str]:
     the metadata file the SQLite catalog points at now."""
     import sqlite3
 
-    from mason_local.iceberg.maintenance import reachable
     from pyiceberg.table import StaticTable
+
+    from mason.sdk.iceberg_maintenance import reachable
 
     catalog = Path(os.environ["MASON_HOME"]) / "clients" / "local" / "iceberg.sqlite"
     conn = sqlite3.connect(catalog)

@@ -225,7 +225,7 @@ class LocalMetastore(MetastoreEngine):
         return add_files(self.iceberg, db, name, files)
 
     def plan_scan(self, database_name: str, table_name: str, as_of: str | None = None) -> ScanPlan:
-        from mason_local.iceberg.maintenance import plan
+        from mason.sdk.iceberg import plan
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -249,7 +249,7 @@ class LocalMetastore(MetastoreEngine):
     def evolve_table(
         self, database_name: str, table_name: str, changes: list[SchemaChange]
     ) -> Table:
-        from mason_local.iceberg.writes import evolve
+        from mason.sdk.iceberg import evolve
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -262,7 +262,7 @@ class LocalMetastore(MetastoreEngine):
         return self.iceberg.get(db, name)
 
     def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
-        from mason_local.iceberg.maintenance import history
+        from mason.sdk.iceberg import history
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -273,7 +273,7 @@ class LocalMetastore(MetastoreEngine):
         return history(self.iceberg.load(db, name))
 
     def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
-        from mason_local.iceberg.maintenance import rollback
+        from mason.sdk.iceberg import rollback
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -293,7 +293,7 @@ class LocalMetastore(MetastoreEngine):
         retain_last: int = 1,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import expire
+        from mason.sdk.iceberg_maintenance import TableFiles, expire
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -302,7 +302,14 @@ class LocalMetastore(MetastoreEngine):
             return vacuum(delta, older_than, retain_last, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
         return expire(
-            self.iceberg, db, name, older_than, retain_last, dry_run, self.context.progress
+            self.iceberg,
+            TableFiles.local(),
+            db,
+            name,
+            older_than,
+            retain_last,
+            dry_run,
+            self.context.progress,
         )
 
     def compact_table(
@@ -312,7 +319,7 @@ class LocalMetastore(MetastoreEngine):
         target_file_bytes: int,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import compact
+        from mason.sdk.iceberg_maintenance import TableFiles, compact
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -320,7 +327,15 @@ class LocalMetastore(MetastoreEngine):
 
             return optimize(delta, target_file_bytes, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
-        return compact(self.iceberg, db, name, target_file_bytes, dry_run, self.context.progress)
+        return compact(
+            self.iceberg,
+            TableFiles.local(),
+            db,
+            name,
+            target_file_bytes,
+            dry_run,
+            self.context.progress,
+        )
 
     def clean_orphan_files(
         self,
@@ -329,7 +344,7 @@ class LocalMetastore(MetastoreEngine):
         older_than: datetime,
         dry_run: bool = False,
     ) -> MaintenanceReport:
-        from mason_local.iceberg.maintenance import clean
+        from mason.sdk.iceberg_maintenance import TableFiles, clean
 
         delta = self._delta(database_name, table_name)
         if delta:
@@ -337,4 +352,6 @@ class LocalMetastore(MetastoreEngine):
 
             return delta_clean(delta, older_than, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
-        return clean(self.iceberg, db, name, older_than, dry_run, self.context.progress)
+        return clean(
+            self.iceberg, TableFiles.local(), db, name, older_than, dry_run, self.context.progress
+        )

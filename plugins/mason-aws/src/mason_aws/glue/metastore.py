@@ -8,22 +8,42 @@ A registration that fails changes nothing in the catalog: a table it created
 is deleted again, a table it was replacing gets its previous definition and
 partitions back, and a database this engine created for it (``table infer``
 creates the database first) is deleted again while it holds no table.
+
+Iceberg tables (``table_type=ICEBERG``, whoever created them: Mason, Athena,
+Spark, Glue jobs) sit beside plain ones in a database; they are described from
+their metadata file and served by the table-format verbs through pyiceberg's
+Glue catalog (:mod:`mason_aws.glue.iceberg`).
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
-from mason.sdk.errors import MasonUsageError
-from mason.sdk.models import Credentials, Database, Table
+from mason.sdk.errors import MasonUsageError, NotFoundError
+from mason.sdk.models import (
+    CommitResult,
+    Credentials,
+    Database,
+    MaintenanceReport,
+    ScanPlan,
+    SchemaChange,
+    Snapshot,
+    Table,
+    TableWrite,
+)
 from mason_aws.config import AwsClientConfig
 from mason_aws.ddl import create_table_ddl
 from mason_aws.errors import aws_errors, is_code
+from mason_aws.glue.iceberg import GlueIcebergTables, is_iceberg
 from mason_aws.glue.tables import from_glue, partition_input, table_input
 from mason_aws.session import AwsSession
+
+if TYPE_CHECKING:
+    from mason.sdk.iceberg_maintenance import TableFiles
 
 _PARTITION_BATCH = 100  # BatchCreatePartition / BatchDeletePartition limit
 #: the fields of GetTable's and GetPartitions' answers that their inputs take
@@ -47,6 +67,7 @@ _PARTITION_INPUT = frozenset({"Values", "StorageDescriptor", "Parameters"})
 
 class GlueMetastore(MetastoreEngine):
     config: AwsClientConfig
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
 
     def __init__(self, config: AwsClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -58,6 +79,10 @@ class GlueMetastore(MetastoreEngine):
     @cached_property
     def glue(self) -> Any:
         return self.aws.client("glue")
+
+    @cached_property
+    def iceberg(self) -> GlueIcebergTables:
+        return GlueIcebergTables(self.aws, getattr(self.config, "catalog_id", None))
 
     @property
     def _catalog(self) -> dict[str, str]:
@@ -97,8 +122,19 @@ class GlueMetastore(MetastoreEngine):
                 DatabaseName=database_name, **self._catalog
             )
             for page in pages:
-                out.extend(from_glue(database_name, t) for t in page.get("TableList", []))
+                out.extend(self._table(database_name, t) for t in page.get("TableList", []))
         return out
+
+    def _table(
+        self,
+        database_name: str,
+        answer: dict[str, Any],
+        partitions: list[dict[str, Any]] | None = None,
+    ) -> Table:
+        if is_iceberg(answer):
+            with aws_errors(self.client_name, f"table '{database_name}.{answer['Name']}'"):
+                return self.iceberg.describe(database_name, answer)
+        return from_glue(database_name, answer, partitions)
 
     def get_table(self, database_name: str, table_name: str) -> Table:
         resource = f"table '{database_name}.{table_name}'"
@@ -107,14 +143,25 @@ class GlueMetastore(MetastoreEngine):
                 DatabaseName=database_name, Name=table_name, **self._catalog
             )["Table"]
             partitions = (
-                self._partitions(database_name, table_name) if answer.get("PartitionKeys") else None
+                self._partitions(database_name, table_name)
+                if answer.get("PartitionKeys") and not is_iceberg(answer)
+                else None
             )
-        return from_glue(database_name, answer, partitions)
+        return self._table(database_name, answer, partitions)
 
     def create_table(self, table: Table, replace: bool = False) -> Table:
         if not table.database:
             raise MasonUsageError(f"table '{table.name}' names no database")
         resource = f"table '{table.database}.{table.name}'"
+        if table.format == "iceberg":
+            if replace:
+                self._drop_if_exists(table.database, table.name)
+            with aws_errors(self.client_name, resource):
+                return self.iceberg.create(table, table.location)
+        if table.is_table_format:
+            raise MasonUsageError(
+                f"the glue client cannot create {table.format} tables (it serves: iceberg)"
+            )
         spec = table_input(table)
         previous: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
         created = False
@@ -210,11 +257,152 @@ class GlueMetastore(MetastoreEngine):
             self.glue.delete_table(DatabaseName=database_name, Name=table_name, **self._catalog)
         return table
 
+    def _drop_if_exists(self, database_name: str, table_name: str) -> None:
+        try:
+            self.glue.delete_table(DatabaseName=database_name, Name=table_name, **self._catalog)
+        except Exception as exc:
+            if not is_code(exc, "EntityNotFoundException"):
+                with aws_errors(self.client_name, f"table '{database_name}.{table_name}'"):
+                    raise
+
     def generate_ddl(self, table: Table) -> str:
         return create_table_ddl(table)
 
     def credentials(self) -> Credentials:
         return self.aws.canonical_credentials()
+
+    # -- Iceberg ----------------------------------------------------------------------
+
+    def _iceberg_name(self, database_name: str, table_name: str) -> tuple[str, str]:
+        """Refuse a table that is not an Iceberg table of this catalog."""
+        with aws_errors(self.client_name, f"table '{database_name}.{table_name}'"):
+            answer = self.glue.get_table(
+                DatabaseName=database_name, Name=table_name, **self._catalog
+            )["Table"]
+        if not is_iceberg(answer):
+            fmt = from_glue(database_name, answer).format
+            raise MasonUsageError(
+                f"table {database_name}.{table_name} has format {fmt}: only Iceberg tables "
+                "have snapshots"
+            )
+        return database_name, table_name
+
+    def plan_scan(self, database_name: str, table_name: str, as_of: str | None = None) -> ScanPlan:
+        from mason.sdk.iceberg import plan
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return plan(self.iceberg.load(db, name), as_of, f"{db}.{name}")
+
+    def write_table(self, database_name: str, table_name: str, write: TableWrite) -> CommitResult:
+        from mason.sdk.iceberg import write as write_rows
+        from mason_aws.glue.sources import read_sources
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            data = read_sources(self.aws, write.source_paths) if write.mode != "delete" else None
+            return write_rows(self.iceberg, db, name, write, data)
+
+    def evolve_table(
+        self, database_name: str, table_name: str, changes: list[SchemaChange]
+    ) -> Table:
+        from mason.sdk.iceberg import evolve
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            evolve(self.iceberg, db, name, changes)
+        return self.get_table(db, name)
+
+    def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
+        from mason.sdk.iceberg import history
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return history(self.iceberg.load(db, name))
+
+    def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
+        from mason.sdk.iceberg import rollback
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            rollback(self.iceberg, db, name, snapshot_id)
+        return self.get_table(db, name)
+
+    def _files(self) -> TableFiles:
+        from mason.sdk.iceberg_maintenance import TableFiles
+
+        return TableFiles(self.aws.arrow_s3(), "s3://")
+
+    def expire_snapshots(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        retain_last: int = 1,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import expire
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return expire(
+                self.iceberg,
+                self._files(),
+                db,
+                name,
+                older_than,
+                retain_last,
+                dry_run,
+                self.context.progress,
+            )
+
+    def compact_table(
+        self,
+        database_name: str,
+        table_name: str,
+        target_file_bytes: int,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import compact
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return compact(
+                self.iceberg,
+                self._files(),
+                db,
+                name,
+                target_file_bytes,
+                dry_run,
+                self.context.progress,
+            )
+
+    def clean_orphan_files(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.iceberg_maintenance import clean
+
+        db, name = self._iceberg_name(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return clean(
+                self.iceberg, self._files(), db, name, older_than, dry_run, self.context.progress
+            )
+
+    def add_files(self, database_name: str, table_name: str, paths: list[str]) -> CommitResult:
+        """Adopt parquet files on S3 (``s3://`` URIs) where they are, in one commit."""
+        from mason.sdk.iceberg import add_files, label
+
+        db, name = self._iceberg_name(database_name, table_name)
+        files = self._files()
+        for path in paths:
+            if not path.startswith("s3://") or files.size(path) is None:
+                raise NotFoundError(f"no file {path} on S3 to add to table {label(db, name)}")
+        with aws_errors(self.client_name, f"table '{db}.{name}'"):
+            return add_files(self.iceberg, db, name, paths)
 
     # -- helpers ----------------------------------------------------------------------
 

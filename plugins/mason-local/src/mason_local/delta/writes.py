@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError
+from mason.sdk.iceberg import MAX_COMMIT_ATTEMPTS
+from mason.sdk.iceberg_maintenance import MAX_LISTED, MIN_ORPHAN_AGE, TableFiles, _delete
 from mason.sdk.models import CommitResult, MaintenanceReport, SchemaChange, Table, TableWrite
 from mason.sdk.progress import NO_PROGRESS, Progress
 from mason_local.config import LocalClientConfig
 from mason_local.delta.tables import DELTA_LOG, arrow_schema, first_line, open_table, snapshots
-from mason_local.iceberg.maintenance import MAX_LISTED, MIN_ORPHAN_AGE, _delete
-from mason_local.iceberg.tables import MAX_COMMIT_ATTEMPTS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -88,7 +88,7 @@ def commit(entry: Table, work: Callable[[DeltaTable], T]) -> tuple[T, int, int]:
 
 def conform(data: pa.Table, table: DeltaTable, name: str) -> pa.Table:
     """``data`` with the table's columns, order and types (see the Iceberg one)."""
-    from mason_local.iceberg.writes import conform_to
+    from mason.sdk.iceberg import conform_to
 
     return conform_to(data, arrow_schema(table), name)
 
@@ -394,7 +394,9 @@ def clean(
         report.files_removed = len(orphans)
         report.bytes_removed = sum(candidates[p] for p in orphans)
         return report
-    report.files_removed, report.bytes_removed = _delete(orphans, progress, f"clean {name}")
+    report.files_removed, report.bytes_removed = _delete(
+        TableFiles.local(), orphans, progress, f"clean {name}"
+    )
     return report
 
 

@@ -1,12 +1,13 @@
 """Reading an Iceberg table in a DuckDB job.
 
-pyiceberg plans the snapshot's files. When DuckDB can read them by name and
-get exactly what Iceberg means (parquet, no delete files, no column ever
-renamed or re-added under an old name, statistics saying which files hold
-which column), the view reads them with DuckDB's ``read_parquet``, so the
-query's projection and filters prune columns and row groups. Otherwise
-pyiceberg reads them (columns matched by field id, position deletes applied)
-and DuckDB queries the arrow result.
+pyiceberg plans the snapshot's files. When they are local and DuckDB can read
+them by name and get exactly what Iceberg means (parquet, no delete files, no
+column ever renamed or re-added under an old name, statistics saying which
+files hold which column), the view reads them with DuckDB's ``read_parquet``,
+so the query's projection and filters prune columns and row groups. Otherwise
+pyiceberg reads them (:func:`mason.sdk.iceberg.read_rows`: columns matched by
+field id, position deletes applied, remote files through the configuration's
+client) and DuckDB queries the arrow result.
 
 The table is opened from the metadata file its catalog entry points at
 (``format_metadata.metadata_location``), so a job reads exactly the snapshot
@@ -17,10 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.errors import MasonRuntimeError
+from mason.sdk.engines import RemoteFilesystemResolver
+from mason.sdk.errors import ConfigurationError
+from mason.sdk.iceberg import canonical_type, local_path, read_rows, snapshot_as_of, static_table
 from mason.sdk.models import Table
-from mason_local.iceberg.tables import local_path, snapshot_as_of
-from mason_local.iceberg.types import canonical_type
 from mason_local.jobs.sql import ident, literal_list
 from mason_local.types import duckdb_type
 
@@ -29,29 +30,35 @@ if TYPE_CHECKING:
 
 
 def iceberg_source(
-    con: duckdb.DuckDBPyConnection, table: Table, schema: str, as_of: str | None
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    schema: str,
+    as_of: str | None,
+    remote: RemoteFilesystemResolver | None = None,
 ) -> str:
     """What to select ``table`` (as of ``as_of``) from on ``con``."""
-    from pyiceberg.table import StaticTable
-
-    name = f"{table.database}.{table.name}"
-    metadata = table.format_metadata.metadata_location if table.format_metadata else None
-    if not metadata:
-        raise MasonRuntimeError(f"Iceberg table {name} has no metadata location")
-    static = StaticTable.from_metadata(metadata)
-    snapshot = snapshot_as_of(static, as_of, name)
-    if snapshot is None:
-        rows = static.schema().as_arrow().empty_table()
-    else:
-        # now: the current schema, with renames and added columns since; time
-        # travel: the schema the snapshot was written with
-        scan = static.scan() if as_of is None else static.scan(snapshot_id=snapshot.snapshot_id)
-        direct = parquet_sql(static, scan)
-        if direct is not None:
-            return direct
-        rows = scan.to_arrow()
+    metadata = (table.format_metadata.metadata_location if table.format_metadata else None) or ""
+    filesystem: Any = None
+    if "://" in metadata and not metadata.startswith("file://"):
+        found = remote(metadata) if remote is not None else None
+        if found is None:
+            raise ConfigurationError(
+                f"Iceberg table '{table.database}.{table.name}' is at {metadata}, which no "
+                "client of this configuration reaches (add one that serves it, e.g. "
+                "storage_engine: s3)"
+            )
+        filesystem = found.filesystem
+    elif metadata:  # local files: DuckDB may read them by name
+        static = static_table(metadata)
+        snapshot = snapshot_as_of(static, as_of, f"{table.database}.{table.name}")
+        if snapshot is not None:
+            # now: the current schema; time travel: the snapshot's own
+            scan = static.scan() if as_of is None else static.scan(snapshot_id=snapshot.snapshot_id)
+            direct = parquet_sql(static, scan)
+            if direct is not None:
+                return direct
     view = f"mason_iceberg_{schema}_{table.name}"
-    con.register(view, rows)
+    con.register(view, read_rows(table, as_of, filesystem))
     return ident(view)
 
 

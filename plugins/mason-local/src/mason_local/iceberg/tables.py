@@ -8,27 +8,24 @@ databases without Iceberg tables cost nothing extra.
 
 from __future__ import annotations
 
-import random
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
+from mason.sdk.iceberg import (
+    IcebergCatalog,
+    describe,
+    label,
+    new_table_layout,
+    new_table_properties,
+)
 from mason.sdk.models import (
-    Column,
-    PartitionField,
-    Schema,
-    Snapshot,
     Table,
-    TableFormatMetadata,
 )
 from mason_local.config import LocalClientConfig
-from mason_local.iceberg.types import canonical_type, iceberg_type
 
 if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
@@ -38,21 +35,10 @@ T = TypeVar("T")
 
 CATALOG_NAME = "mason"
 ICEBERG_FILE = "iceberg.sqlite"
-#: attempts at a commit that a concurrent writer keeps beating, before failing.
-MAX_COMMIT_ATTEMPTS = 6
-
-
-def local_path(uri: str) -> str:
-    """A ``file://`` URI (as pyiceberg records locations) as a plain path."""
-    return uri[len("file://") :] if uri.startswith("file://") else uri
-
-
-def label(database: str, name: str) -> str:
-    return f"{database}.{name}"
 
 
 @dataclass
-class IcebergTables:
+class IcebergTables(IcebergCatalog):
     """The local client's Iceberg tables: ``catalog_file`` (SQLite) and ``warehouse``."""
 
     catalog_file: Path
@@ -109,6 +95,9 @@ class IcebergTables:
 
     # -- tables -----------------------------------------------------------------------
 
+    def cached(self, database: str, name: str) -> IcebergTable | None:
+        return self._loaded.pop((database, name), None)
+
     def load(self, database: str, name: str) -> IcebergTable:
         from pyiceberg.exceptions import NoSuchTableError
 
@@ -130,50 +119,10 @@ class IcebergTables:
     def create(self, table: Table, replace: bool = False) -> Table:
         """An empty Iceberg table with ``table``'s columns, partitioned by its
         partition keys (identity) or its ``format_metadata.partition_spec``."""
-        from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionSpec
-        from pyiceberg.partitioning import PartitionField as IcebergPartitionField
-        from pyiceberg.schema import Schema as IcebergSchema
-        from pyiceberg.transforms import parse_transform
-        from pyiceberg.types import NestedField
-
         database = table.database or ""
         if not database:
             raise MasonUsageError(f"table '{table.name}' names no database")
-        columns = list(table.table_schema.columns)
-        names = {c.name for c in columns}
-        columns += [k for k in table.partition_keys if k.name not in names]
-        if not columns:
-            raise MasonUsageError(f"Iceberg table '{table.name}' needs at least one column")
-        fields = [
-            NestedField(
-                field_id=i,
-                name=c.name,
-                field_type=iceberg_type(c.type),
-                required=False,
-                doc=c.description,
-            )
-            for i, c in enumerate(columns, start=1)
-        ]
-        schema = IcebergSchema(*fields)
-        wanted = (
-            table.format_metadata.partition_spec
-            if table.format_metadata and table.format_metadata.partition_spec
-            else [PartitionField(source_column=k.name) for k in table.partition_keys]
-        )
-        ids = {c.name: i for i, c in enumerate(columns, start=1)}
-        spec = UNPARTITIONED_PARTITION_SPEC
-        if wanted:
-            spec = PartitionSpec(
-                *(
-                    IcebergPartitionField(
-                        source_id=ids[p.source_column],
-                        field_id=1000 + n,
-                        transform=parse_transform(p.transform),
-                        name=p.name or _partition_name(p.source_column, p.transform),
-                    )
-                    for n, p in enumerate(wanted)
-                )
-            )
+        schema, spec = new_table_layout(table)
         if self.exists(database, table.name):
             if not replace:
                 raise AlreadyExistsError(
@@ -185,10 +134,7 @@ class IcebergTables:
             (database, table.name),
             schema=schema,
             partition_spec=spec,
-            properties={
-                "write.parquet.compression-codec": "zstd",
-                "mason.created-by": table.created_by or "mason",
-            },
+            properties=new_table_properties(table),
         )
         return describe(created, database, table.name)
 
@@ -197,147 +143,3 @@ class IcebergTables:
         removed = self.get(database, name)
         self.catalog.drop_table((database, name))
         return removed
-
-    # -- commits ----------------------------------------------------------------------
-
-    def commit(self, database: str, name: str, work: Callable[[IcebergTable], T]) -> Committed[T]:
-        """Run ``work`` (which commits once) on the freshly loaded table; when a
-        concurrent writer committed first, load it again and redo the whole
-        work, at most :data:`MAX_COMMIT_ATTEMPTS` times.
-
-        pyiceberg itself rebases a lost append onto the new snapshot a few times
-        (``commit.retry.num-retries``) and refuses one whose files a concurrent
-        commit changed (a ``ValidationException``); this loop redoes what it
-        cannot (an overwrite or upsert planned against files since replaced)."""
-        from pyiceberg.exceptions import CommitFailedException, ValidationException
-
-        for attempt in range(MAX_COMMIT_ATTEMPTS):
-            cached = self._loaded.pop((database, name), None) if attempt == 0 else None
-            table = cached if cached is not None else self.load(database, name)
-            current = table.current_snapshot()
-            try:
-                result = work(table)
-            except (CommitFailedException, ValidationException):
-                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
-                continue
-            # a committed pyiceberg table holds the metadata it committed
-            return Committed(result, attempt, current.snapshot_id if current else None, table)
-        raise MasonRuntimeError(
-            f"table {label(database, name)}: other writers committed first "
-            f"{MAX_COMMIT_ATTEMPTS} times in a row; nothing was written, try again"
-        )
-
-
-@dataclass
-class Committed(Generic[T]):
-    """What :meth:`IcebergTables.commit` did."""
-
-    result: T
-    #: attempts lost to concurrent writers before this one won.
-    retries: int
-    #: the snapshot current before the winning commit.
-    since: int | None
-    #: the table as committed.
-    table: IcebergTable
-
-    @property
-    def snapshot_id(self) -> int | None:
-        """The table's current snapshot after the commit."""
-        current = self.table.current_snapshot()
-        return current.snapshot_id if current else None
-
-
-def _partition_name(column: str, transform: str) -> str:
-    kind = transform.split("[", 1)[0]
-    return column if kind == "identity" else f"{column}_{kind}"
-
-
-def snapshot_model(snapshot: Any, current: bool = False) -> Snapshot:
-    summary = snapshot.summary
-    extra = dict(summary.additional_properties) if summary is not None else {}
-    return Snapshot(
-        snapshot_id=snapshot.snapshot_id,
-        parent_id=snapshot.parent_snapshot_id,
-        committed_at=datetime.fromtimestamp(snapshot.timestamp_ms / 1000, tz=timezone.utc),
-        operation=summary.operation.value if summary is not None else None,
-        summary={k: str(v) for k, v in extra.items()},
-        current=current,
-    )
-
-
-def describe(table: IcebergTable, database: str, name: str) -> Table:
-    """An Iceberg table as Mason's :class:`Table`, with its format metadata."""
-    metadata = table.metadata
-    schema = table.schema()
-    columns = [
-        Column(
-            name=f.name,
-            type=canonical_type(f.field_type),
-            nullable=not f.required,
-            description=f.doc,
-            field_id=f.field_id,
-        )
-        for f in schema.fields
-    ]
-    spec = [
-        PartitionField(
-            source_column=schema.find_column_name(f.source_id) or str(f.source_id),
-            transform=str(f.transform),
-            name=f.name,
-            field_id=f.field_id,
-        )
-        for f in table.spec().fields
-    ]
-    current = table.current_snapshot()
-    totals = dict(current.summary.additional_properties) if current and current.summary else {}
-    by_name = {c.name: c for c in columns}
-    return Table(
-        name=name,
-        database=database,
-        location=local_path(table.location()),
-        format="iceberg",
-        table_schema=Schema(columns=columns, schema_type="iceberg"),
-        partition_keys=[
-            by_name[p.source_column]
-            for p in spec
-            if p.transform == "identity" and p.source_column in by_name
-        ],
-        updated_at=datetime.fromtimestamp(metadata.last_updated_ms / 1000, tz=timezone.utc),
-        created_by=metadata.properties.get("mason.created-by", "mason"),
-        file_count=int(totals.get("total-data-files", 0)),
-        size_bytes=int(totals.get("total-files-size", 0)),
-        format_metadata=TableFormatMetadata(
-            format_version=metadata.format_version,
-            current_snapshot=snapshot_model(current, True) if current else None,
-            snapshot_count=len(metadata.snapshots),
-            partition_spec=spec,
-            metadata_location=table.metadata_location,
-            properties=dict(metadata.properties),
-        ),
-    )
-
-
-def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
-    """The snapshot a read sees: the current one, or ``as_of`` a snapshot id
-    or an ISO timestamp (the snapshot current then). ``None`` for a table
-    with no snapshot yet."""
-    if as_of is None or not as_of.strip():
-        return table.current_snapshot()
-    text = as_of.strip()
-    if text.lstrip("-").isdigit():
-        snapshot = table.snapshot_by_id(int(text))
-        if snapshot is None:
-            raise NotFoundError(f"table {name} has no snapshot {text} (see 'table history')")
-        return snapshot
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of '{as_of}' is neither a snapshot id nor an ISO timestamp (2024-05-01T12:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    snapshot = table.snapshot_as_of_timestamp(int(when.timestamp() * 1000))
-    if snapshot is None:
-        raise NotFoundError(f"table {name} has no snapshot as of {text}: it is younger")
-    return snapshot

@@ -10,18 +10,19 @@ concurrent writer is redone on the table as that writer left it
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mason.sdk.errors import MasonUsageError, NotFoundError
-from mason.sdk.models import CommitResult, SchemaChange, TableWrite
+from mason.sdk.iceberg import add_files as adopt_files
+from mason.sdk.iceberg import label
+from mason.sdk.iceberg import write as write_rows
+from mason.sdk.models import CommitResult, TableWrite
 from mason_local.config import LocalClientConfig
-from mason_local.iceberg.tables import IcebergTables, label
-from mason_local.iceberg.types import iceberg_type
+from mason_local.iceberg.tables import IcebergTables
 from mason_local.paths import confinement_root, resolve_local
 
 if TYPE_CHECKING:
     import pyarrow as pa
-    from pyiceberg.table import Table as IcebergTable
 
 
 def read_sources(paths: list[str], config: LocalClientConfig) -> pa.Table:
@@ -58,217 +59,17 @@ def read_sources(paths: list[str], config: LocalClientConfig) -> pa.Table:
         con.close()
 
 
-def conform(data: pa.Table, table: IcebergTable, name: str) -> pa.Table:
-    """``data`` with the table's columns, in its order and types: a column the
-    table lacks is refused, one the data lacks is null."""
-    return conform_to(data, table.schema().as_arrow(), name)
-
-
-def conform_to(data: pa.Table, target: pa.Schema, name: str) -> pa.Table:
-    """``data`` with ``target``'s columns, in its order and types (any table format)."""
-    import pyarrow as pa
-
-    unknown = [c for c in data.column_names if c not in target.names]
-    if unknown:
-        raise MasonUsageError(
-            f"column(s) {', '.join(unknown)} are not in table {name} "
-            f"(columns: {', '.join(target.names)}); add them with 'table evolve' first"
-        )
-    arrays = []
-    for field in target:
-        if field.name not in data.column_names:
-            arrays.append(pa.nulls(data.num_rows, field.type))
-            continue
-        try:
-            arrays.append(data.column(field.name).cast(field.type))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise MasonUsageError(
-                f"column '{field.name}' of the source does not fit table {name}'s type "
-                f"{field.type}: {str(exc).splitlines()[0]}"
-            ) from None
-    return pa.Table.from_arrays(arrays, schema=target)
-
-
-def parse_filter(text: str | None, name: str) -> Any:
-    """A pyiceberg expression for a boolean SQL-like ``filter``; ``None`` for all rows."""
-    from pyiceberg.expressions import AlwaysTrue
-    from pyiceberg.expressions.parser import parse
-
-    if text is None or not text.strip():
-        return AlwaysTrue()
-    try:
-        return parse(text)
-    except Exception as exc:  # pyparsing's ParseException and friends
-        raise MasonUsageError(
-            f"filter '{text}' for table {name} cannot be parsed: {str(exc).splitlines()[0]}"
-        ) from None
-
-
 def write(
     tables: IcebergTables, database: str, name: str, request: TableWrite, config: LocalClientConfig
 ) -> CommitResult:
-    """One commit of ``request`` (see :class:`TableWrite`)."""
-    qualified = label(database, name)
-    if request.mode == "upsert" and not request.keys:
-        raise MasonUsageError(f"an upsert into {qualified} needs key columns (keys)")
-    if request.mode == "delete" and not (request.filter or "").strip():
-        raise MasonUsageError(f"a delete from {qualified} needs a filter (filter: id = 3)")
-    condition = parse_filter(request.filter, qualified)
+    """One commit of ``request``, its source files read from the client's root."""
     data = read_sources(request.source_paths, config) if request.mode != "delete" else None
-
-    def work(table: IcebergTable) -> None:
-        columns = table.schema().column_names
-        missing = [k for k in request.keys if k not in columns]
-        if missing:
-            raise MasonUsageError(
-                f"key column(s) {', '.join(missing)} are not in table {qualified}"
-            )
-        try:
-            if request.mode == "delete":
-                table.delete(delete_filter=condition)
-                return
-            assert data is not None
-            rows = conform(data, table, qualified)
-            if request.mode == "append":
-                table.append(rows)
-            elif request.mode == "overwrite":
-                table.overwrite(rows, overwrite_filter=condition)
-            else:
-                table.upsert(rows, join_cols=list(request.keys))
-        except (ValueError, TypeError) as exc:
-            raise MasonUsageError(
-                f"cannot {request.mode} table {qualified}: {_first(exc)}"
-            ) from None
-
-    done = tables.commit(database, name, work)
-    result = commit_result(done.table, done.since, qualified, request.mode)
-    result.retries = done.retries
-    return result
-
-
-def _first(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def commit_result(
-    table: IcebergTable, since: int | None, name: str, operation: str
-) -> CommitResult:
-    """What the snapshots committed after ``since`` did, summed (an overwrite
-    or upsert commits a removal and an append in one transaction). A removal
-    rewrites the files it only partly deletes, so its rows count net: the
-    rows copied into the rewritten files are neither added nor removed."""
-    result = CommitResult(table=name, operation=operation)
-    snapshot = table.current_snapshot()
-    result.snapshot_id = snapshot.snapshot_id if snapshot else None
-    while snapshot is not None and snapshot.snapshot_id != since:
-        summary = snapshot.summary
-        figures = dict(summary.additional_properties) if summary is not None else {}
-        added = int(figures.get("added-records", 0))
-        deleted = int(figures.get("deleted-records", 0))
-        result.rows_added += max(0, added - deleted)
-        result.rows_removed += max(0, deleted - added)
-        result.files_added += int(figures.get("added-data-files", 0))
-        result.files_removed += int(figures.get("deleted-data-files", 0))
-        parent = snapshot.parent_snapshot_id
-        snapshot = table.snapshot_by_id(parent) if parent is not None else None
-    return result
+    return write_rows(tables, database, name, request, data)
 
 
 def add_files(tables: IcebergTables, database: str, name: str, paths: list[str]) -> CommitResult:
-    """Adopt parquet files as the table's data, where they are, in one commit."""
-    qualified = label(database, name)
+    """Adopt local parquet files as the table's data, where they are, in one commit."""
     for path in paths:
         if not Path(path).is_file():
-            raise NotFoundError(f"no file {path} to add to table {qualified}")
-
-    def work(table: IcebergTable) -> None:
-        try:
-            table.add_files(file_paths=list(paths))
-        except (ValueError, TypeError, NotImplementedError) as exc:
-            raise MasonUsageError(f"cannot add files to table {qualified}: {_first(exc)}") from None
-
-    done = tables.commit(database, name, work)
-    result = commit_result(done.table, done.since, qualified, "add_files")
-    result.retries = done.retries
-    return result
-
-
-def evolve(tables: IcebergTables, database: str, name: str, changes: list[SchemaChange]) -> None:
-    """Apply ``changes`` in one commit; a change Iceberg forbids changes nothing."""
-    qualified = label(database, name)
-    if not changes:
-        raise MasonUsageError(f"no change given for table {qualified}")
-
-    def work(table: IcebergTable) -> None:
-        schema_changes = [c for c in changes if c.kind not in ("partition_by", "drop_partition")]
-        spec_changes = [c for c in changes if c.kind in ("partition_by", "drop_partition")]
-        _check_drops(table, changes, qualified)
-        try:
-            with table.transaction() as tx:
-                if schema_changes:
-                    with tx.update_schema() as update:
-                        for change in schema_changes:
-                            _schema_change(update, change, qualified)
-                if spec_changes:
-                    with tx.update_spec() as spec:
-                        for change in spec_changes:
-                            _spec_change(spec, table, change, qualified)
-        except MasonUsageError:
-            raise
-        except Exception as exc:
-            if type(exc).__name__ == "CommitFailedException":
-                raise
-            raise MasonUsageError(f"table {qualified}: refused: {_first(exc)}") from None
-
-    tables.commit(database, name, work)
-
-
-def _check_drops(table: IcebergTable, changes: list[SchemaChange], name: str) -> None:
-    schema = table.schema()
-    sources = {schema.find_column_name(f.source_id) for f in table.spec().fields}
-    dropped_fields = {c.column for c in changes if c.kind == "drop_partition"}
-    for change in changes:
-        if change.kind == "drop_column" and change.column in sources - dropped_fields:
-            raise MasonUsageError(
-                f"table {name}: column '{change.column}' partitions the table; "
-                "drop its partition field first (drop_partition)"
-            )
-
-
-def _schema_change(update: Any, change: SchemaChange, name: str) -> None:
-    if change.kind == "add_column":
-        if not change.type:
-            raise MasonUsageError(f"add_column '{change.column}' needs a type")
-        update.add_column(change.column, iceberg_type(change.type))
-    elif change.kind == "rename_column":
-        if not change.new_name:
-            raise MasonUsageError(f"rename_column '{change.column}' needs a new_name")
-        update.rename_column(change.column, change.new_name)
-    elif change.kind == "widen_column":
-        if not change.type:
-            raise MasonUsageError(f"widen_column '{change.column}' needs the wider type")
-        update.update_column(change.column, field_type=iceberg_type(change.type))
-    elif change.kind == "drop_column":
-        update.delete_column(change.column)
-
-
-def _spec_change(spec: Any, table: IcebergTable, change: SchemaChange, name: str) -> None:
-    from pyiceberg.transforms import parse_transform
-
-    if change.kind == "partition_by":
-        try:
-            transform = parse_transform(change.transform)
-        except Exception:
-            raise MasonUsageError(
-                f"transform '{change.transform}' is not an Iceberg partition transform "
-                "(identity, year, month, day, hour, bucket[N], truncate[N])"
-            ) from None
-        spec.add_field(change.column, transform)
-        return
-    schema = table.schema()
-    for field in table.spec().fields:
-        if schema.find_column_name(field.source_id) == change.column or field.name == change.column:
-            spec.remove_field(field.name)
-            return
-    raise MasonUsageError(f"table {name} is not partitioned by '{change.column}'")
+            raise NotFoundError(f"no file {path} to add to table {label(database, name)}")
+    return adopt_files(tables, database, name, paths)

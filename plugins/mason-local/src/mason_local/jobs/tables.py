@@ -161,7 +161,7 @@ def register_tables(
             if table.format == "iceberg":
                 from mason_local.iceberg.read import iceberg_source
 
-                source = iceberg_source(con, table, schema, as_of)
+                source = iceberg_source(con, table, schema, as_of, remote)
             elif table.format == "delta":
                 from mason_local.delta.tables import delta_source
 

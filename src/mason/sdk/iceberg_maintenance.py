@@ -1,4 +1,8 @@
-"""History, scan planning and maintenance of local Iceberg tables.
+"""Maintenance of Iceberg tables in any catalog: expire, compact, clean.
+
+The files are reached through :class:`TableFiles` (a pyarrow filesystem:
+the local one, or a client's S3 filesystem), so the local client and Glue
+maintain their tables with the same code.
 
 What may be deleted is decided from metadata, after the commit that made it
 unreferenced, and only under the table's own location (files adopted with
@@ -18,29 +22,29 @@ unreferenced, and only under the table's own location (files adopted with
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from mason.sdk.errors import MasonUsageError, NotFoundError
-from mason.sdk.models import (
-    Column,
+from mason.sdk.iceberg import IcebergCatalog, label, local_path
+
+__all__ = [
+    "MAX_LISTED",
+    "MIN_ORPHAN_AGE",
+    "TableFiles",
+    "clean",
+    "compact",
+    "expire",
+    "metadata_files",
+    "reachable",
+]
+from mason_core.errors import MasonUsageError
+from mason_core.models import (
     MaintenanceReport,
-    ScanPlan,
-    ScanTask,
-    Snapshot,
 )
-from mason.sdk.progress import NO_PROGRESS, Progress
-from mason_local.iceberg.tables import (
-    IcebergTables,
-    label,
-    local_path,
-    snapshot_as_of,
-    snapshot_model,
-)
-from mason_local.iceberg.types import canonical_type
+from mason_core.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
@@ -49,61 +53,6 @@ if TYPE_CHECKING:
 MIN_ORPHAN_AGE = timedelta(hours=1)
 #: paths a report lists at most.
 MAX_LISTED = 2000
-
-
-def history(table: IcebergTable) -> list[Snapshot]:
-    current = table.current_snapshot()
-    current_id = current.snapshot_id if current else None
-    snapshots = sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)
-    return [snapshot_model(s, s.snapshot_id == current_id) for s in snapshots]
-
-
-def plan(table: IcebergTable, as_of: str | None, name: str) -> ScanPlan:
-    """The data files a read of the table (``as_of``) sees, with their delete files."""
-    snapshot = snapshot_as_of(table, as_of, name)
-    if snapshot is None:
-        scan = table.scan()
-        return ScanPlan(columns=_columns(scan.projection()))
-    # time travel reads with the schema of its snapshot; now, with the current one
-    scan = table.scan() if as_of is None else table.scan(snapshot_id=snapshot.snapshot_id)
-    tasks = [
-        ScanTask(
-            path=local_path(task.file.file_path),
-            size_bytes=task.file.file_size_in_bytes,
-            record_count=task.file.record_count,
-            delete_files=[local_path(d.file_path) for d in task.delete_files],
-        )
-        for task in scan.plan_files()
-    ]
-    return ScanPlan(
-        snapshot_id=snapshot.snapshot_id, columns=_columns(scan.projection()), tasks=tasks
-    )
-
-
-def _columns(schema: Any) -> list[Column]:
-    return [
-        Column(
-            name=f.name,
-            type=canonical_type(f.field_type),
-            nullable=not f.required,
-            field_id=f.field_id,
-        )
-        for f in schema.fields
-    ]
-
-
-def rollback(tables: IcebergTables, database: str, name: str, snapshot_id: int) -> None:
-    """Make ``snapshot_id`` current (an earlier one, or back again after a rollback)."""
-    table = tables.load(database, name)
-    if table.snapshot_by_id(snapshot_id) is None:
-        raise NotFoundError(
-            f"table {label(database, name)} has no snapshot {snapshot_id} (see 'table history')"
-        )
-
-    def work(table: IcebergTable) -> None:
-        table.manage_snapshots().set_current_snapshot(snapshot_id=snapshot_id).commit()
-
-    tables.commit(database, name, work)
 
 
 # -- what metadata references ---------------------------------------------------------
@@ -139,39 +88,83 @@ def metadata_files(table: IcebergTable) -> set[str]:
     return files
 
 
+@dataclass(frozen=True)
+class TableFiles:
+    """How maintenance reaches a table's files: a ``pyarrow.fs.FileSystem``,
+    and the ``scheme`` (``s3://``) paths carry in metadata but not in that
+    filesystem (``""`` for local paths)."""
+
+    filesystem: Any
+    scheme: str = ""
+
+    @classmethod
+    def local(cls) -> TableFiles:
+        from pyarrow.fs import LocalFileSystem
+
+        return cls(LocalFileSystem())
+
+    def _path(self, uri: str) -> str:
+        return uri[len(self.scheme) :] if self.scheme and uri.startswith(self.scheme) else uri
+
+    def size(self, uri: str) -> int | None:
+        """The file's size; ``None`` when it is gone."""
+        from pyarrow.fs import FileType
+
+        info = self.filesystem.get_file_info(self._path(uri))
+        return int(info.size) if info.type == FileType.File else None
+
+    def delete(self, uri: str) -> bool:
+        """Delete the file; ``False`` when it was already gone."""
+        try:
+            self.filesystem.delete_file(self._path(uri))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def walk(self, location: str) -> Iterator[tuple[str, int, float]]:
+        """Every file under ``location``: its path as metadata names it, its
+        size and its modification time (seconds since the epoch)."""
+        from pyarrow.fs import FileSelector, FileType
+
+        selector = FileSelector(self._path(location), recursive=True, allow_not_found=True)
+        for info in self.filesystem.get_file_info(selector):
+            if info.type != FileType.File:
+                continue
+            mtime = info.mtime_ns / 1e9 if info.mtime_ns is not None else 0.0
+            yield f"{self.scheme}{info.path}", int(info.size), mtime
+
+
 def _owned(path: str, location: str) -> bool:
-    root = location.rstrip(os.sep) + os.sep
+    root = location.rstrip("/") + "/"
     return path.startswith(root)
 
 
-def _delete(paths: list[str], progress: Progress, what: str) -> tuple[int, int]:
+def _delete(files: TableFiles, paths: list[str], progress: Progress, what: str) -> tuple[int, int]:
     """Delete ``paths`` (already gone is fine); files and bytes removed."""
     sizes = {}
     for path in paths:
-        try:
-            sizes[path] = os.stat(path).st_size
-        except FileNotFoundError:
-            continue
+        size = files.size(path)
+        if size is not None:
+            sizes[path] = size
     progress.start(what, len(sizes), sum(sizes.values()))
-    files = nbytes = 0
+    removed = nbytes = 0
     try:
         for path, size in sizes.items():
-            try:
-                os.remove(path)
-            except FileNotFoundError:
+            if not files.delete(path):
                 continue
-            files, nbytes = files + 1, nbytes + size
+            removed, nbytes = removed + 1, nbytes + size
             progress.advance(1, size)
     finally:
         progress.finish()
-    return files, nbytes
+    return removed, nbytes
 
 
 # -- expire -----------------------------------------------------------------------------
 
 
 def expire(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     older_than: datetime,
@@ -226,9 +219,9 @@ def expire(
     after = reachable(committed, committed.metadata.snapshots, live_only=True)
     after_all = set(after) | metadata_files(committed)
     gone = sorted(p for p in set(before) - after_all if _owned(p, location))
-    files, nbytes = _delete(gone, progress, f"expire {qualified}")
+    removed, nbytes = _delete(files, gone, progress, f"expire {qualified}")
     report.snapshots_removed = done.result
-    report.files_removed, report.bytes_removed = files, nbytes
+    report.files_removed, report.bytes_removed = removed, nbytes
     report.paths = gone[:MAX_LISTED]
     report.snapshot_id = done.snapshot_id
     return report
@@ -238,7 +231,8 @@ def expire(
 
 
 def compact(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     target_file_bytes: int,
@@ -320,7 +314,8 @@ def compact(
 
 
 def clean(
-    tables: IcebergTables,
+    tables: IcebergCatalog,
+    files: TableFiles,
     database: str,
     name: str,
     older_than: datetime,
@@ -347,17 +342,9 @@ def clean(
 
     kept, location = referenced()
     candidates: dict[str, int] = {}
-    for folder, _, files in os.walk(location):
-        for file in files:
-            path = os.path.join(folder, file)
-            if path in kept:
-                continue
-            try:
-                info = os.stat(path)
-            except FileNotFoundError:
-                continue
-            if info.st_mtime < cutoff:
-                candidates[path] = info.st_size
+    for path, size, mtime in files.walk(location):
+        if path not in kept and mtime < cutoff:
+            candidates[path] = size
     # a commit may have landed while the folder was walked: what it references stays too
     kept_now, _ = referenced()
     orphans = sorted(p for p in candidates if p not in kept_now)
@@ -367,5 +354,7 @@ def clean(
         report.files_removed = len(orphans)
         report.bytes_removed = sum(candidates[p] for p in orphans)
         return report
-    report.files_removed, report.bytes_removed = _delete(orphans, progress, f"clean {qualified}")
+    report.files_removed, report.bytes_removed = _delete(
+        files, orphans, progress, f"clean {qualified}"
+    )
     return report

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_iceberg_operators import events, spark_config  # noqa: F401 (events: a fixture)
+from .test_iceberg_operators import spark_config
 
 
 @pytest.mark.usefixtures("events")

@@ -194,6 +194,46 @@ class AwsSession:
                 self._s3fs = (creds, self._new_s3fs(creds))
             return self._s3fs[1]
 
+    def arrow_s3(self) -> Any:
+        """A pyarrow S3 filesystem (``pyarrow.fs.S3FileSystem``) with the same
+        credentials (as they are now), region, endpoint, CA bundle, attempts and
+        timeouts: for pyiceberg's reads and writes of a Glue Iceberg table's
+        metadata, manifests and data files. Queries read through the verified
+        :mod:`mason_aws.s3.arrowfs` instead."""
+        from urllib.parse import urlsplit
+
+        from pyarrow.fs import AwsStandardS3RetryStrategy, S3FileSystem
+
+        creds = self.credentials
+        endpoint = self.endpoint("s3")
+        extra: dict[str, Any] = {}
+        if endpoint:
+            parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+            extra = {"endpoint_override": parts.netloc, "scheme": parts.scheme or "https"}
+        bundle = self.ca_bundle()
+        if bundle is not None:
+            extra["tls_ca_file_path"] = bundle
+        try:
+            return S3FileSystem(
+                access_key=creds.access_key,
+                secret_key=creds.secret_key,
+                session_token=creds.token,
+                region=self.region,
+                retry_strategy=AwsStandardS3RetryStrategy(max_attempts=self.config.max_attempts),
+                connect_timeout=self.config.connect_timeout_seconds,
+                request_timeout=self.config.read_timeout_seconds,
+                **extra,
+            )
+        except TypeError as exc:
+            if "tls_ca_file_path" not in str(exc):
+                raise
+            import pyarrow
+
+            raise ConfigurationError(
+                f"client '{self.client_name}': pyarrow {pyarrow.__version__} cannot verify "
+                "TLS with a CA bundle (tls_ca_file_path); upgrade pyarrow"
+            ) from None
+
     def object_store(self, bucket: str) -> S3Store | None:
         """An obstore store for ``bucket`` (built once per bucket): GETs signed and
         sent in Rust, outside the GIL. Keys it cannot name exactly are read through

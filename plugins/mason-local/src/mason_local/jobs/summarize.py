@@ -78,7 +78,7 @@ def run_summarize(job: SummarizeJob, run: JobRun) -> JobOutcome:
     try:
         # statements read the table function directly: binding ``SELECT *`` of
         # a wide table again for every statement costs more than its scan
-        scan = scan_sql(table, run.config)
+        scan = scan_sql(con, table, run.config)
         relation = _bound(con, f"SELECT * FROM {scan}", f"cannot read table {name}")
         kinds = [(str(c), str(t)) for c, t in zip(relation.columns, relation.types, strict=True)]
         arrow_types = {c.name: c.type for c in columns_of(arrow_table(relation.limit(0)).schema)}

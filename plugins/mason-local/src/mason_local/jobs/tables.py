@@ -7,6 +7,7 @@ inferred; the catalog's schema and reader properties say how to read them.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,9 @@ from mason.sdk.engines import RemoteFilesystemResolver
 from mason.sdk.errors import ConfigurationError, MasonRuntimeError, NotFoundError
 from mason.sdk.models import Table
 from mason_local.inference.files import detect_format
-from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
-from mason_local.paths import confinement_root, data_files, resolve_local
+from mason_local.inference.infer import UNIFORM_FILES
+from mason_local.jobs.sql import ident, literal, query_error, struct_literal
+from mason_local.paths import confinement_root, data_file_names, listing_signature, resolve_local
 from mason_local.types import duckdb_type
 
 if TYPE_CHECKING:
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 
 def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
     """The table's data files of its format, listed now."""
+    return [Path(name) for name in table_file_names(table, config)]
+
+
+def table_file_names(table: Table, config: LocalClientConfig) -> list[str]:
+    """:func:`table_files` as strings (no ``Path`` per file of 200,000)."""
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
@@ -35,9 +42,9 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
             f"its location {location} no longer exists"
         )
     files = [
-        p
-        for p in data_files(location, confinement_root(config.root))
-        if detect_format(p) == table.format
+        name
+        for name in data_file_names(location, confinement_root(config.root))
+        if detect_format(name) == table.format
     ]
     if not files:
         raise NotFoundError(
@@ -46,9 +53,21 @@ def table_files(table: Table, config: LocalClientConfig) -> list[Path]:
     return files
 
 
-def scan_sql(table: Table, config: LocalClientConfig) -> str:
-    """A DuckDB table function call reading the table's files."""
-    files = literal_list(str(p) for p in table_files(table, config))
+_variables = itertools.count()
+
+
+def scan_sql(con: duckdb.DuckDBPyConnection, table: Table, config: LocalClientConfig) -> str:
+    """A DuckDB table function call reading the table's files.
+
+    The file list is a DuckDB variable of ``con``, not SQL text: 200,000 paths
+    quoted into a statement cost DuckDB a gigabyte to parse and bind. Parquet
+    files are read by name (``union_by_name``) unless inference found them all
+    with the same columns and the listing has not changed since: unifying
+    schemas keeps a schema and reader per file for the whole scan."""
+    names = table_file_names(table, config)
+    variable = f"mason_files_{next(_variables)}"
+    con.execute(f"SET VARIABLE {variable} = $files", {"files": names})
+    files = f"getvariable({literal(variable)})"
     hive = [f"hive_partitioning = {'true' if table.partition_keys else 'false'}"]
     if table.partition_keys:
         hive.append(
@@ -59,7 +78,9 @@ def scan_sql(table: Table, config: LocalClientConfig) -> str:
         )
     columns = _column_types(table)
     if table.format == "parquet":
-        options = [*hive, "union_by_name = true"]
+        recorded = table.properties.get(UNIFORM_FILES)
+        uniform = recorded is not None and recorded == listing_signature(names)
+        options = [*hive, f"union_by_name = {'false' if uniform else 'true'}"]
         return f"read_parquet({files}, {', '.join(options)})"
     if table.format == "csv":
         header = table.properties.get("header", "true")
@@ -123,7 +144,7 @@ def register_tables(
             source = (
                 _arrow_source(con, table, schema, remote)
                 if "://" in (table.location or "")
-                else scan_sql(table, config)
+                else scan_sql(con, table, config)
             )
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "

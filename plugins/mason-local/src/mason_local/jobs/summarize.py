@@ -10,7 +10,7 @@ table of 10,000 columns takes twenty statements each, not one statement of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mason.sdk.models import ColumnSummary, SummarizeJob, TableSummary, ValueCount
 from mason_local.jobs.results import arrow_table, columns_of, json_safe
@@ -129,12 +129,12 @@ def _batches(items: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 
 def _statistics(
     con: duckdb.DuckDBPyConnection, scan: str, kinds: list[tuple[str, str]], name: str
-) -> tuple[int, dict[str, tuple[object, ...]]]:
+) -> tuple[int, dict[str, tuple[Any, ...]]]:
     """The row count, and each column's six aggregates, a batch of columns per scan."""
     import duckdb
 
     total = 0
-    stats: dict[str, tuple[object, ...]] = {}
+    stats: dict[str, tuple[Any, ...]] = {}
     for batch in _batches(kinds) or [[]]:
         selects = ["count(*)"] + [a for n, k in batch for a in _aggregates(n, k)]
         try:

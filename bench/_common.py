@@ -19,6 +19,17 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / ".data"
 
 
+def cached_file(path: Path, write: Callable[[Path], None]) -> Path:
+    """``path``, generated once by ``write`` (given a temporary name beside it,
+    renamed into place when complete); returns the folder holding it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        write(tmp)
+        tmp.rename(path)
+    return path.parent
+
+
 def median_seconds(fn: Callable[[], object], runs: int, warmup: int = 1) -> tuple[float, float]:
     """(median, min) wall time of ``fn`` over ``runs`` runs after ``warmup`` runs."""
     for _ in range(warmup):

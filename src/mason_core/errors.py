@@ -8,6 +8,8 @@ before building one.
 
 from __future__ import annotations
 
+from mason_core.messages import some_of
+
 
 class MasonError(Exception):
     """Base of every error Mason raises on purpose."""
@@ -33,7 +35,7 @@ class ParameterError(MasonUsageError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
+        super().__init__(some_of(self.problems, separator="; "))
 
 
 class ConfigurationError(MasonUsageError):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from mason_core.messages import one_line
+
 
 class Response(BaseModel):
     """What an operator, workflow or API call produced.
@@ -39,16 +41,18 @@ class Response(BaseModel):
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.errors
 
+    # every message is one line of bounded length, whichever surface shows it
     def add_info(self, message: str) -> None:
-        self.info.append(message)
+        self.info.append(one_line(message))
 
     def add_warning(self, message: str) -> None:
         """Add ``message`` once (an engine and its operator may both report a skip)."""
+        message = one_line(message)
         if message not in self.warnings:
             self.warnings.append(message)
 
     def add_error(self, message: str, exit_code: int = 1) -> None:
-        self.errors.append(message)
+        self.errors.append(one_line(message))
         self.exit_code = max(self.exit_code, exit_code)
 
     def add_data(self, item: Any) -> None:

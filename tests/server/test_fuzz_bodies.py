@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mason_core.home import MasonHome
+from mason_core.messages import MAX_LINE_CHARS
 from mason_core.register import register_path
-from mason_core.server.envelope import MAX_ERROR_CHARS
 from tests.server.conftest import FIXTURES, write_sales
 from tests.server.process import mason_server
 
@@ -191,7 +191,7 @@ def test_fuzzed_bodies_get_envelopes_never_500s_nor_secrets(
                 assert all(isinstance(body[k], list) for k in body)
                 for line in body["Errors"]:
                     assert isinstance(line, str) and "\n" not in line
-                    assert len(line) <= MAX_ERROR_CHARS + 40
+                    assert len(line) <= MAX_LINE_CHARS + 40
                     assert "Traceback" not in line
                 if answer.status_code >= 400:
                     assert body["Errors"], body

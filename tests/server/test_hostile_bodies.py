@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
+from mason_core.messages import MAX_LINE_CHARS
 from mason_core.server import ServerSettings
 from mason_core.server.body import MAX_DEPTH
-from mason_core.server.envelope import MAX_ERROR_CHARS
 from tests.server.conftest import Live, serve
 
 VALIDATE = "/api/operators/table/list/validate"
@@ -174,8 +174,8 @@ def test_no_error_echoes_a_large_input(live: Live, body: dict[str, Any]) -> None
     path = FAKE if "rows" in body["parameters"] else VALIDATE
     answer = live.post(path, body)
     line = error_of(answer)
-    assert len(line) <= MAX_ERROR_CHARS + 40
-    assert "W" * (MAX_ERROR_CHARS + 1) not in answer.text
+    assert len(line) <= MAX_LINE_CHARS + 40
+    assert "W" * (MAX_LINE_CHARS + 1) not in answer.text
     assert not (live.root / "out").exists()
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from mason_core import messages
 from mason_core.errors import MasonError
 from mason_core.interrupts import INTERRUPTIONS, interrupted_exit
 from mason_core.secrets import scrub
@@ -121,13 +122,11 @@ def _escape(text: str) -> str:
 
 
 def one_line(message: str) -> str:
-    """``message`` scrubbed of secrets, its lines joined: stderr messages are one
-    line. Bytes that were not UTF-8 (in a file name, say) and control characters
-    show as escapes."""
-    text = scrub(message).encode("utf-8", "backslashreplace").decode("utf-8")
-    text = " ".join(part.strip() for part in text.splitlines() if part.strip())
-    # control characters (a quoted line of a binary file) would drive the terminal
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    """``message`` as a stderr line: one line, scrubbed of secrets, of bounded
+    length; bytes that were not UTF-8 (in a file name, say) and control
+    characters (a quoted line of a binary file would drive the terminal) show
+    as escapes."""
+    return messages.one_line(message, printable=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

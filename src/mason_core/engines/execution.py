@@ -22,8 +22,8 @@ from mason_core.errors import MasonError, NotFoundError, UnsupportedConfiguratio
 from mason_core.interrupts import interruption
 from mason_core.jobrecords import JobRecord, JobStore, utcnow
 from mason_core.machine import describe
+from mason_core.messages import one_line
 from mason_core.models import ExecutedJob, Job, JobOutcome, JobStatus
-from mason_core.secrets import scrub
 
 
 class ExecutionEngine(Engine):
@@ -168,7 +168,7 @@ class ExecutionEngine(Engine):
             return
         record.finished_at = record.finished_at or utcnow()
         if record.error:
-            record.error = _one_line(record.error)
+            record.error = one_line(record.error)
         elif record.status.unsuccessful:
             record.error = f"the job {record.status.value}"
 
@@ -176,12 +176,7 @@ class ExecutionEngine(Engine):
         self.context.logger.debug(
             "%s job %s %s", self.client_name, record.id, status.value, exc_info=True
         )
-        record.status, record.error, record.finished_at = status, _one_line(message), utcnow()
-
-
-def _one_line(message: str) -> str:
-    line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    return scrub(line)
+        record.status, record.error, record.finished_at = status, one_line(message), utcnow()
 
 
 def _reason(exc: BaseException) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
+from mason_core.messages import SHOWN_ITEMS, some_of
 from mason_core.operators.spec import ParameterSpec
 from mason_core.safe_yaml import MAX_DEPTH
 from mason_core.secrets import remember
@@ -191,22 +192,31 @@ def unknown_parameter(name: str, known: Sequence[str]) -> str:
     return f"unknown parameter {name} (accepted: {', '.join(known) or 'none'})"
 
 
+def unknown_parameters(given: Iterable[str], known: Sequence[str]) -> list[str]:
+    """The problems of the names in ``given`` that are not ``known``: one each
+    (with a suggestion) when there are a few, else one naming the first few
+    and counting the rest, so 100,000 stray keys make one short line."""
+    unknown = sorted(str(k) for k in given if k not in known)
+    if len(unknown) <= SHOWN_ITEMS:
+        return [unknown_parameter(k, known) for k in unknown]
+    return [f"unknown parameters {some_of(unknown)} (accepted: {', '.join(known) or 'none'})"]
+
+
 def drop_unknown(
     operator_name: str,
     specs: Sequence[ParameterSpec],
     given: Mapping[str, Any],
     mode: UnknownParameters,
 ) -> tuple[dict[str, Any], list[str]]:
-    """With ``mode='warn'``: the declared parameters only, and a warning for each
-    one dropped. With ``'error'``: ``given`` untouched (validation refuses)."""
+    """With ``mode='warn'``: the declared parameters only, and a warning for the
+    ones dropped. With ``'error'``: ``given`` untouched (validation refuses)."""
     if mode == "error":
         return dict(given), []
     known = [s.name for s in specs]
     kept = {k: v for k, v in given.items() if k in known}
     warnings = [
-        f"{operator_name}: {unknown_parameter(k, known)}; ignored (--unknown-params warn)"
-        for k in sorted(given)
-        if k not in known
+        f"{operator_name}: {problem}; ignored (--unknown-params warn)"
+        for problem in unknown_parameters(given, known)
     ]
     return kept, warnings
 
@@ -216,9 +226,7 @@ def validate_parameters(
 ) -> dict[str, Any]:
     """Typed parameters with defaults filled in, or one error naming every problem."""
     known = {s.name: s for s in specs}
-    problems: list[str] = [
-        unknown_parameter(k, list(known)) for k in sorted(given) if k not in known
-    ]
+    problems = unknown_parameters(given, list(known))
     missing = [s.name for s in specs if s.required and _blank(given.get(s.name))]
     if missing:
         problems.append(

@@ -12,7 +12,8 @@ import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from mason_core.server.envelope import error_reply, one_line
+from mason_core.messages import one_line
+from mason_core.server.envelope import error_reply
 
 log = logging.getLogger("mason.server")
 

@@ -19,8 +19,8 @@ from mason_core.errors import (
     NotFoundError,
     UnknownOperatorError,
 )
+from mason_core.messages import one_line
 from mason_core.response import Response, to_jsonable
-from mason_core.secrets import scrub
 
 
 class Envelope(BaseModel):
@@ -47,21 +47,6 @@ def envelope(
         "Warnings": list(warnings),
         "Data": [to_jsonable(d) for d in data],
     }
-
-
-#: the longest error line an answer carries: an error quoting a large input
-#: (a parameter value, an unknown key) never echoes it whole.
-MAX_ERROR_CHARS = 1000
-
-
-def one_line(message: str) -> str:
-    """``message`` on one line, scrubbed of secrets (before it is cut, so no
-    partial secret survives), at most :data:`MAX_ERROR_CHARS` long."""
-    line = scrub(" ".join(part.strip() for part in str(message).splitlines() if part.strip()))
-    if len(line) > MAX_ERROR_CHARS:
-        cut = len(line) - MAX_ERROR_CHARS
-        line = f"{line[:MAX_ERROR_CHARS]}... ({cut} more characters)"
-    return line
 
 
 def reply(

@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from mason_core.errors import MasonError
 from mason_core.machine import describe
-from mason_core.server.envelope import envelope, error_status, one_line
+from mason_core.messages import one_line
+from mason_core.server.envelope import envelope, error_status
 
 TaskStatus = Literal["running", "succeeded", "failed"]
 

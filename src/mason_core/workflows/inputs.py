@@ -22,6 +22,7 @@ from typing import Any
 
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
+from mason_core.messages import some_of
 
 _KEYS = {"config_id", "parameters"}
 
@@ -68,7 +69,7 @@ def parse_inputs(raw: Any) -> tuple[dict[str, StepInput], list[str]]:
         extra = sorted(str(k) for k in entry if k not in _KEYS)
         if extra:
             problems.append(
-                f"{step}: unknown key{'s' if len(extra) > 1 else ''} {', '.join(extra)} "
+                f"{step}: unknown key{'s' if len(extra) > 1 else ''} {some_of(extra)} "
                 "(a step takes config_id and parameters)"
             )
         params = entry.get("parameters") or {}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mason_core.config.model import ValidConfig
 from mason_core.errors import MasonError, MasonUsageError
+from mason_core.messages import some_of
 from mason_core.operators.parameters import (
     UnknownParameters,
     drop_unknown,
@@ -41,7 +42,8 @@ class WorkflowValidationError(MasonUsageError):
     def __init__(self, name: str, problems: list[str]) -> None:
         self.problems = list(problems)
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"workflow '{name}' is invalid ({count}): " + "; ".join(problems))
+        shown = some_of(self.problems, separator="; ")
+        super().__init__(f"workflow '{name}' is invalid ({count}): {shown}")
 
 
 class _Configs:

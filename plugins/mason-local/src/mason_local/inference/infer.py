@@ -10,10 +10,14 @@ from pathlib import Path
 from mason.sdk.errors import NotFoundError
 from mason.sdk.models import InferredTable, Table
 from mason.sdk.progress import NO_PROGRESS, Progress
-from mason.sdk.tabular import DataFile, infer_table
+from mason.sdk.tabular import DataFile, FileSchema, infer_table
 from mason_local.config import LocalClientConfig
 from mason_local.inference.files import detect_format, read_schema
-from mason_local.paths import confinement_root, data_file_names
+from mason_local.paths import confinement_root, data_file_names, listing_signature
+
+#: the table property set when every parquet file had the same columns at
+#: inference: the listing's signature then (:func:`listing_signature`).
+UNIFORM_FILES = "uniform_files"
 
 #: below this many files per worker, threads cost more than they save.
 _MIN_FILES_PER_TASK = 16
@@ -67,9 +71,17 @@ def infer_location(
                 format=detect_format(text),
             )
         )
-    return infer_table(
+    footers: list[tuple[tuple[str, str], ...]] = []
+
+    def read(file: DataFile) -> FileSchema:
+        schema = read_schema(file, config.csv_sample_bytes)
+        if schema.format == "parquet":
+            footers.append(tuple(schema.columns))  # list.append: safe across threads
+        return schema
+
+    inferred = infer_table(
         listed,
-        lambda file: read_schema(file, config.csv_sample_bytes),
+        read,
         database=database_name,
         name=table_name or default_table_name(location),
         location=str(location),
@@ -77,3 +89,10 @@ def infer_location(
         files_per_task=_MIN_FILES_PER_TASK,
         progress=progress,
     )
+    parquet = [f.location for f in listed if f.format == "parquet"]
+    table = inferred.table
+    if table.format == "parquet" and len(footers) == len(parquet) and len(set(footers)) == 1:
+        # every file has the same columns: readers need not unify schemas
+        # while this listing stands (see mason_local.jobs.tables.scan_sql)
+        table.properties[UNIFORM_FILES] = listing_signature(parquet)
+    return inferred

@@ -152,10 +152,15 @@ class DatasetWriter:
         self.staging = staging
         self.format: OutputFormat = fmt
         self.partition_by = list(partition_by)
-        self.single_file = not partition_by and output_file_name(target, fmt) is not None
+        self.single_file = self.writes_single_file(target, fmt, partition_by)
         if not self.single_file:
             staging.mkdir()
         self.parts = 0
+
+    @staticmethod
+    def writes_single_file(target: Path, fmt: OutputFormat, partition_by: list[str]) -> bool:
+        """Whether a writer of ``target`` writes one file (else a folder of parts)."""
+        return not partition_by and output_file_name(target, fmt) is not None
 
     def write(self, query: str) -> int:
         """Write the rows of ``query``; return how many were written."""

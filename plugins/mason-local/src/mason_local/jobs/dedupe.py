@@ -36,7 +36,7 @@ def run_dedupe(job: DedupeJob, run: JobRun) -> JobOutcome:
 
     con = writing_connection(run)
     try:
-        source = f"SELECT * FROM {scan_sql(table, run.config)}"
+        source = f"SELECT * FROM {scan_sql(con, table, run.config, run.warning)}"
         columns = source_columns(con, source)
         check_columns(job.keys, [c.name for c in columns], "keys")
         try:

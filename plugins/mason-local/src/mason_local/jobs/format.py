@@ -24,7 +24,7 @@ def run_format(job: FormatJob, run: JobRun) -> JobOutcome:
 
     con = writing_connection(run)
     try:
-        query = f"SELECT * FROM {scan_sql(table, run.config)}"
+        query = f"SELECT * FROM {scan_sql(con, table, run.config, run.warning)}"
         columns = source_columns(con, query)
         check_columns(job.partition_by, [c.name for c in columns], "partition_by")
         rows, preview = write_once(con, run, query, output, f"format {name} as {job.format}", files)

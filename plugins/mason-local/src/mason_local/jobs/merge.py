@@ -1,8 +1,9 @@
 """Merge jobs: many CSV, JSON lines and parquet files with differing columns
 become one dataset with the union of their columns.
 
-The schema of the whole input is read first (file footers and CSV samples);
-the files are then copied group by group, each group cast to that schema, so
+The schema of the whole input is read first (file footers and CSV samples),
+a group of files at a time; the files are then copied group by group, each
+group cast to that schema, so
 memory stays bounded by a group's working set, not the input's size, and
 progress moves group by group. Nothing appears at the output path until the
 last group is written.
@@ -21,7 +22,13 @@ from mason_local.jobs.datasets import (
 )
 from mason_local.jobs.progress import statement_progress
 from mason_local.jobs.runtime import JobOutcome, JobRun
-from mason_local.jobs.sources import conform_sql, describe, find_inputs, groups, read_sql
+from mason_local.jobs.sources import (
+    conform_sql,
+    find_inputs,
+    grouped_schema,
+    groups,
+    read_sql,
+)
 from mason_local.paths import resolve_local
 from mason_local.staging import staged_output
 
@@ -40,10 +47,12 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
     # nulls; groups would then disagree on nullability. Plain copies lose nothing.
     con = writing_connection(run, {"disabled_optimizers": "statistics_propagation"})
     try:
-        whole = read_sql(inputs.files, job.parse_headers, inputs.hive)
-        schema = describe(con, whole, f"the {len(inputs.files)} input files")
+        single = DatasetWriter.writes_single_file(output.target, output.format, output.partition_by)
+        batches = [inputs.files] if single else groups(inputs.files)
+        schema, present = grouped_schema(con, batches, job.parse_headers, inputs.hive)
         check_columns(job.repartition_keys, [name for name, _ in schema], "repartition_keys")
-        columns = source_columns(con, whole)
+        first = read_sql(batches[0], job.parse_headers, inputs.hive)
+        columns = source_columns(con, conform_sql(first, present[0], schema))
         rows = 0
         run.progress.start(
             f"merge {len(inputs.files)} files", len(inputs.files), inputs.total_bytes
@@ -53,12 +62,10 @@ def run_merge(job: MergeJob, run: JobRun) -> JobOutcome:
                 writer = DatasetWriter(
                     con, output.target, staging, output.format, output.partition_by
                 )
-                batches = [inputs.files] if writer.single_file else groups(inputs.files)
-                for batch in batches:
+                for batch, found in zip(batches, present, strict=True):
                     query = read_sql(batch, job.parse_headers, inputs.hive)
                     if len(batches) > 1:
-                        present = describe(con, query, f"{len(batch)} input files")
-                        query = conform_sql(query, present, schema)
+                        query = conform_sql(query, found, schema)
                     nbytes = sum(f.size for f in batch)
                     with statement_progress(con, run.progress, len(batch), nbytes):
                         rows += writer.write(query)

@@ -24,10 +24,12 @@ from mason_local.paths import data_files, is_data_name
 if TYPE_CHECKING:
     import duckdb
 
-#: a group's limits: big enough to keep DuckDB's threads busy, small enough
-#: that progress moves and few small output files are written per group.
+#: a group's limits: big enough to keep DuckDB's threads busy and to write few
+#: small output files, small enough that progress moves and that DuckDB's
+#: per-file state (a schema and reader per file of a ``union_by_name`` read,
+#: about 12 KB) stays a few tens of MB however many files the input has.
 GROUP_BYTES = 256 * 1024 * 1024
-GROUP_FILES = 256
+GROUP_FILES = 2048
 
 _GLOB_CHARS = frozenset("*?[")
 
@@ -163,6 +165,32 @@ def describe(con: duckdb.DuckDBPyConnection, query: str, what: str) -> list[tupl
     except duckdb.Error as exc:
         raise query_error(exc, f"cannot read {what}") from exc
     return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def grouped_schema(
+    con: duckdb.DuckDBPyConnection, batches: list[list[InputFile]], parse_headers: bool, hive: bool
+) -> tuple[list[tuple[str, str]], list[list[tuple[str, str]]]]:
+    """The schema of all ``batches`` together, and each batch's own, read one
+    batch at a time: DuckDB never holds the state of every input file at once.
+    Batches are unified as ``UNION ALL BY NAME`` unifies them (first-seen
+    column order; an integer and a double give a double, anything and text
+    give text)."""
+    each = [
+        describe(con, read_sql(b, parse_headers, hive), f"{len(b)} input files") for b in batches
+    ]
+    schema = each[0]
+    for present in each[1:]:
+        if present != schema:
+            schema = describe(
+                con,
+                f"{_typed_nulls(schema)} UNION ALL BY NAME {_typed_nulls(present)}",
+                "the input files' columns",
+            )
+    return schema, each
+
+
+def _typed_nulls(schema: list[tuple[str, str]]) -> str:
+    return "SELECT " + ", ".join(f"CAST(NULL AS {kind}) AS {ident(name)}" for name, kind in schema)
 
 
 def conform_sql(query: str, present: list[tuple[str, str]], schema: list[tuple[str, str]]) -> str:

@@ -7,6 +7,7 @@ inferred; the catalog's schema and reader properties say how to read them.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,9 @@ from mason.sdk.errors import ConfigurationError, MasonRuntimeError, MasonUsageEr
 from mason.sdk.models import Table
 from mason.sdk.tabular import PARQUET_TAIL_CHECK, damaged_reason, skipped_files, skipped_warning
 from mason_local.inference.files import detect_format
-from mason_local.jobs.sql import ident, literal, literal_list, query_error, struct_literal
-from mason_local.paths import confinement_root, data_files, resolve_local
+from mason_local.inference.infer import UNIFORM_FILES
+from mason_local.jobs.sql import ident, literal, query_error, struct_literal
+from mason_local.paths import confinement_root, data_file_names, listing_signature, resolve_local
 from mason_local.types import duckdb_type
 
 if TYPE_CHECKING:
@@ -33,6 +35,13 @@ def table_files(
     """The table's data files of its format, listed now, without those its
     inference skipped (:func:`mason.sdk.tabular.skipped_files`; ``warn`` is
     told which were left out)."""
+    return [Path(name) for name in table_file_names(table, config, warn)]
+
+
+def table_file_names(
+    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+) -> list[str]:
+    """:func:`table_files` as strings (no ``Path`` per file of 200,000)."""
     if not table.location:
         raise MasonRuntimeError(f"table '{table.database}.{table.name}' has no location")
     location = resolve_local(table.location, config.root)
@@ -43,13 +52,13 @@ def table_files(
         )
     excluded = skipped_files(table)
     files, left_out = [], []
-    for path in data_files(location, confinement_root(config.root)):
-        if detect_format(path) != table.format:
+    for name in data_file_names(location, confinement_root(config.root)):
+        if detect_format(name) != table.format:
             continue
-        if str(path) in excluded:
-            left_out.append((str(path), "skipped by the table's inference"))
+        if name in excluded:
+            left_out.append((name, "skipped by the table's inference"))
         else:
-            files.append(path)
+            files.append(name)
     if left_out and warn is not None:
         warn(skipped_warning(f"table '{table.database}.{table.name}'", left_out))
     if not files:
@@ -76,11 +85,27 @@ def damaged_file(path: Path, fmt: str | None) -> str | None:
     return damaged_reason(fmt, size, tail)
 
 
+_variables = itertools.count()
+
+
 def scan_sql(
-    table: Table, config: LocalClientConfig, warn: Callable[[str], None] | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    config: LocalClientConfig,
+    warn: Callable[[str], None] | None = None,
 ) -> str:
-    """A DuckDB table function call reading the table's files."""
-    files = literal_list(str(p) for p in table_files(table, config, warn))
+    """A DuckDB table function call reading the table's files.
+
+    The file list is a DuckDB variable of ``con``, not SQL text: 200,000 paths
+    quoted into a statement cost DuckDB a gigabyte to parse and bind. Parquet
+    files are read by name (``union_by_name``) unless inference found them all
+    with the same columns and the listing has not changed since: unifying
+    schemas keeps a schema and reader per file for the whole scan. Files the
+    table's inference skipped are left out (``warn`` is told)."""
+    names = table_file_names(table, config, warn)
+    variable = f"mason_files_{next(_variables)}"
+    con.execute(f"SET VARIABLE {variable} = $files", {"files": names})
+    files = f"getvariable({literal(variable)})"
     hive = [f"hive_partitioning = {'true' if table.partition_keys else 'false'}"]
     if table.partition_keys:
         hive.append(
@@ -91,7 +116,9 @@ def scan_sql(
         )
     columns = _column_types(table)
     if table.format == "parquet":
-        options = [*hive, "union_by_name = true"]
+        recorded = table.properties.get(UNIFORM_FILES)
+        uniform = recorded is not None and recorded == listing_signature(names)
+        options = [*hive, f"union_by_name = {'false' if uniform else 'true'}"]
         return f"read_parquet({files}, {', '.join(options)})"
     if table.format == "csv":
         header = table.properties.get("header", "true")
@@ -169,7 +196,7 @@ def register_tables(
             elif "://" in (table.location or ""):
                 source = _arrow_source(con, table, schema, remote, warn)
             else:
-                source = scan_sql(table, config, warn)
+                source = scan_sql(con, table, config, warn)
             con.execute(
                 f"CREATE OR REPLACE VIEW {ident(schema)}.{ident(table.name)} AS "
                 f"SELECT * FROM {source}"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from mason_core.registry import Registry
 
 #: bumped whenever the stored layout changes: an older index is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
 
 
@@ -83,6 +83,84 @@ def load_index(
         },
     )
     return content
+
+
+# -- what a run needs ---------------------------------------------------------------------
+
+
+def render_run(registry: Registry) -> dict[str, Any] | None:
+    """What :func:`run_registry` rebuilds a run's registry from: every engine and
+    client (a client's configuration model by ``module:Class``) and the file of
+    every operator. None when a run cannot be answered from it (two plugins
+    claim one name, or a configuration model cannot be imported by name):
+    runs then build the whole registry."""
+    if registry.conflicts:
+        return None
+    clients: dict[str, Any] = {}
+    for name, spec in registry.clients.items():
+        model = spec.config_model
+        if "<" in model.__qualname__:  # defined in a function: not importable by name
+            return None
+        clients[name] = {
+            "model": f"{model.__module__}:{model.__qualname__}",
+            "engines": spec.engines,
+            "description": spec.description,
+            "plugin": spec.plugin,
+            "embedded_default": spec.embedded_default,
+        }
+    return {
+        "engines": {
+            n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()
+        },
+        "clients": clients,
+        "operators": {
+            f"{ns} {cmd}": [str(registry.operator_files[(ns, cmd)]), spec.plugin]
+            for (ns, cmd), spec in registry.operators.items()
+            if (ns, cmd) in registry.operator_files
+        },
+    }
+
+
+def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
+    """The registry one run of ``namespace command`` needs, from the index: the
+    engines and clients (no plugin module; a client's configuration model is
+    imported when a configuration naming it is validated) and that one operator, read and validated from its file. None when
+    the index cannot answer (the operator is not in it: the whole registry
+    says what is wrong)."""
+    run = content.get("run")
+    if not isinstance(run, dict):
+        return None
+    entry = run["operators"].get(f"{namespace} {command}")
+    if entry is None:
+        return None
+    try:
+        return _run_registry(run, entry, namespace, command)
+    except Exception:  # the file no longer reads: the whole registry says why
+        return None
+
+
+def _run_registry(
+    run: dict[str, Any], entry: list[str], namespace: str, command: str
+) -> Registry:
+    from mason_core.operators.spec import parse_operator
+    from mason_core.registry import EngineSpec, IndexedClientSpec, Registry
+
+    registry = Registry()
+    for name, (interface, description, plugin) in run["engines"].items():
+        registry.engines[name] = EngineSpec(name, interface, description, plugin)
+    for name, c in run["clients"].items():
+        registry.clients[name] = IndexedClientSpec(
+            name=name,
+            config_model=c["model"],  # type: ignore[arg-type]  # imported on first use
+            engines=dict(c["engines"]),
+            description=c["description"],
+            plugin=c["plugin"],
+            embedded_default=c["embedded_default"],
+        )
+    file, plugin = Path(entry[0]), entry[1]
+    registry.operators[(namespace, command)] = parse_operator(file, plugin)
+    registry.operator_files[(namespace, command)] = file
+    return registry
 
 
 # -- the key ------------------------------------------------------------------------------

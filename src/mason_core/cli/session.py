@@ -24,10 +24,11 @@ def run_session(namespace: str, command: str) -> Session:
     from mason_core.index import run_registry
     from mason_core.runtime import Session, default_session
 
+    index = operator_index()
     session = default_session()
     if "registry" in session.__dict__:  # built already (the index was stale)
         return session
-    registry = run_registry(operator_index(), namespace, command)
+    registry = run_registry(index, namespace, command)
     if registry is None:
         return session
     return Session(session.home, registry)

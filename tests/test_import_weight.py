@@ -60,8 +60,10 @@ PROBE = textwrap.dedent(
                 todo.append(sub)
                 if sub.__pydantic_complete__:
                     built.append(sub.__name__)
-    plugin_modules = sorted(m for m in sys.modules if m.startswith("mason_") and not m.startswith("mason_core") and (
-        m.endswith(".plugin") or m.endswith(".config")))
+    plugin_modules = sorted(
+        m for m in sys.modules
+        if m.startswith("mason_") and not m.startswith("mason_core")
+        and m.endswith((".plugin", ".config")))
     report = {"code": code, "modules": loaded, "built": sorted(set(built)),
               "specs": specs, "plugin_modules": plugin_modules}
     sys.stdout.write("\\n" + json.dumps(report) + "\\n")

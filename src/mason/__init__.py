@@ -30,7 +30,6 @@ from mason_core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from mason import models
-    from mason_core.hookspecs import hookimpl
     from mason_core.config.model import ValidConfig
     from mason_core.engines import (
         Engine,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
         SchedulerEngine,
         StorageEngine,
     )
+    from mason_core.hookspecs import hookimpl
     from mason_core.operators.context import OperatorContext
     from mason_core.operators.definition import OperatorDefinition
     from mason_core.operators.spec import OperatorSpec

@@ -109,9 +109,7 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
             "embedded_default": spec.embedded_default,
         }
     return {
-        "engines": {
-            n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()
-        },
+        "engines": {n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()},
         "clients": clients,
         "operators": {
             f"{ns} {cmd}": [str(registry.operator_files[(ns, cmd)]), spec.plugin]
@@ -124,9 +122,9 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
 def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
     """The registry one run of ``namespace command`` needs, from the index: the
     engines and clients (no plugin module; a client's configuration model is
-    imported when a configuration naming it is validated) and that one operator, read and validated from its file. None when
-    the index cannot answer (the operator is not in it: the whole registry
-    says what is wrong)."""
+    imported when a configuration naming it is validated) and that one
+    operator, read and validated from its file. None when the index cannot
+    answer (the operator is not in it: the whole registry says what is wrong)."""
     run = content.get("run")
     if not isinstance(run, dict):
         return None
@@ -139,9 +137,7 @@ def run_registry(content: dict[str, Any], namespace: str, command: str) -> Regis
         return None
 
 
-def _run_registry(
-    run: dict[str, Any], entry: list[str], namespace: str, command: str
-) -> Registry:
+def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command: str) -> Registry:
     from mason_core.operators.spec import parse_operator
     from mason_core.registry import EngineSpec, IndexedClientSpec, Registry
 

@@ -147,7 +147,7 @@ def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command
     for name, c in run["clients"].items():
         registry.clients[name] = IndexedClientSpec(
             name=name,
-            config_model=c["model"],  # type: ignore[arg-type]  # imported on first use
+            config_model=c["model"],  # ``module:Class``, imported on first use
             engines=dict(c["engines"]),
             description=c["description"],
             plugin=c["plugin"],

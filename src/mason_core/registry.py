@@ -80,7 +80,7 @@ class IndexedClientSpec(ClientSpec):
     configuration naming the client is validated, so a run imports only the
     models of the clients its configuration uses."""
 
-    config_model = _ImportedOnUse()  # type: ignore[assignment]
+    config_model = _ImportedOnUse()
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,14 @@ def load_index(
 
 def render_run(registry: Registry) -> dict[str, Any] | None:
     """What :func:`run_registry` rebuilds a run's registry from: every engine and
-    client (a client's configuration model by ``module:Class``) and the file of
-    every operator. None when a run cannot be answered from it (two plugins
-    claim one name, or a configuration model cannot be imported by name):
-    runs then build the whole registry."""
+    client (a client's configuration model by ``module:Class``) and, for every
+    operator, its file and the document read from it (kept while the index
+    watches the file unchanged, so a run need not import PyYAML). None when a
+    run cannot be answered from it (two plugins claim one name, or a
+    configuration model cannot be imported by name): runs then build the
+    whole registry."""
+    from mason_core.definitions import read_yaml
+
     if registry.conflicts:
         return None
     clients: dict[str, Any] = {}
@@ -112,18 +116,26 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
         "engines": {n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()},
         "clients": clients,
         "operators": {
-            f"{ns} {cmd}": [str(registry.operator_files[(ns, cmd)]), spec.plugin]
+            f"{ns} {cmd}": [str(file), spec.plugin, _json_or_none(read_yaml(file))]
             for (ns, cmd), spec in registry.operators.items()
-            if (ns, cmd) in registry.operator_files
+            if (file := registry.operator_files.get((ns, cmd))) is not None
         },
     }
+
+
+def _json_or_none(data: Any) -> Any:
+    """``data`` when JSON keeps it as it is (a definition read from YAML), else None."""
+    try:
+        return data if json.loads(json.dumps(data)) == data else None
+    except (TypeError, ValueError):
+        return None
 
 
 def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
     """The registry one run of ``namespace command`` needs, from the index: the
     engines and clients (no plugin module; a client's configuration model is
     imported when a configuration naming it is validated) and that one
-    operator, read and validated from its file. None when the index cannot
+    operator, validated from the document the index kept. None when the index cannot
     answer (the operator is not in it: the whole registry says what is wrong)."""
     run = content.get("run")
     if not isinstance(run, dict):
@@ -153,8 +165,9 @@ def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command
             plugin=c["plugin"],
             embedded_default=c["embedded_default"],
         )
-    file, plugin = Path(entry[0]), entry[1]
-    registry.operators[(namespace, command)] = parse_operator(file, plugin)
+    file, plugin, data = Path(entry[0]), entry[1], entry[2]
+    # validated on every run, from the document the index kept (None: read it again)
+    registry.operators[(namespace, command)] = parse_operator(file, plugin, data)
     registry.operator_files[(namespace, command)] = file
     return registry
 

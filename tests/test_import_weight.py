@@ -65,7 +65,8 @@ PROBE = textwrap.dedent(
         if m.startswith("mason_") and not m.startswith("mason_core")
         and m.endswith((".plugin", ".config")))
     report = {"code": code, "modules": loaded, "built": sorted(set(built)),
-              "specs": specs, "plugin_modules": plugin_modules}
+              "specs": specs, "plugin_modules": plugin_modules,
+        "engines": sorted(m for m in sys.modules if m.startswith("mason_core.engines."))}
     sys.stdout.write("\\n" + json.dumps(report) + "\\n")
     """
 )
@@ -114,7 +115,7 @@ def probe_report(
 ) -> tuple[dict[str, Any], str]:
     """The probe's whole report (also ``specs``: how many operator and workflow
     definitions were read; ``plugin_modules``: the plugins' ``.plugin`` and
-    ``.config`` modules imported) and the output."""
+    ``.config`` modules imported; ``engines``: the engine interface modules) and the output."""
     env = dict(os.environ, MASON_HOME=str(home), COLUMNS="120", **(extra_env or {}))
     env.pop("MASON_DEBUG", None)
     proc = subprocess.run(
@@ -271,6 +272,8 @@ def test_run_reads_its_one_definition_and_no_plugin(command: str, tmp_path: Path
     assert report["plugin_modules"] == ["mason_local.config"]
     # the definition comes as the index kept it, the configuration is built in
     assert sorted(set(report["modules"]) & {"pluggy", "yaml"}) == []
+    if command == "get":  # a metastore call: not the execution engine (job records, models)
+        assert "mason_core.engines.execution" not in report["engines"], report["engines"]
     # --validate vouches for the whole installation: it still loads every plugin
     report, output = probe_report([*args, "--validate"], home)
     assert report["code"] == 0, output

@@ -96,8 +96,6 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
     run cannot be answered from it (two plugins claim one name, or a
     configuration model cannot be imported by name): runs then build the
     whole registry."""
-    from mason_core.definitions import read_yaml
-
     if registry.conflicts:
         return None
     clients: dict[str, Any] = {}
@@ -116,18 +114,23 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
         "engines": {n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()},
         "clients": clients,
         "operators": {
-            f"{ns} {cmd}": [str(file), spec.plugin, _json_or_none(read_yaml(file))]
+            f"{ns} {cmd}": [str(file), spec.plugin, _kept_document(file)]
             for (ns, cmd), spec in registry.operators.items()
             if (file := registry.operator_files.get((ns, cmd))) is not None
         },
     }
 
 
-def _json_or_none(data: Any) -> Any:
-    """``data`` when JSON keeps it as it is (a definition read from YAML), else None."""
+def _kept_document(file: Path) -> Any:
+    """The definition read from ``file`` when JSON keeps it as it is, else None
+    (a run then reads the file itself)."""
+    from mason_core.definitions import read_yaml
+    from mason_core.errors import DefinitionError
+
     try:
+        data = read_yaml(file)
         return data if json.loads(json.dumps(data)) == data else None
-    except (TypeError, ValueError):
+    except (DefinitionError, TypeError, ValueError):
         return None
 
 
@@ -146,6 +149,11 @@ def run_registry(content: dict[str, Any], namespace: str, command: str) -> Regis
     try:
         return _run_registry(run, entry, namespace, command)
     except Exception:  # the file no longer reads: the whole registry says why
+        from mason_core.interrupts import interruption
+
+        signalled = interruption()
+        if signalled is not None:  # Ctrl-C or SIGTERM, turned into another error
+            raise signalled from None
         return None
 
 

@@ -152,3 +152,23 @@ def test_a_run_from_the_index_runs_what_the_whole_registry_would(tmp_path: Path)
     typer = _mason("app", call, home)
     assert refused.returncode == typer.returncode == 2, refused.stderr
     assert refused.stderr == typer.stderr and "word" in refused.stderr
+
+
+def test_a_run_registry_that_fails_falls_back_unless_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index entry whose file no longer reads gives None (the whole
+    registry is built and says why); after Ctrl-C or SIGTERM, whatever error
+    the signal became is raised as the interruption instead, never retried.
+    The received signal is set directly: a real one cannot be timed to land
+    inside the definition's validation."""
+    from mason_core import interrupts
+    from mason_core.index import run_registry
+
+    gone = str(tmp_path / "gone" / "operator.yaml")
+    content = {"run": {"engines": {}, "clients": {}, "operators": {"a b": [gone, "p", None]}}}
+    assert run_registry(content, "a", "b") is None
+    assert run_registry(content, "a", "other") is None  # not in the index
+    monkeypatch.setattr(interrupts, "_seen", [KeyboardInterrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        run_registry(content, "a", "b")

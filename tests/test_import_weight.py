@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,11 +41,18 @@ PROBE = textwrap.dedent(
     """\
     import json, sys
     from mason_core.cli.entry import main
+    # the definitions this call read (a run reads its one operator.yaml only)
+    specs = {"operator": 0, "workflow": 0}
+    def count(frame, event, arg):
+        if event == "call" and frame.f_code.co_name == "parse_definition":
+            specs[frame.f_locals["kind"]] += 1
+    sys.setprofile(count)
     code = 0
     try:
         main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    sys.setprofile(None)
     loaded = sorted({name.split(".")[0] for name in sys.modules})
     built = []  # the pydantic models this call built (the others stay deferred)
     if "pydantic" in sys.modules:
@@ -55,7 +63,13 @@ PROBE = textwrap.dedent(
                 todo.append(sub)
                 if sub.__pydantic_complete__:
                     built.append(sub.__name__)
-    report = {"code": code, "modules": loaded, "built": sorted(set(built))}
+    plugin_modules = sorted(
+        m for m in sys.modules
+        if m.startswith("mason_") and not m.startswith("mason_core")
+        and m.endswith((".plugin", ".config")))
+    report = {"code": code, "modules": loaded, "built": sorted(set(built)),
+              "specs": specs, "plugin_modules": plugin_modules,
+        "engines": sorted(m for m in sys.modules if m.startswith("mason_core.engines."))}
     sys.stdout.write("\\n" + json.dumps(report) + "\\n")
     """
 )
@@ -95,6 +109,16 @@ def probe_models(
     args: list[str], home: Path, extra_env: dict[str, str] | None = None
 ) -> tuple[int, set[str], set[str], str]:
     """(exit code, loaded top-level modules, pydantic models built, output)."""
+    report, output = probe_report(args, home, extra_env)
+    return report["code"], set(report["modules"]), set(report["built"]), output
+
+
+def probe_report(
+    args: list[str], home: Path, extra_env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], str]:
+    """The probe's whole report (also ``specs``: how many operator and workflow
+    definitions were read; ``plugin_modules``: the plugins' ``.plugin`` and
+    ``.config`` modules imported; ``engines``: the engine interface modules) and the output."""
     env = dict(os.environ, MASON_HOME=str(home), COLUMNS="120", **(extra_env or {}))
     env.pop("MASON_DEBUG", None)
     proc = subprocess.run(
@@ -107,8 +131,8 @@ def probe_models(
     )
     assert proc.returncode == 0, proc.stderr
     *output, report = proc.stdout.rstrip("\n").split("\n")
-    result = json.loads(report)
-    return result["code"], set(result["modules"]), set(result["built"]), "\n".join(output)
+    result: dict[str, Any] = json.loads(report)
+    return result, "\n".join(output)
 
 
 def test_first_party_plugins_are_installed() -> None:
@@ -216,15 +240,47 @@ def test_glue_table_get_imports_no_duckdb_or_arrow(tmp_path: Path) -> None:
         home = tmp_path / "home"
         code, _, output = probe(["config", str(config)], home, env)
         assert code == 0, output
+        code, _, output = probe(["op"], home, env)  # the registry index is warm from here on
+        assert code == 0, output
         get = ["op", "table", "get", "-p", "database_name:w,table_name:t", "-c", "glue-weight"]
-        code, modules, built, output = probe_models([*get, "--output", "json"], home, env)
+        report, output = probe_report([*get, "--output", "json"], home, env)
     finally:
         server.stop()
+    code, modules, built = report["code"], set(report["modules"]), set(report["built"])
     assert code == 0 and '"Location": "s3://w/t/"' in output, output
     assert "boto3" in modules
     assert sorted(modules & {"duckdb", "pyarrow", "pyspark", "pandas", "numpy"}) == []
     assert "GlueClientConfig" in built
     assert sorted(built & {"LocalClientConfig", "SparkClientConfig"}) == []
+    # the run took its registry from the index: no plugin entry point, only
+    # the configuration model of the one client its configuration names
+    assert report["plugin_modules"] == ["mason_aws.config"]
+    assert report["specs"] == {"operator": 1, "workflow": 0}
+
+
+@pytest.mark.parametrize("command", ["query", "get"])
+def test_run_reads_its_one_definition_and_no_plugin(command: str, tmp_path: Path) -> None:
+    """A plain run takes what it needs from the registry index: its own
+    operator definition (one OperatorSpec, no workflow), the configuration
+    model of the client its configuration uses, and neither pluggy, PyYAML,
+    any plugin's entry-point module nor another client's configuration module. Building
+    the whole registry again (every plugin, every definition) fails this."""
+    home = tmp_path / "home"
+    infer_local_table(tmp_path, home)  # the index is warm from here on
+    params = {"query": 'database_name:w,query_string:"SELECT count(*) FROM t"'}
+    args = ["op", "table", command, "-p", params.get(command, "database_name:w,table_name:t")]
+    report, output = probe_report([*args, "--output", "json"], home)
+    assert report["code"] == 0 and '"Errors": []' in output, output
+    assert report["specs"] == {"operator": 1, "workflow": 0}
+    assert report["plugin_modules"] == ["mason_local.config"]
+    # the definition comes as the index kept it, the configuration is built in
+    assert sorted(set(report["modules"]) & {"pluggy", "yaml"}) == []
+    if command == "get":  # a metastore call: not the execution engine (job records, models)
+        assert "mason_core.engines.execution" not in report["engines"], report["engines"]
+    # --validate vouches for the whole installation: it still loads every plugin
+    report, output = probe_report([*args, "--validate"], home)
+    assert report["code"] == 0, output
+    assert {f"{m}.plugin" for m in PLUGINS.values()} <= set(report["plugin_modules"])
 
 
 GLUE_CONFIG = """\

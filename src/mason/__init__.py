@@ -26,7 +26,6 @@ from mason_core.errors import (
     UnsupportedConfigurationError,
     VerbNotServedError,
 )
-from mason_core.hookspecs import hookimpl
 from mason_core.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
         SchedulerEngine,
         StorageEngine,
     )
+    from mason_core.hookspecs import hookimpl
     from mason_core.operators.context import OperatorContext
     from mason_core.operators.definition import OperatorDefinition
     from mason_core.operators.spec import OperatorSpec
@@ -66,8 +66,10 @@ if TYPE_CHECKING:
     from mason_core.workflows.spec import WorkflowSpec
 
 #: names loaded on first use, so ``import mason`` in a plugin module (for
-#: ``hookimpl``) does not build every model, engine and workflow class.
+#: ``hookimpl``) does not build every model, engine and workflow class, and
+#: an engine module reached through ``mason.sdk`` on a run does not import pluggy.
 _LAZY: dict[str, str] = {
+    "hookimpl": "mason_core.hookspecs",
     "models": "mason.models",
     "ValidConfig": "mason_core.config.model",
     "Engine": "mason_core.engines",

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from mason_core.registry import Registry
 
 #: bumped whenever the stored layout changes: an older index is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
 
 
@@ -83,6 +83,101 @@ def load_index(
         },
     )
     return content
+
+
+# -- what a run needs ---------------------------------------------------------------------
+
+
+def render_run(registry: Registry) -> dict[str, Any] | None:
+    """What :func:`run_registry` rebuilds a run's registry from: every engine and
+    client (a client's configuration model by ``module:Class``) and, for every
+    operator, its file and the document read from it (kept while the index
+    watches the file unchanged, so a run need not import PyYAML). None when a
+    run cannot be answered from it (two plugins claim one name, or a
+    configuration model cannot be imported by name): runs then build the
+    whole registry."""
+    if registry.conflicts:
+        return None
+    clients: dict[str, Any] = {}
+    for name, spec in registry.clients.items():
+        model = spec.config_model
+        if "<" in model.__qualname__:  # defined in a function: not importable by name
+            return None
+        clients[name] = {
+            "model": f"{model.__module__}:{model.__qualname__}",
+            "engines": spec.engines,
+            "description": spec.description,
+            "plugin": spec.plugin,
+            "embedded_default": spec.embedded_default,
+        }
+    return {
+        "engines": {n: [e.interface, e.description, e.plugin] for n, e in registry.engines.items()},
+        "clients": clients,
+        "operators": {
+            f"{ns} {cmd}": [str(file), spec.plugin, _kept_document(file)]
+            for (ns, cmd), spec in registry.operators.items()
+            if (file := registry.operator_files.get((ns, cmd))) is not None
+        },
+    }
+
+
+def _kept_document(file: Path) -> Any:
+    """The definition read from ``file`` when JSON keeps it as it is, else None
+    (a run then reads the file itself)."""
+    from mason_core.definitions import read_yaml
+    from mason_core.errors import DefinitionError
+
+    try:
+        data = read_yaml(file)
+        return data if json.loads(json.dumps(data)) == data else None
+    except (DefinitionError, TypeError, ValueError):
+        return None
+
+
+def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
+    """The registry one run of ``namespace command`` needs, from the index: the
+    engines and clients (no plugin module; a client's configuration model is
+    imported when a configuration naming it is validated) and that one
+    operator, validated from the document the index kept. None when the index cannot
+    answer (the operator is not in it: the whole registry says what is wrong)."""
+    run = content.get("run")
+    if not isinstance(run, dict):
+        return None
+    entry = run["operators"].get(f"{namespace} {command}")
+    if entry is None:
+        return None
+    try:
+        return _run_registry(run, entry, namespace, command)
+    except Exception:  # the file no longer reads: the whole registry says why
+        from mason_core.interrupts import interruption
+
+        signalled = interruption()
+        if signalled is not None:  # Ctrl-C or SIGTERM, turned into another error
+            raise signalled from None
+        return None
+
+
+def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command: str) -> Registry:
+    from mason_core.operators.spec import parse_operator
+    from mason_core.registry import EngineSpec, IndexedClientSpec, Registry
+
+    registry = Registry()
+    for name, (interface, description, plugin) in run["engines"].items():
+        registry.engines[name] = EngineSpec(name, interface, description, plugin)
+    for name, c in run["clients"].items():
+        registry.clients[name] = IndexedClientSpec(
+            name=name,
+            config_model=c["model"],  # ``module:Class``, imported on first use
+            engines=dict(c["engines"]),
+            description=c["description"],
+            plugin=c["plugin"],
+            embedded_default=c["embedded_default"],
+        )
+    file, plugin, data = Path(entry[0]), entry[1], entry[2]
+    # validated on every run, from the document the index kept (None: read it again)
+    registry.operators[(namespace, command)] = parse_operator(file, plugin, data)
+    registry.operator_files[(namespace, command)] = file
+    return registry
 
 
 # -- the key ------------------------------------------------------------------------------

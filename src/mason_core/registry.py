@@ -59,6 +59,30 @@ class ClientSpec:
         return cls
 
 
+class _ImportedOnUse:
+    """``IndexedClientSpec.config_model``: a ``module:Class`` path until first read."""
+
+    def __get__(self, spec: Any, owner: type | None = None) -> Any:
+        if spec is None:
+            return self
+        model = spec.__dict__["_config_model"]
+        if isinstance(model, str):
+            model = spec.__dict__["_config_model"] = import_object(model)
+        return model
+
+    def __set__(self, spec: Any, model: type[BaseModel] | str) -> None:
+        spec.__dict__["_config_model"] = model
+
+
+class IndexedClientSpec(ClientSpec):
+    """A client as the registry index records it (see :func:`mason_core.index.run_registry`):
+    ``config_model`` may be given as ``module:Class`` and is imported when a
+    configuration naming the client is validated, so a run imports only the
+    models of the clients its configuration uses."""
+
+    config_model = _ImportedOnUse()
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     name: str
@@ -190,6 +214,9 @@ class Registry:
     #: the plugin modules and definition folders this registry was built from
     #: (the registry index watches them for changes).
     sources: list[Path] = field(default_factory=list)
+    #: the file each registered operator was read from (the registry index
+    #: records it, so a run reads that one file alone).
+    operator_files: dict[tuple[str, str], Path] = field(default_factory=dict)
 
     # -- collisions --------------------------------------------------------------------
 
@@ -264,11 +291,17 @@ class Registry:
         return register
 
     def operator_registrar(self, info: PluginInfo) -> RegisterOperators:
-        from mason_core.operators.spec import load_operator_specs
+        from mason_core.definitions import find_definition_files
+        from mason_core.operators.spec import parse_operator
 
         def register(path: str | Path) -> None:
             self.sources.append(Path(path))
-            self._add_definitions(info, load_operator_specs(Path(path), info.name), "operator")
+            files = list(find_definition_files(Path(path), "operator.yaml"))
+            specs = [parse_operator(f, info.name) for f in files]
+            kept = {id(s) for s in self._add_definitions(info, specs, "operator")}
+            for spec, file in zip(specs, files, strict=True):
+                if id(spec) in kept:
+                    self.operator_files[(spec.namespace, spec.command)] = file
 
         return register
 
@@ -281,7 +314,9 @@ class Registry:
 
         return register
 
-    def _add_definitions(self, info: PluginInfo, specs: Iterable[Any], kind: str) -> None:
+    def _add_definitions(self, info: PluginInfo, specs: Iterable[Any], kind: str) -> list[Any]:
+        """Add what ``info`` defined; the definitions it kept (a collision keeps the first)."""
+        kept: list[Any] = []
         table: dict[tuple[str, str], Any] = self.operators if kind == "operator" else self.workflows
         names = info.operators if kind == "operator" else info.workflows
         for spec in specs:
@@ -304,6 +339,8 @@ class Registry:
                     owner.warnings.append(f"{kind} '{name}' is overridden by a registered one")
             table[key] = spec
             names.append(name)
+            kept.append(spec)
+        return kept
 
     # -- lookups -----------------------------------------------------------------------
 

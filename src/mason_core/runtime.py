@@ -45,11 +45,17 @@ class PreparedRun:
 
 
 class Session:
-    def __init__(self, home: MasonHome | str | Path | None = None) -> None:
+    def __init__(
+        self, home: MasonHome | str | Path | None = None, registry: Registry | None = None
+    ) -> None:
+        """``registry``: what the session's plugins registered, when the caller
+        has it (the CLI's run from the registry index); else built on first use."""
         if isinstance(home, MasonHome):
             self.home = home
         else:
             self.home = MasonHome.from_env(home)
+        if registry is not None:
+            self.__dict__["registry"] = registry
 
     @cached_property
     def registry(self) -> Registry:

@@ -17,13 +17,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mason_core.errors import MasonUsageError
-
-#: libyaml's loader when PyYAML was built with it: listing operators parses every
-#: operator.yaml, and the pure-Python loader dominated ``mason op``'s start-up.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: largest YAML document read, in bytes.
 MAX_BYTES = 8 * 1024 * 1024
@@ -45,13 +39,25 @@ def read_yaml_file(path: Path, error: type[MasonUsageError] = YamlInputError) ->
     return load_yaml_text(_read_text(path, error), str(path), error)
 
 
+def _loader() -> Any:
+    """libyaml's loader when PyYAML was built with it: listing operators parses every
+    operator.yaml, and the pure-Python loader dominated ``mason op``'s start-up."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml_text(text: str, source: str, error: type[MasonUsageError] = YamlInputError) -> Any:
-    """Parse ``text`` (from ``source``, used in messages) within the limits."""
+    """Parse ``text`` (from ``source``, used in messages) within the limits.
+    PyYAML is imported here: a run whose definition comes from the registry
+    index and whose configuration is the built-in one reads no YAML."""
+    import yaml
+
     if len(text) > MAX_BYTES:
         raise error(f"{source}: larger than the {MAX_BYTES} byte limit for YAML input")
     try:
         _check_limits(text, source, error)
-        return yaml.load(text, Loader=_LOADER)
+        return yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -95,7 +101,9 @@ def _check_limits(text: str, source: str, error: type[MasonUsageError]) -> None:
     # per open collection: [nodes inside so far, anchor of the collection]
     stack: list[list[Any]] = [[0, None]]
     anchored: dict[str, int] = {}
-    for event in yaml.parse(text, Loader=_LOADER):
+    import yaml
+
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:

@@ -104,3 +104,71 @@ def test_cached_root_help_is_what_typer_prints(tmp_path: Path) -> None:
     )
     assert narrow.returncode == 0 and narrow.stdout != cached.stdout
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 60
+
+
+OVERRIDE = """\
+type: operator
+namespace: table
+command: get
+description: the user's own table get
+parameters:
+  required:
+    - name: word
+      type: {kind}
+"""
+
+OVERRIDE_CODE = """\
+from mason import OperatorDefinition
+
+
+class TableGet(OperatorDefinition):
+    def run(self, ctx):
+        return {"mine": ctx.params["word"]}
+"""
+
+
+def test_a_run_from_the_index_runs_what_the_whole_registry_would(tmp_path: Path) -> None:
+    """A plain run reads its operator from the registry index (one file, no
+    plugin): the definition it runs is the one the whole registry keeps, a
+    user's registered ``table get`` over the plugin's, and an edit to that
+    definition is seen by the next run, with its parameters validated first."""
+    home = tmp_path / "home"
+    folder = tmp_path / "mine" / "get"
+    folder.mkdir(parents=True)
+    (folder / "operator.yaml").write_text(OVERRIDE.format(kind="string"))
+    (folder / "__init__.py").write_text(OVERRIDE_CODE)
+    registered = _mason("app", ["register", str(folder)], home)
+    assert registered.returncode == 0, registered.stderr
+    assert _mason("entry", ["op"], home).returncode == 0  # the index is warm
+    call = ["op", "table", "get", "-p", "word:7", "-o", "json"]
+
+    ran = _mason("entry", call, home)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["Data"] == [{"mine": "7"}]
+
+    copy = home / "registered_operators" / "table" / "get" / "operator.yaml"
+    copy.write_text(OVERRIDE.format(kind="boolean"))  # now '7' is no boolean
+    refused = _mason("entry", call, home)
+    typer = _mason("app", call, home)
+    assert refused.returncode == typer.returncode == 2, refused.stderr
+    assert refused.stderr == typer.stderr and "word" in refused.stderr
+
+
+def test_a_run_registry_that_fails_falls_back_unless_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index entry whose file no longer reads gives None (the whole
+    registry is built and says why); after Ctrl-C or SIGTERM, whatever error
+    the signal became is raised as the interruption instead, never retried.
+    The received signal is set directly: a real one cannot be timed to land
+    inside the definition's validation."""
+    from mason_core import interrupts
+    from mason_core.index import run_registry
+
+    gone = str(tmp_path / "gone" / "operator.yaml")
+    content = {"run": {"engines": {}, "clients": {}, "operators": {"a b": [gone, "p", None]}}}
+    assert run_registry(content, "a", "b") is None
+    assert run_registry(content, "a", "other") is None  # not in the index
+    monkeypatch.setattr(interrupts, "_seen", [KeyboardInterrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        run_registry(content, "a", "b")

@@ -32,12 +32,14 @@ def operator_row(spec: OperatorSpec, registry: Registry) -> dict[str, Any]:
 def render_index(registry: Registry) -> dict[str, Any]:
     """What the listing and help paths print, for the registry index."""
     from mason_core.cli.app import root_help
+    from mason_core.index import render_run
 
     rows = [operator_row(s, registry) for s in registry.operator_specs()]
     return {
         "operators": rows,
         "help": {s.name: describe_operator(s, registry) for s in registry.operator_specs()},
         "root_help": root_help(rows),
+        "run": render_run(registry),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 
 from mason_core.cli.output import OutputFormat, cli_errors, emit_response, resolve_output
 from mason_core.cli.params import UNKNOWN_PARAMS_ENV, collect_parameters
-from mason_core.cli.session import current_session
+from mason_core.cli.session import current_session, run_session
 from mason_core.interrupts import interruption
 
 #: the options of ``mason op NS CMD`` that take a value -> RunRequest field
@@ -95,16 +95,16 @@ def run_operator(request: RunRequest) -> int:
     response; the exit code."""
     r = request
     with cli_errors():
-        session = current_session()
         given = collect_parameters(r.params, r.param_file)
-        if r.validate_only:
-            validation = session.validate(
+        if r.validate_only:  # validation vouches for the whole installation
+            validation = current_session().validate(
                 r.namespace, r.command, given, r.config_id, r.unknown_mode
             )
             emit_response(validation, r.output, "Validation")
             return 0
         from mason_core.cli.progress import progress_for
 
+        session = run_session(r.namespace, r.command)
         prepared = session.prepare(r.namespace, r.command, given, r.config_id, r.unknown_mode)
         progress = progress_for(r.output)
         try:

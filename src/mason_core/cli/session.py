@@ -13,3 +13,22 @@ def current_session() -> Session:
     from mason_core.runtime import default_session
 
     return default_session()
+
+
+def run_session(namespace: str, command: str) -> Session:
+    """The session one run of ``namespace command`` uses: its registry holds only
+    what the call needs, rebuilt from the registry index (see
+    :func:`mason_core.index.run_registry`): no plugin module is imported and no
+    other operator is read. When the index cannot answer, the whole registry."""
+    from mason_core.cli.listing import operator_index
+    from mason_core.index import run_registry
+    from mason_core.runtime import Session, default_session
+
+    index = operator_index()
+    session = default_session()
+    if "registry" in session.__dict__:  # built already (the index was stale)
+        return session
+    registry = run_registry(index, namespace, command)
+    if registry is None:
+        return session
+    return Session(session.home, registry)

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from mason_core.config.model import ValidConfig
-from mason_core.engines import (
-    ArrowFilesystemSource,
-    Engine,
-    EngineContext,
-    ExecutionEngine,
-    MetastoreEngine,
-    RemoteFilesystem,
-    SchedulerEngine,
-    StorageEngine,
-)
+from mason_core.engines.base import Engine, EngineContext
+from mason_core.engines.filesystems import ArrowFilesystemSource, RemoteFilesystem
 from mason_core.errors import ConfigurationError, PluginLoadError
 from mason_core.home import MasonHome
 from mason_core.progress import NO_PROGRESS, Progress
 from mason_core.registry import Registry
 from mason_core.response import Response
+
+if TYPE_CHECKING:  # each accessor imports its own interface: a metastore call
+    # does not load the execution engine's job records and models
+    from mason_core.engines.execution import ExecutionEngine
+    from mason_core.engines.metastore import MetastoreEngine
+    from mason_core.engines.scheduler import SchedulerEngine
+    from mason_core.engines.storage import StorageEngine
 
 E = TypeVar("E", bound=Engine)
 
@@ -156,18 +155,26 @@ class OperatorContext:
 
     @property
     def metastore(self) -> MetastoreEngine:
+        from mason_core.engines.metastore import MetastoreEngine
+
         return self.engines.typed("metastore", MetastoreEngine)
 
     @property
     def storage(self) -> StorageEngine:
+        from mason_core.engines.storage import StorageEngine
+
         return self.engines.typed("storage", StorageEngine)
 
     @property
     def execution(self) -> ExecutionEngine:
+        from mason_core.engines.execution import ExecutionEngine
+
         return self.engines.typed("execution", ExecutionEngine)
 
     @property
     def scheduler(self) -> SchedulerEngine:
+        from mason_core.engines.scheduler import SchedulerEngine
+
         return self.engines.typed("scheduler", SchedulerEngine)
 
     def engine(self, name: str) -> Engine:

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from mason_core.definitions import (
     camel_name,
-    find_definition_files,
     import_module_at,
     parse_definition,
 )
@@ -183,7 +182,3 @@ class OperatorSpec(BaseModel):
 
 def parse_operator(path: Path, plugin: str, data: Any = None) -> OperatorSpec:
     return parse_definition(path, "operator", OperatorSpec, plugin, data)
-
-
-def load_operator_specs(root: Path, plugin: str) -> list[OperatorSpec]:
-    return [parse_operator(p, plugin) for p in find_definition_files(root, "operator.yaml")]

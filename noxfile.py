@@ -177,6 +177,23 @@ def container(session: nox.Session) -> None:
     )
 
 
+#: the spark-iceberg session's pins: the Iceberg Spark runtime for Spark 3.5
+#: ships inside snowpark-connect-deps-iceberg (1.0.3's jar lacks the shaded
+#: classes), so this session runs pyspark 3.5 in a virtualenv of its own while
+#: the tests session keeps pyspark 4.
+SPARK_ICEBERG_DEPS = ("pyspark>=3.5,<3.6", "snowpark-connect-deps-iceberg==1.0.2")
+
+
+@nox.session(name="spark-iceberg")
+def spark_iceberg(session: nox.Session) -> None:
+    """tests/spark_iceberg: the spark client reads the local client's Iceberg tables."""
+    install_mason(session, "pytest", "pytest-timeout", *SPARK_ICEBERG_DEPS)
+    args = session.posargs or ["tests/spark_iceberg"]
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", "--timeout", TEST_TIMEOUT_SECONDS, *args
+    )
+
+
 @nox.session(name="bench-airflow")
 def bench_airflow(session: nox.Session) -> None:
     """bench/bench_airflow.py in a virtualenv with Airflow (``nox -s bench`` queues it)."""

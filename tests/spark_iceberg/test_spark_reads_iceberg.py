@@ -30,7 +30,7 @@ def ok(namespace: str, command: str, **params: Any) -> mason.Response:
 def rows(sql: str, config: str | None = None, **params: Any) -> list[dict[str, Any]]:
     extra = {"config_id": config} if config else {}
     job = ok("table", "query", query_string=sql, database_name="lake", **extra, **params).data[0]
-    assert job.metrics.get("runner") == ("local" if config else None) or not config
+    assert job.client == ("spark" if config else "local")
     return list(job.preview)
 
 
@@ -61,7 +61,10 @@ def test_spark_queries_a_mason_iceberg_table_as_duckdb_does(
     tmp_path: Path, spark_config: str
 ) -> None:
     written = events_table(tmp_path)
-    sql = "SELECT kind, count(*) AS n, sum(value) AS total FROM lake.events GROUP BY kind ORDER BY kind"
+    sql = (
+        "SELECT kind, count(*) AS n, sum(value) AS total FROM lake.events "
+        "GROUP BY kind ORDER BY kind"
+    )
     on_spark = rows(sql, spark_config)
     on_duckdb = rows(sql)
     assert on_spark == on_duckdb
@@ -69,9 +72,7 @@ def test_spark_queries_a_mason_iceberg_table_as_duckdb_does(
     assert sum(r["total"] for r in on_spark) == sum(r["value"] for r in written)
 
 
-def test_spark_reads_as_of_a_snapshot_id_and_a_timestamp(
-    tmp_path: Path, spark_config: str
-) -> None:
+def test_spark_reads_as_of_a_snapshot_id_and_a_timestamp(tmp_path: Path, spark_config: str) -> None:
     written = events_table(tmp_path)
     history = ok("table", "history", database_name="lake", table_name="events").data
     first = history[-1].snapshot_id
@@ -93,12 +94,14 @@ def test_spark_reads_a_table_pyiceberg_committed_outside_mason(
     including a renamed column (Iceberg matches columns by field id)."""
     from pyiceberg.catalog.sql import SqlCatalog
 
+    events_table(tmp_path)  # the database lake, which Mason's catalog lists tables of
+
     catalog_file = mason_home / "clients" / "local" / "iceberg.sqlite"
     catalog_file.parent.mkdir(parents=True, exist_ok=True)
     warehouse = mason_home / "clients" / "local" / "warehouse"
     warehouse.mkdir(parents=True, exist_ok=True)
     catalog = SqlCatalog("mason", uri=f"sqlite:///{catalog_file}", warehouse=warehouse.as_uri())
-    catalog.create_namespace("lake")
+    catalog.create_namespace_if_not_exists("lake")
     data = pa.Table.from_pylist([{"id": i, "city": f"c{i % 3}"} for i in range(30)])
     table = catalog.create_table(("lake", "visits"), schema=data.schema)
     table.append(data)
@@ -107,7 +110,12 @@ def test_spark_reads_a_table_pyiceberg_committed_outside_mason(
     table = catalog.load_table(("lake", "visits"))
     table.append(pa.Table.from_pylist([{"id": 100, "town": "c9"}]).cast(table.schema().as_arrow()))
     got = rows("SELECT town, count(*) AS n FROM visits GROUP BY town ORDER BY town", spark_config)
-    assert got == [{"town": "c0", "n": 10}, {"town": "c1", "n": 10}, {"town": "c2", "n": 10}, {"town": "c9", "n": 1}]
+    assert got == [
+        {"town": "c0", "n": 10},
+        {"town": "c1", "n": 10},
+        {"town": "c2", "n": 10},
+        {"town": "c9", "n": 1},
+    ]
 
 
 def test_a_spark_query_result_is_committed_to_an_iceberg_table(
@@ -157,3 +165,49 @@ def test_the_cli_queries_an_iceberg_table_on_spark(tmp_path: Path, spark_config:
     )
     assert done.returncode == 0, done.stderr
     assert '"n": 8' in done.stdout
+
+
+def test_a_remote_runner_refuses_iceberg_before_running(tmp_path: Path, mason_home: Path) -> None:
+    """The standalone runner's driver gets no Iceberg runtime jar: the query is
+    refused before anything is submitted (no cluster listens on the port)."""
+    import yaml
+
+    from mason_core.jobrecords import JobStore
+    from mason_core.runtime import default_session
+
+    events_table(tmp_path)
+    path = tmp_path / "standalone.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "type": "config",
+                "id": "cluster",
+                "metastore_engine": "local",
+                "storage_engine": "local",
+                "execution_engine": "spark",
+                "clients": {
+                    "spark": {
+                        "configuration": {
+                            "runner": {"type": "standalone", "master": "spark://127.0.0.1:9"}
+                        }
+                    }
+                },
+            }
+        )
+    )
+    store = default_session().configs
+    store.save(store.read_file(path))
+    response = mason.run(
+        "table",
+        "query",
+        query_string="SELECT * FROM events",
+        database_name="lake",
+        config_id="cluster",
+    )
+    assert response.exit_code == 2
+    assert response.errors == [
+        "execution client 'spark' cannot read iceberg table lake.events: the standalone runner "
+        "does not ship the Iceberg Spark runtime to its driver; only the local runner reads "
+        "Iceberg tables"
+    ]
+    assert JobStore(mason_home, "spark").list() == []

@@ -125,9 +125,7 @@ class SparkExecution(ExecutionEngine):
             if iceberg
             else "as_of a snapshot"
         )
-        raise MasonUsageError(
-            f"execution client '{self.client_name}' cannot read {what}: {reason}"
-        )
+        raise MasonUsageError(f"execution client '{self.client_name}' cannot read {what}: {reason}")
 
     def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         settings = self.config.runner

@@ -28,8 +28,16 @@ def ok(namespace: str, command: str, **params: Any) -> mason.Response:
 
 
 def rows(sql: str, config: str | None = None, **params: Any) -> list[dict[str, Any]]:
-    extra = {"config_id": config} if config else {}
-    job = ok("table", "query", query_string=sql, database_name="lake", **extra, **params).data[0]
+    """``sql``'s preview rows on ``config`` (else the built-in local default,
+    DuckDB: saving ``sparky`` made it current)."""
+    job = ok(
+        "table",
+        "query",
+        query_string=sql,
+        database_name="lake",
+        config_id=config or "default",
+        **params,
+    ).data[0]
     assert job.client == ("spark" if config else "local")
     return list(job.preview)
 

@@ -13,7 +13,11 @@ read it: ``spark.read.format("iceberg").load(metadata.json)`` opens that
 exact snapshot with no Spark catalog at all, so Spark reads whatever catalog
 the metastore keeps (the local client's SQLite one) and never writes to it.
 Writing to Iceberg tables stays with the metastore (pyiceberg commits): a
-Spark job never commits to an Iceberg table.
+Spark job never commits to an Iceberg table. Spark code of your own can
+write the same tables through Iceberg's ``JdbcCatalog`` on the local
+client's SQLite file (:func:`jdbc_catalog_conf`), given a SQLite JDBC driver
+(:func:`sqlite_jdbc_jar`: Debian's ``libxerial-sqlite-jdbc-java``; neither
+the runtime jar nor PyPI ships one).
 """
 
 from __future__ import annotations
@@ -55,6 +59,34 @@ def runtime_jar() -> str | None:
     return None
 
 
+#: where Debian's ``libxerial-sqlite-jdbc-java`` puts the SQLite JDBC driver.
+SQLITE_JDBC_JARS = ("/usr/share/java/sqlite-jdbc.jar", "/usr/share/java/xerial-sqlite-jdbc.jar")
+
+
+def sqlite_jdbc_jar() -> str | None:
+    """The SQLite JDBC driver installed on this machine, if any."""
+    from pathlib import Path
+
+    return next((jar for jar in SQLITE_JDBC_JARS if Path(jar).is_file()), None)
+
+
+def jdbc_catalog_conf(catalog_file: str, warehouse: str, name: str = "mason") -> dict[str, str]:
+    """Spark settings making ``name`` an Iceberg catalog on the SQLite file of
+    pyiceberg's SQL catalog (the local client's ``iceberg.sqlite``): Iceberg's
+    ``JdbcCatalog`` keeps tables in the same ``iceberg_tables`` rows and
+    commits by the same compare-and-swap of ``metadata_location``, so Spark
+    and pyiceberg write one catalog safely. ``name`` must be the pyiceberg
+    catalog's name (the local client's is ``mason``): both file rows under it.
+    ``spark.sql.catalog.*`` settings may be set on a running session."""
+    prefix = f"spark.sql.catalog.{name}"
+    return {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.type": "jdbc",
+        f"{prefix}.uri": f"jdbc:sqlite:{catalog_file}",
+        f"{prefix}.warehouse": warehouse,
+    }
+
+
 @lru_cache(maxsize=1)
 def pyspark_version() -> str | None:
     from importlib import metadata
@@ -86,13 +118,16 @@ def iceberg_unavailable(runner_type: str) -> str | None:
 
 
 def with_iceberg(conf: dict[str, str]) -> dict[str, str]:
-    """A local session's ``conf`` with the Iceberg runtime jar added to
-    ``spark.jars`` (beside any the configuration names), when it is usable here."""
+    """A local session's ``conf`` with the Iceberg runtime jar (and the SQLite
+    JDBC driver, when installed) added to ``spark.jars`` beside any the
+    configuration names, when the runtime is usable here."""
     jar = runtime_jar()
     if jar is None or iceberg_unavailable("local") is not None:
         return conf
     jars = [j for j in conf.get("spark.jars", "").split(",") if j.strip()]
-    return {**conf, "spark.jars": ",".join([*jars, jar])}
+    driver = sqlite_jdbc_jar()
+    added = [jar, driver] if driver else [jar]
+    return {**conf, "spark.jars": ",".join([*jars, *added])}
 
 
 def snapshot_options(as_of: str | None) -> dict[str, str]:

@@ -45,6 +45,7 @@ _JAR = re.compile(r"iceberg-spark-runtime-3\.5_[\d.]+-[\w.]+\.jar$")
 def runtime_jar() -> str | None:
     """The installed Iceberg Spark runtime jar for Spark 3.5, if any (found in
     the package's file list, without importing anything)."""
+    import os
     from importlib import metadata
 
     try:
@@ -53,9 +54,9 @@ def runtime_jar() -> str | None:
         return None
     for file in files:
         if _JAR.search(str(file)):
-            located = file.locate()
-            if located.exists():
-                return str(located)
+            located = os.fspath(file.locate())
+            if os.path.isfile(located):
+                return located
     return None
 
 

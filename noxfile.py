@@ -26,7 +26,7 @@ ROOT = Path(__file__).parent.resolve()
 
 # uv when it is installed (``pip install "nox[uv]"``), else virtualenv + pip.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "airflow", "container", "lint", "typecheck"]
+nox.options.sessions = ["tests", "airflow", "container", "spark-iceberg", "lint", "typecheck"]
 # Reusing an existing virtualenv is safe: every session re-runs its installs,
 # which only change what is out of date.
 nox.options.reuse_venv = "yes"

@@ -473,7 +473,7 @@ def test_an_execution_client_that_reads_no_iceberg_refuses_before_running(
     run: Run, events: Dataset, tmp_path: Path
 ) -> None:
     """This session has pyspark 4, for which no Iceberg Spark runtime is on the
-    index: Spark refuses the query (and as_of) before any job is recorded, with
+    index: Spark refuses the query (as_of too) before any job is recorded, with
     the reason on one line, through the API and the CLI alike (the reading
     itself is tested with pyspark 3.5 in ``nox -s spark-iceberg``)."""
     import json
@@ -506,7 +506,18 @@ def test_an_execution_client_that_reads_no_iceberg_refuses_before_running(
         config_id=config,
     )
     assert as_of.exit_code == 2
-    assert as_of.errors[0].startswith("execution client 'spark' cannot read as_of a snapshot: ")
+    assert as_of.errors == [
+        "as_of reads Iceberg tables as of a snapshot; the query reads none (no catalog table)"
+    ]
+    old = mason.run(
+        "table",
+        "query",
+        query_string="SELECT * FROM events",
+        database_name="lake",
+        as_of="1",
+        config_id=config,
+    )
+    assert old.exit_code == 2 and old.errors == [reason]
     params = "database_name:lake,query_string:SELECT count(*) FROM events"
     command = ["op", "table", "query", "-c", config, "-p", params, "--output", "json"]
     cli = subprocess.run(

@@ -219,3 +219,27 @@ def test_a_remote_runner_refuses_iceberg_before_running(tmp_path: Path, mason_ho
         "Iceberg tables"
     ]
     assert JobStore(mason_home, "spark").list() == []
+
+
+def test_as_of_on_a_query_reading_no_iceberg_table_is_refused(
+    tmp_path: Path, spark_config: str, mason_home: Path
+) -> None:
+    from mason_core.jobrecords import JobStore
+
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist([{"id": 1}]), folder / "p.parquet")
+    ok("table", "infer", storage_path=str(folder), database_name="lake", table_name="plain")
+    response = mason.run(
+        "table",
+        "query",
+        query_string="SELECT * FROM plain",
+        database_name="lake",
+        as_of="1",
+        config_id=spark_config,
+    )
+    assert response.exit_code == 2
+    assert response.errors == [
+        "as_of reads Iceberg tables as of a snapshot; the query reads none (plain)"
+    ]
+    assert JobStore(mason_home, "spark").list() == []

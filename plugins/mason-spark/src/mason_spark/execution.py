@@ -114,18 +114,22 @@ class SparkExecution(ExecutionEngine):
             check_local_output(localized(job), self.context.home)
 
     def check_iceberg(self, job: QueryJob) -> None:
-        iceberg = [t for t in mentioned(job.tables, job.query_string) if t.format == "iceberg"]
-        if not iceberg and not job.as_of:
+        read = mentioned(job.tables, job.query_string)
+        iceberg = [t for t in read if t.format == "iceberg"]
+        if job.as_of and not iceberg:  # as on the local client, where the job raises it
+            raise MasonUsageError(
+                "as_of reads Iceberg tables as of a snapshot; the query reads none "
+                f"({', '.join(t.name for t in read) or 'no catalog table'})"
+            )
+        if not iceberg:
             return
         reason = iceberg_unavailable(self.config.runner.type)
         if reason is None:
             return
-        what = (
-            f"iceberg table {iceberg[0].database or job.database_name}.{iceberg[0].name}"
-            if iceberg
-            else "as_of a snapshot"
+        name = f"{iceberg[0].database or job.database_name}.{iceberg[0].name}"
+        raise MasonUsageError(
+            f"execution client '{self.client_name}' cannot read iceberg table {name}: {reason}"
         )
-        raise MasonUsageError(f"execution client '{self.client_name}' cannot read {what}: {reason}")
 
     def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         settings = self.config.runner

@@ -26,7 +26,7 @@ ROOT = Path(__file__).parent.resolve()
 
 # uv when it is installed (``pip install "nox[uv]"``), else virtualenv + pip.
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "airflow", "container", "lint", "typecheck"]
+nox.options.sessions = ["tests", "airflow", "container", "spark-iceberg", "lint", "typecheck"]
 # Reusing an existing virtualenv is safe: every session re-runs its installs,
 # which only change what is out of date.
 nox.options.reuse_venv = "yes"
@@ -126,9 +126,11 @@ def install_browser(session: nox.Session) -> None:
 
 def install_debian(session: nox.Session, command: str, *packages: str) -> None:
     """Debian's ``packages`` (apt, as root or through sudo) when ``command`` is
-    not on PATH: tools the tests drive as real processes."""
+    not on PATH (or, given as a path, does not exist): tools the tests drive
+    as real processes, files they load."""
     script = ROOT / "scripts" / "apt-install.sh"
-    if shutil.which(command) is None and script.is_file():
+    present = Path(command).exists() if "/" in command else shutil.which(command)
+    if not present and script.is_file():
         session.log(f"{command} not found: installing {' '.join(packages)} (apt)")
         session.run("bash", str(script), command, *packages, external=True)
 
@@ -174,6 +176,26 @@ def container(session: nox.Session) -> None:
     args = session.posargs or ["tests/container"]
     session.run(
         "python", "-m", "pytest", f"--timeout={TEST_TIMEOUT_SECONDS}", *args, success_codes=[0]
+    )
+
+
+#: the spark-iceberg session's pins: the Iceberg Spark runtime for Spark 3.5
+#: ships inside snowpark-connect-deps-iceberg (1.0.3's jar lacks the shaded
+#: classes), so this session runs pyspark 3.5 in a virtualenv of its own while
+#: the tests session keeps pyspark 4.
+SPARK_ICEBERG_DEPS = ("pyspark>=3.5,<3.6", "snowpark-connect-deps-iceberg==1.0.2")
+
+
+@nox.session(name="spark-iceberg")
+def spark_iceberg(session: nox.Session) -> None:
+    """tests/spark_iceberg: the spark client reads the local client's Iceberg tables."""
+    install_mason(session, "pytest", "pytest-timeout", *SPARK_ICEBERG_DEPS)
+    # Spark writes the local client's SQLite catalog through Iceberg's JdbcCatalog,
+    # which needs a SQLite JDBC driver: Debian's, since no PyPI package ships one
+    install_debian(session, "/usr/share/java/sqlite-jdbc.jar", "libxerial-sqlite-jdbc-java")
+    args = session.posargs or ["tests/spark_iceberg"]
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", "--timeout", TEST_TIMEOUT_SECONDS, *args
     )
 
 

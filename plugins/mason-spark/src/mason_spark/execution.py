@@ -29,7 +29,9 @@ from mason.sdk.models import (
 )
 from mason.sdk.state import absolute_path, atomic_write_text
 from mason_spark.config import KubernetesRunner, LocalRunner, SparkClientConfig, StandaloneRunner
+from mason_spark.iceberg import iceberg_unavailable
 from mason_spark.jobfiles import JobFiles
+from mason_spark.jobs.qualified import mentioned
 from mason_spark.preflight import check_local_output
 from mason_spark.runners import SparkRunner, load_runner
 from mason_spark.runners.manifest import result_file
@@ -87,6 +89,10 @@ def _output(job: Job) -> str | None:
 class SparkExecution(ExecutionEngine):
     config: SparkClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = SPARK_JOB_KINDS
+    #: read from their metadata file by the Iceberg Spark runtime; where this
+    #: installation cannot (pyspark 4, no runtime jar, a remote runner)
+    #: :meth:`check_job` refuses such a query with the reason.
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
 
     def __init__(self, config: SparkClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -100,9 +106,30 @@ class SparkExecution(ExecutionEngine):
     def check_job(self, job: Job) -> None:
         """An output on this machine is checked before the job is recorded, so a
         refused overwrite is exit 2 as on the local client; the driver still
-        checks every scheme."""
+        checks every scheme. A query reading an Iceberg table (or ``as_of``)
+        where Spark cannot read Iceberg is refused with the reason."""
+        if isinstance(job, QueryJob):
+            self.check_iceberg(job)
         if self.config.runner.type != "kubernetes-operator":
             check_local_output(localized(job), self.context.home)
+
+    def check_iceberg(self, job: QueryJob) -> None:
+        read = mentioned(job.tables, job.query_string)
+        iceberg = [t for t in read if t.format == "iceberg"]
+        if job.as_of and not iceberg:  # as on the local client, where the job raises it
+            raise MasonUsageError(
+                "as_of reads Iceberg tables as of a snapshot; the query reads none "
+                f"({', '.join(t.name for t in read) or 'no catalog table'})"
+            )
+        if not iceberg:
+            return
+        reason = iceberg_unavailable(self.config.runner.type)
+        if reason is None:
+            return
+        name = f"{iceberg[0].database or job.database_name}.{iceberg[0].name}"
+        raise MasonUsageError(
+            f"execution client '{self.client_name}' cannot read iceberg table {name}: {reason}"
+        )
 
     def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         settings = self.config.runner

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mason.sdk.errors import MasonUsageError
 from mason.sdk.models import QueryJob
+from mason_spark.iceberg import read_iceberg
 from mason_spark.jobs.qualified import mentioned, qualify_views, view_names
 from mason_spark.jobs.read import read_table
 from mason_spark.jobs.values import columns_of, rows_of
@@ -32,7 +33,12 @@ def run_query(spark: SparkSession, job: QueryJob, preview_rows: int) -> JobResul
     try:
         for table in mentioned(job.tables, job.query_string):
             view = names[((table.database or job.database_name).lower(), table.name.lower())]
-            read_table(spark, table).createOrReplaceTempView(view)
+            frame = (
+                read_iceberg(spark, table, job.as_of)
+                if table.format == "iceberg"
+                else read_table(spark, table)
+            )
+            frame.createOrReplaceTempView(view)
             views.append(view)
         query = qualify_views(job.query_string.strip().rstrip(";"), names)
         try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from mason_spark.config import LocalRunner
 from mason_spark.defaults import spark_conf
+from mason_spark.iceberg import with_iceberg
 from mason_spark.jobfiles import take_result
 from mason_spark.runners import SparkRunner
 from mason_spark.runners.process import entry_script, launch, refresh_from_child
@@ -28,7 +29,9 @@ def local_session(settings: LocalRunner) -> SparkSession:
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master(settings.master).appName("mason")
-    conf = spark_conf({"spark.driver.memory": settings.driver_memory, **settings.conf})
+    conf = with_iceberg(
+        spark_conf({"spark.driver.memory": settings.driver_memory, **settings.conf})
+    )
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
@@ -43,12 +46,14 @@ class LocalSparkRunner(SparkRunner):
 
             return take_result(record, run_spec(local_session(self.settings), spec))
         files = self.files(record)
-        conf = spark_conf(
-            {
-                "spark.master": self.settings.master,
-                "spark.driver.memory": self.settings.driver_memory,
-                **self.settings.conf,
-            }
+        conf = with_iceberg(
+            spark_conf(
+                {
+                    "spark.master": self.settings.master,
+                    "spark.driver.memory": self.settings.driver_memory,
+                    **self.settings.conf,
+                }
+            )
         )
         command = [
             sys.executable,

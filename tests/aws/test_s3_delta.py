@@ -14,7 +14,12 @@ import pytest
 
 import mason
 from mason.sdk.errors import MasonUsageError
+from tests.aws import test_local_over_s3 as over_s3
 from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, put_parquet
+
+#: the IAM user whose keys moto checks, and a port nothing listens on
+iam_user_keys = over_s3.iam_user_keys
+CLOSED_PORT = over_s3.CLOSED_PORT
 
 
 def _write_delta_with_a_removed_file(aws_env: str, uri: str) -> None:
@@ -130,3 +135,50 @@ def test_table_infer_into_glue_refuses_a_delta_folder_in_one_line(
         for d in glue.get_databases()["DatabaseList"]
     )
 
+
+def test_delta_rs_reads_with_the_s3_clients_settings_not_the_environment(
+    tmp_path: Path,
+    aws_env: str,
+    delta_on_s3: str,
+    iam_user_keys: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The resolver's ``storage_options`` carry the configuration's endpoint and
+    keys: delta-rs reads the table's current version (the removed rows not
+    counted) though the environment points at a closed port with keys moto
+    refuses."""
+    from deltalake import DeltaTable
+
+    from mason_core.operators.context import EngineSet
+
+    iam_user_keys["enforce"]()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", CLOSED_PORT)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", CLOSED_PORT)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "type: config\nid: '4'\nmetastore_engine: s3\nexecution_engine: local\n"
+        f"clients:\n  s3:\n    configuration:\n      endpoint_url: {aws_env}\n"
+        f"      access_key: {iam_user_keys['access_key']}\n"
+        f"      secret_key: {iam_user_keys['secret_key']}\n"
+        "  local:\n    configuration: {}\n"
+    )
+    session = mason.Session(tmp_path / "home")
+    session.home.ensure()
+    session.configs.save(session.configs.read_file(config))
+    engines = EngineSet(session.registry, session.configs.get("4"), session.home)
+    try:
+        found = engines.remote_filesystem("s3://mason-data/events/")
+        assert found is not None and found.storage_options is not None
+        options = found.storage_options()
+        assert iam_user_keys["secret_key"] not in repr(found)
+        assert (options["AWS_ENDPOINT_URL"], options["AWS_ALLOW_HTTP"]) == (aws_env, "true")
+        table = DeltaTable("s3://mason-data/events/", storage_options=options)
+        assert table.to_pyarrow_table().column("id").to_pylist() == [3]
+        assert (
+            DeltaTable("s3://mason-data/events/", version=1, storage_options=options)
+            .to_pyarrow_table()
+            .num_rows
+            == 3
+        )
+    finally:
+        engines.close()

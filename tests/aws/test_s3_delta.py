@@ -182,3 +182,42 @@ def test_delta_rs_reads_with_the_s3_clients_settings_not_the_environment(
         )
     finally:
         engines.close()
+
+
+def test_a_catalog_calling_a_delta_folder_plain_parquet_gets_a_refusal_not_rows(
+    tmp_path: Path, aws_env: str, delta_on_s3: str
+) -> None:
+    """Another catalog (Glue, by a crawler or a hand-written DDL) may register a
+    Delta folder as a plain parquet table: the local execution engine's reads of
+    it, through the s3 client's filesystem, fail in one line instead of
+    counting the removed partition's rows."""
+    from mason_core.models import QueryJob, Table
+    from mason_core.operators.context import EngineSet
+
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "type: config\nid: '4'\nmetastore_engine: s3\nexecution_engine: local\n"
+        f"clients:\n  s3:\n    configuration:\n      endpoint_url: {aws_env}\n"
+        "  local:\n    configuration: {}\n"
+    )
+    session = mason.Session(tmp_path / "home")
+    session.home.ensure()
+    session.configs.save(session.configs.read_file(config))
+    engines = EngineSet(session.registry, session.configs.get("4"), session.home)
+    try:
+        execution: Any = engines.get("execution")
+        table = Table(
+            name="events", database="lake", location="s3://mason-data/events/", format="parquet"
+        )
+        job = execution.run_job(
+            QueryJob(
+                query_string="SELECT count(*) AS n FROM events",
+                database_name="lake",
+                tables=[table],
+            )
+        )
+    finally:
+        engines.close()
+    assert job.status == "failed", job.preview
+    assert "\n" not in (job.error or "")
+    assert "Delta table s3://mason-data/events/" in (job.error or "")

@@ -73,11 +73,9 @@ def delta_root(s3: Any, client: str, loc: S3Location, listed: list[S3Object]) ->
     At or below: a key of ``listed`` (the objects under ``loc``) with a
     ``_delta_log`` segment. Above: ``loc`` inside a table (a partition folder,
     one data file), found by one one-key listing per enclosing folder."""
-    for obj in listed:
-        parts = obj.key.split("/")
-        if DELTA_LOG in parts[:-1]:
-            root = "/".join(parts[: parts.index(DELTA_LOG)])
-            return f"s3://{loc.bucket}/{root}/" if root else f"s3://{loc.bucket}/"
+    found = delta_root_listed(loc.bucket, listed)
+    if found is not None:
+        return found
     parts = loc.key.rstrip("/").split("/")[:-1] if loc.key else []
     for depth in range(len(parts), -1, -1):
         folder = "".join(p + "/" for p in parts[:depth])
@@ -86,15 +84,31 @@ def delta_root(s3: Any, client: str, loc: S3Location, listed: list[S3Object]) ->
     return None
 
 
+def delta_root_listed(bucket: str, listed: list[S3Object]) -> str | None:
+    """The ``s3://`` root of a Delta table one of the ``listed`` keys belongs to
+    (a key with a ``_delta_log`` segment), or ``None``."""
+    for obj in listed:
+        parts = obj.key.split("/")
+        if DELTA_LOG in parts[:-1]:
+            root = "/".join(parts[: parts.index(DELTA_LOG)])
+            return f"s3://{bucket}/{root}/" if root else f"s3://{bucket}/"
+    return None
+
+
+def delta_refusal(client: str, uri: str, root: str) -> MasonUsageError:
+    """The one line refusing to read the Delta table at ``root`` as plain files."""
+    return MasonUsageError(
+        f"{client}: {uri} is, holds or lies in the Delta table {root} (it has a "
+        f"{DELTA_LOG}/); the s3 client does not serve Delta tables, and reading their "
+        "parquet objects as plain files would include rows the table has removed"
+    )
+
+
 def refuse_delta(s3: Any, client: str, loc: S3Location, listed: list[S3Object]) -> None:
     """Refuse, in one line, to read a Delta table's objects as plain files."""
     root = delta_root(s3, client, loc, listed)
     if root is not None:
-        raise MasonUsageError(
-            f"{client}: {loc.uri} is, holds or lies in the Delta table {root} (it has a "
-            f"{DELTA_LOG}/); the s3 client does not serve Delta tables, and reading their "
-            "parquet objects as plain files would include rows the table has removed"
-        )
+        raise delta_refusal(client, loc.uri, root)
 
 
 def _data_file(bucket: str, base: str, obj: S3Object) -> DataFile:

@@ -8,12 +8,16 @@ whatever the environment holds. A storage engine that can hand out a pyarrow
 filesystem implements :class:`ArrowFilesystemSource`; the core gives every
 engine a resolver (:attr:`EngineContext.remote_filesystem`) that asks the
 configuration's clients for one.
+
+Libraries that do not take a pyarrow filesystem (delta-rs reads through Rust's
+``object_store``) get the same client's settings as that library's options:
+:attr:`RemoteFilesystem.storage_options`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -27,6 +31,14 @@ class RemoteFilesystem:
     path: str
     #: the client whose settings the filesystem carries.
     client: str
+    #: the same client's settings as ``object_store`` options (the
+    #: ``storage_options`` of delta-rs: ``AWS_ENDPOINT_URL``, ``AWS_REGION``,
+    #: ``AWS_ACCESS_KEY_ID``...), built when called so temporary credentials
+    #: are the current ones; ``None`` when the client offers none. The answer
+    #: holds secrets: never print or log it.
+    storage_options: Callable[[], dict[str, str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @runtime_checkable

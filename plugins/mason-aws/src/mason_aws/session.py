@@ -298,6 +298,39 @@ class AwsSession:
             credential_provider=self._obstore_credentials,
         )
 
+    def object_store_options(self) -> dict[str, str]:
+        """This client's settings as Rust ``object_store`` options, the
+        ``storage_options`` delta-rs takes: the current credentials (an assumed
+        role's included, with its session token; asked for again on each call,
+        so a caller about to read calls it then), region, endpoint (plain HTTP
+        allowed only for an ``http://`` one, path-style addressing for any
+        explicit one) and the per-attempt timeouts. Not carried: a CA bundle
+        (``object_store`` takes none as an option; delta-rs verifies TLS with
+        the system's roots, so a private CA fails its reads loudly) and the
+        retry settings.
+        """
+        creds = self.credentials
+        c = self.config
+        options = {
+            "AWS_ACCESS_KEY_ID": creds.access_key,
+            "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+            "AWS_REGION": self.region,
+            "timeout": f"{round(c.read_timeout_seconds * 1000)}ms",
+            "connect_timeout": f"{round(c.connect_timeout_seconds * 1000)}ms",
+        }
+        if creds.token:
+            options["AWS_SESSION_TOKEN"] = creds.token
+        endpoint = self.endpoint("s3")
+        if endpoint:
+            if "://" not in endpoint:
+                endpoint = f"https://{endpoint}"
+            # object_store reads AWS_ENDPOINT_URL_S3 from the environment over
+            # the option without the suffix: both are stated
+            options["AWS_ENDPOINT_URL"] = options["AWS_ENDPOINT_URL_S3"] = endpoint
+            options["AWS_VIRTUAL_HOSTED_STYLE_REQUEST"] = "false"
+            options["AWS_ALLOW_HTTP"] = "true" if endpoint.startswith("http://") else "false"
+        return options
+
     def ca_bundle(self) -> str | None:
         """The PEM file of roots botocore verifies TLS with (``AWS_CA_BUNDLE``, or
         ``ca_bundle`` in the profile), handed to the clients that do not read

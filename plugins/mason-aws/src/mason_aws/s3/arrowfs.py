@@ -13,6 +13,10 @@ exit code 0. Here:
   asks for the listed ETag (``If-Match``) and checks it got exactly the bytes
   it asked for; anything else fails the read with one line naming the
   object, and no result is built from it;
+- a folder listed for a plain read that holds a Delta table (a key under a
+  ``_delta_log/``) fails the read in one line: its parquet objects include
+  files the table has removed (:func:`mason_aws.s3.inference.delta_refusal`),
+  whatever catalog registered the folder as plain files;
 - the client's timeouts, attempts and credentials are the ones every other
   reader of the client uses (:mod:`mason_aws.session`).
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mason_aws.s3.inference import delta_refusal, delta_root_listed
 from mason_aws.s3.listing import S3Object, head, under
 from mason_aws.s3.paths import S3Location, is_data_key
 from mason_aws.s3.readers import read_range
@@ -128,9 +133,13 @@ def _handler_class() -> type:
             loc = _location(selector.base_dir)
             folder = loc.child(loc.prefix)
             base = len(folder.prefix)
+            listed = under(self.s3, self.aws.client_name, folder)
+            root = delta_root_listed(loc.bucket, listed)
+            if root is not None:
+                raise delta_refusal(self.aws.client_name, folder.uri, root)
             found = [
                 o
-                for o in under(self.s3, self.aws.client_name, folder)
+                for o in listed
                 if is_data_key(o.key[base:])
                 and (selector.recursive or "/" not in o.key[base:].strip("/"))
             ]

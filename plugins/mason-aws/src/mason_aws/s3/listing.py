@@ -56,11 +56,15 @@ def objects(s3: Any, client: str, loc: S3Location) -> list[S3Object]:
 
 def data_objects(s3: Any, client: str, loc: S3Location) -> list[S3Object]:
     """The data objects at ``loc``: hidden files, markers and staging areas left out."""
-    single = head(s3, client, loc)
-    if single is not None:
-        return [single]
+    return only_data(loc, objects(s3, client, loc))
+
+
+def only_data(loc: S3Location, found: list[S3Object]) -> list[S3Object]:
+    """The data objects among ``found`` (what :func:`objects` gave for ``loc``)."""
+    if len(found) == 1 and found[0].key == loc.key:
+        return found
     base = len(loc.prefix)
-    return [o for o in under(s3, client, loc) if is_data_key(o.key[base:])]
+    return [o for o in found if is_data_key(o.key[base:])]
 
 
 def children(s3: Any, client: str, loc: S3Location) -> tuple[list[str], list[S3Object]]:

@@ -3,6 +3,10 @@ prefix a table, and a table's schema is inferred from its objects on request.
 
 Nothing is stored anywhere but S3 itself, so ``create_table`` can only
 accept a table that already sits where this naming puts it.
+
+A prefix holding a ``_delta_log/`` is a Delta table: listed with the format
+``delta``, and refused by ``get_table`` in one line (see
+:mod:`mason_aws.s3.inference`) rather than read as plain parquet files.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from mason.sdk.models import Credentials, Database, Table
 from mason.sdk.tabular import format_from_name
 from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors
+from mason_aws.s3.inference import DELTA_LOG
 from mason_aws.s3.listing import children, under
 from mason_aws.s3.paths import S3Location, is_data_key, parse_s3
 from mason_aws.s3.storage import S3Storage
@@ -64,6 +69,9 @@ class S3Metastore(MetastoreEngine):
             sample = under(self.storage.s3, self.client_name, S3Location(bucket, prefix), 50)
             formats = [format_from_name(o.key) for o in sample if is_data_key(o.key[len(prefix) :])]
             fmt = next((f for f in formats if f), None)
+            log = S3Location(bucket, f"{prefix}{DELTA_LOG}/")
+            if under(self.storage.s3, self.client_name, log, 1):
+                fmt = "delta"
             if fmt is None:
                 continue
             tables.append(

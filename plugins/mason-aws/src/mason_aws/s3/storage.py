@@ -43,14 +43,21 @@ class S3Storage(StorageEngine):
     def arrow_filesystem(self, uri: str) -> RemoteFilesystem | None:
         """``s3://`` (and Hadoop's ``s3a://``/``s3n://``) URIs through a pyarrow
         filesystem with this client's settings whose every read is verified
-        (:mod:`mason_aws.s3.arrowfs`); see mason.sdk.engines.ArrowFilesystemSource."""
+        (:mod:`mason_aws.s3.arrowfs`), and the same settings as delta-rs's
+        ``storage_options`` (:meth:`AwsSession.object_store_options`); see
+        mason.sdk.engines.ArrowFilesystemSource."""
         scheme, sep, rest = uri.partition("://")
         if not sep or scheme not in ("s3", "s3a", "s3n"):
             return None
         path = parse_s3(f"s3://{rest}").path.rstrip("/")
         from mason_aws.s3.arrowfs import verified_filesystem
 
-        return RemoteFilesystem(verified_filesystem(self.aws), path, self.client_name)
+        return RemoteFilesystem(
+            verified_filesystem(self.aws),
+            path,
+            self.client_name,
+            storage_options=self.aws.object_store_options,
+        )
 
     # -- paths ------------------------------------------------------------------------
 

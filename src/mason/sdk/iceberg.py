@@ -61,6 +61,7 @@ __all__ = [
     "local_path",
     "new_table_layout",
     "new_table_properties",
+    "parse_as_of",
     "parse_filter",
     "plan",
     "read_rows",
@@ -215,6 +216,23 @@ def describe(table: IcebergTable, database: str, name: str) -> Table:
     )
 
 
+def parse_as_of(as_of: str, what: str = "a snapshot id") -> int | datetime:
+    """What a table format's ``as_of`` names: an id (digits: an Iceberg snapshot
+    id, a Delta version) or a moment (an ISO timestamp, UTC when it names no
+    zone). One reading for every format and execution client; a text that is
+    neither is a one-line usage error naming ``what`` the id is."""
+    text = as_of.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MasonUsageError(
+            f"as_of '{as_of}' is neither {what} nor an ISO timestamp (2024-05-01T12:00:00Z)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
 def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
     """The snapshot a read sees: the current one, or ``as_of`` a snapshot id
     or an ISO timestamp (the snapshot current then). ``None`` for a table
@@ -222,19 +240,12 @@ def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
     if as_of is None or not as_of.strip():
         return table.current_snapshot()
     text = as_of.strip()
-    if text.lstrip("-").isdigit():
-        snapshot = table.snapshot_by_id(int(text))
+    when = parse_as_of(as_of)
+    if isinstance(when, int):
+        snapshot = table.snapshot_by_id(when)
         if snapshot is None:
             raise NotFoundError(f"table {name} has no snapshot {text} (see 'table history')")
         return snapshot
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of '{as_of}' is neither a snapshot id nor an ISO timestamp (2024-05-01T12:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     snapshot = table.snapshot_as_of_timestamp(int(when.timestamp() * 1000))
     if snapshot is None:
         raise NotFoundError(f"table {name} has no snapshot as of {text}: it is younger")

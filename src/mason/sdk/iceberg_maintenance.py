@@ -38,6 +38,7 @@ __all__ = [
     "compact",
     "expire",
     "metadata_files",
+    "orphan_cutoff",
     "reachable",
 ]
 from mason_core.errors import MasonUsageError
@@ -132,6 +133,21 @@ class TableFiles:
                 continue
             mtime = info.mtime_ns / 1e9 if info.mtime_ns is not None else 0.0
             yield f"{self.scheme}{info.path}", int(info.size), mtime
+
+
+def orphan_cutoff(older_than: datetime) -> float:
+    """The modification time (seconds since the epoch) before which an orphan
+    file may be deleted: ``older_than``, refused when it is younger than
+    :data:`MIN_ORPHAN_AGE` (such a file may belong to a commit in progress).
+    Every table format's ``clean`` applies this one rule."""
+    if older_than.tzinfo is None:
+        older_than = older_than.replace(tzinfo=timezone.utc)
+    if older_than > datetime.now(timezone.utc) - MIN_ORPHAN_AGE:
+        raise MasonUsageError(
+            f"clean only deletes files older than {int(MIN_ORPHAN_AGE.total_seconds() // 60)} "
+            "minutes: a younger file may belong to a commit in progress"
+        )
+    return older_than.timestamp()
 
 
 def _owned(path: str, location: str) -> bool:
@@ -325,15 +341,7 @@ def clean(
     """Delete files under the table's location that nothing references and that
     were last modified before ``older_than`` (at least an hour ago)."""
     qualified = label(database, name)
-    now = datetime.now(timezone.utc)
-    if older_than.tzinfo is None:
-        older_than = older_than.replace(tzinfo=timezone.utc)
-    if older_than > now - MIN_ORPHAN_AGE:
-        raise MasonUsageError(
-            f"clean only deletes files older than {int(MIN_ORPHAN_AGE.total_seconds() // 60)} "
-            "minutes: a younger file may belong to a commit in progress"
-        )
-    cutoff = older_than.timestamp()
+    cutoff = orphan_cutoff(older_than)
 
     def referenced() -> tuple[set[str], str]:
         table = tables.load(database, name)

@@ -23,11 +23,10 @@ the runtime jar nor PyPI ships one).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from mason.sdk.errors import MasonRuntimeError, MasonUsageError
+from mason.sdk.errors import MasonRuntimeError
 from mason.sdk.models import Table
 
 if TYPE_CHECKING:
@@ -136,17 +135,11 @@ def snapshot_options(as_of: str | None) -> dict[str, str]:
     timestamp (the snapshot current then; UTC when it names no zone)."""
     if not as_of:
         return {}
-    text = as_of.strip()
-    if text.lstrip("-").isdigit():
-        return {"snapshot-id": text}
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of must be a snapshot id or an ISO timestamp, not {as_of!r}"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    from mason.sdk.iceberg import parse_as_of
+
+    moment = parse_as_of(as_of)
+    if isinstance(moment, int):
+        return {"snapshot-id": str(moment)}
     return {"as-of-timestamp": str(int(moment.timestamp() * 1000))}
 
 

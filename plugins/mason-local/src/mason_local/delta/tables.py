@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.iceberg import parse_as_of
 from mason.sdk.models import (
     RESTORED_SNAPSHOT,
     Column,
@@ -135,22 +136,11 @@ def version_as_of(table: DeltaTable, as_of: str | None, name: str) -> int | None
     if as_of is None or not as_of.strip():
         return None
     text = as_of.strip()
-    if text.isdigit():
-        version = int(text)
-        if version > table.version():
-            raise NotFoundError(
-                f"Delta table {name} has no version {version} (see 'table history')"
-            )
-        return version
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of '{as_of}' is neither a version number nor an ISO timestamp "
-            "(2024-05-01T12:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+    when = parse_as_of(as_of, "a version number")
+    if isinstance(when, int):
+        if not 0 <= when <= table.version():
+            raise NotFoundError(f"Delta table {name} has no version {when} (see 'table history')")
+        return when
     cutoff = int(when.timestamp() * 1000)
     older = [s for s in snapshots(table) if s.committed_at.timestamp() * 1000 <= cutoff]
     if not older:

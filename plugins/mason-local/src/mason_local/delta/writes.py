@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlparse
 
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError
 from mason.sdk.iceberg import MAX_COMMIT_ATTEMPTS
-from mason.sdk.iceberg_maintenance import MAX_LISTED, MIN_ORPHAN_AGE, TableFiles, _delete
+from mason.sdk.iceberg_maintenance import MAX_LISTED, TableFiles, _delete, orphan_cutoff
 from mason.sdk.models import CommitResult, MaintenanceReport, SchemaChange, Table, TableWrite
 from mason.sdk.progress import NO_PROGRESS, Progress
 from mason_local.config import LocalClientConfig
@@ -362,15 +362,7 @@ def clean(
     and that were last modified before ``older_than`` (at least an hour ago).
     The log itself, hidden files and deletion vectors are never touched."""
     name, location = _name(entry), _location(entry)
-    now = datetime.now(timezone.utc)
-    if older_than.tzinfo is None:
-        older_than = older_than.replace(tzinfo=timezone.utc)
-    if older_than > now - MIN_ORPHAN_AGE:
-        raise MasonUsageError(
-            f"clean only deletes files older than {int(MIN_ORPHAN_AGE.total_seconds() // 60)} "
-            "minutes: a younger file may belong to a commit in progress"
-        )
-    cutoff = older_than.timestamp()
+    cutoff = orphan_cutoff(older_than)
     kept = referenced(location)
     candidates: dict[str, int] = {}
     for folder, dirs, files in os.walk(location):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -40,6 +42,51 @@ CATALOG_NAME = "mason"
 ICEBERG_FILE = "iceberg.sqlite"
 #: attempts at a commit that a concurrent writer keeps beating, before failing.
 MAX_COMMIT_ATTEMPTS = 6
+#: opened catalogs kept per process (each holds a SQLAlchemy engine).
+CATALOGS_KEPT = 4
+
+# (catalog file, warehouse URI) -> (the file's identity when opened, catalog)
+_catalogs: OrderedDict[tuple[str, str], tuple[tuple[int, int], SqlCatalog]] = OrderedDict()
+_catalogs_lock = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def open_catalog(catalog_file: Path, warehouse: Path) -> SqlCatalog:
+    """pyiceberg's SQL catalog on ``catalog_file``, opened once per process.
+
+    Opening one builds a SQLAlchemy engine and checks (or creates) the
+    catalog's tables, which costs more than a small append's own commit, so
+    the opened catalog is kept and reused while its file is the same file (a
+    deleted or replaced file is opened afresh). It holds no table state: every
+    load and commit still reads the catalog row, so other processes' commits
+    are seen."""
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    key = (str(catalog_file), warehouse.as_uri())
+    with _catalogs_lock:
+        kept = _catalogs.get(key)
+        if kept is not None and kept[0] == _file_identity(catalog_file):
+            _catalogs.move_to_end(key)
+            return kept[1]
+        catalog_file.parent.mkdir(parents=True, exist_ok=True)
+        warehouse.mkdir(parents=True, exist_ok=True)
+        catalog = SqlCatalog(CATALOG_NAME, uri=f"sqlite:///{catalog_file}", warehouse=key[1])
+        identity = _file_identity(catalog_file)
+        if kept is not None:
+            kept[1].engine.dispose()
+        if identity is not None:
+            _catalogs[key] = (identity, catalog)
+            _catalogs.move_to_end(key)
+        while len(_catalogs) > CATALOGS_KEPT:
+            _catalogs.popitem(last=False)[1][1].engine.dispose()
+        return catalog
 
 
 def local_path(uri: str) -> str:
@@ -75,15 +122,7 @@ class IcebergTables:
 
     @cached_property
     def catalog(self) -> SqlCatalog:
-        from pyiceberg.catalog.sql import SqlCatalog
-
-        self.catalog_file.parent.mkdir(parents=True, exist_ok=True)
-        self.warehouse.mkdir(parents=True, exist_ok=True)
-        return SqlCatalog(
-            CATALOG_NAME,
-            uri=f"sqlite:///{self.catalog_file}",
-            warehouse=self.warehouse.as_uri(),
-        )
+        return open_catalog(self.catalog_file, self.warehouse)
 
     # -- names, without pyiceberg -----------------------------------------------------
 

@@ -183,3 +183,25 @@ def test_a_kept_catalog_sees_another_process_commit(tables: IcebergTables) -> No
     assert ids(kept.load("db", "t")) == [1, 2]
     done = kept.commit("db", "t", lambda table: table.append(rows(3)))
     assert ids(done.table) == [1, 2, 3]
+
+
+def test_a_table_is_parsed_again_only_when_the_catalog_points_elsewhere(
+    tables: IcebergTables,
+) -> None:
+    first, second = tables.load("db", "t"), tables.load("db", "t")
+    assert first is not second  # each caller its own table object
+    assert first.metadata is second.metadata  # one parse while the pointer holds
+    first.append(rows(1))
+    third = tables.load("db", "t")
+    assert third.metadata_location == first.metadata_location != second.metadata_location
+    assert ids(third) == [1]
+    # an edit of the catalog row outside pyiceberg is seen: back to the older file
+    import sqlite3
+
+    with sqlite3.connect(tables.catalog_file) as conn:
+        conn.execute(
+            "UPDATE iceberg_tables SET metadata_location = ? WHERE table_name = 't'",
+            (second.metadata_location,),
+        )
+    conn.close()
+    assert ids(tables.load("db", "t")) == []

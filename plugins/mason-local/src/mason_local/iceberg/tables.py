@@ -44,10 +44,16 @@ ICEBERG_FILE = "iceberg.sqlite"
 MAX_COMMIT_ATTEMPTS = 6
 #: opened catalogs kept per process (each holds a SQLAlchemy engine).
 CATALOGS_KEPT = 4
+#: loaded tables kept per process, reused while the catalog still points at
+#: the metadata file they were loaded from.
+TABLES_KEPT = 16
 
 # (catalog file, warehouse URI) -> (the file's identity when opened, catalog)
 _catalogs: OrderedDict[tuple[str, str], tuple[tuple[int, int], SqlCatalog]] = OrderedDict()
 _catalogs_lock = threading.Lock()
+# (catalog file, database, table) -> (its metadata file, the parsed metadata,
+# the catalog), as last loaded or committed here
+_tables: OrderedDict[tuple[str, str, str], tuple[str, Any, SqlCatalog]] = OrderedDict()
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
@@ -146,17 +152,60 @@ class IcebergTables:
     def exists(self, database: str, name: str) -> bool:
         return name in self.names(database)
 
+    def pointer(self, database: str, name: str) -> str | None:
+        """The metadata file the catalog points at for the table, read from
+        SQLite directly; ``None`` when there is no such table."""
+        if not self.catalog_file.exists():
+            return None
+        conn = sqlite3.connect(f"file:{self.catalog_file}?mode=ro", uri=True, timeout=30)
+        try:
+            row = conn.execute(
+                "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? "
+                "AND table_namespace = ? AND table_name = ?",
+                (CATALOG_NAME, database, name),
+            ).fetchone()
+        except sqlite3.OperationalError:  # the catalog's tables are not created yet
+            return None
+        finally:
+            conn.close()
+        return str(row[0]) if row else None
+
     # -- tables -----------------------------------------------------------------------
 
     def load(self, database: str, name: str) -> IcebergTable:
-        from pyiceberg.exceptions import NoSuchTableError
+        """The table as the catalog has it now, as a table object of its own.
 
-        if not self.exists(database, name):
+        Iceberg metadata files are never rewritten and pyiceberg's parsed
+        metadata is immutable, so metadata loaded (or committed) earlier in
+        this process from the file the catalog still points at is reused
+        rather than read and parsed again. Another pointer (another writer
+        committed) loads afresh."""
+        from pyiceberg.exceptions import NoSuchTableError
+        from pyiceberg.table import Table as IcebergTable
+
+        pointer = self.pointer(database, name)
+        if pointer is None:
             raise NotFoundError(f"Iceberg table '{label(database, name)}' not found")
+        with _catalogs_lock:
+            kept = _tables.get((str(self.catalog_file), database, name))
+        if kept is not None and kept[0] == pointer and kept[2] is self.catalog:
+            io = self.catalog._load_file_io(kept[1].properties, pointer)
+            return IcebergTable((database, name), kept[1], pointer, io, self.catalog)
         try:
-            return self.catalog.load_table((database, name))
+            table = self.catalog.load_table((database, name))
         except NoSuchTableError:
             raise NotFoundError(f"Iceberg table '{label(database, name)}' not found") from None
+        self._keep(database, name, table)
+        return table
+
+    def _keep(self, database: str, name: str, table: IcebergTable) -> None:
+        key = (str(self.catalog_file), database, name)
+        kept = (table.metadata_location, table.metadata, self.catalog)
+        with _catalogs_lock:
+            _tables[key] = kept
+            _tables.move_to_end(key)
+            while len(_tables) > TABLES_KEPT:
+                _tables.popitem(last=False)
 
     def get(self, database: str, name: str) -> Table:
         table = self.load(database, name)
@@ -260,6 +309,7 @@ class IcebergTables:
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
                 continue
             # a committed pyiceberg table holds the metadata it committed
+            self._keep(database, name, table)
             return Committed(result, attempt, current.snapshot_id if current else None, table)
         raise MasonRuntimeError(
             f"table {label(database, name)}: other writers committed first "

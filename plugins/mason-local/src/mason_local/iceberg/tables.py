@@ -3,7 +3,10 @@ local catalog in MASON_HOME, tables under the warehouse folder.
 
 A database is an Iceberg namespace of the same name. Listing a database's
 Iceberg table names reads the SQLite file directly (no pyiceberg import), so
-databases without Iceberg tables cost nothing extra.
+databases without Iceberg tables cost nothing extra. The opened catalog and
+the parsed metadata of loaded tables are kept per process (see
+:func:`open_catalog` and :meth:`IcebergTables.load`), so a run that writes a
+table pays neither again while nothing changed them.
 """
 
 from __future__ import annotations
@@ -132,21 +135,26 @@ class IcebergTables:
 
     # -- names, without pyiceberg -----------------------------------------------------
 
-    def names(self, database: str) -> list[str]:
-        """Names of the Iceberg tables in ``database``, read from SQLite directly."""
+    def _rows(self, sql: str, params: tuple[str, ...]) -> list[Any]:
+        """``sql`` over the catalog's SQLite file, read-only, without pyiceberg;
+        no rows when there is no catalog (or its tables are not created yet)."""
         if not self.catalog_file.exists():
             return []
         conn = sqlite3.connect(f"file:{self.catalog_file}?mode=ro", uri=True, timeout=30)
         try:
-            rows = conn.execute(
-                "SELECT table_name FROM iceberg_tables "
-                "WHERE catalog_name = ? AND table_namespace = ? ORDER BY table_name",
-                (CATALOG_NAME, database),
-            ).fetchall()
+            return conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError:  # the catalog's tables are not created yet
             return []
         finally:
             conn.close()
+
+    def names(self, database: str) -> list[str]:
+        """Names of the Iceberg tables in ``database``, read from SQLite directly."""
+        rows = self._rows(
+            "SELECT table_name FROM iceberg_tables "
+            "WHERE catalog_name = ? AND table_namespace = ? ORDER BY table_name",
+            (CATALOG_NAME, database),
+        )
         return [str(r[0]) for r in rows]
 
     def exists(self, database: str, name: str) -> bool:
@@ -155,20 +163,12 @@ class IcebergTables:
     def pointer(self, database: str, name: str) -> str | None:
         """The metadata file the catalog points at for the table, read from
         SQLite directly; ``None`` when there is no such table."""
-        if not self.catalog_file.exists():
-            return None
-        conn = sqlite3.connect(f"file:{self.catalog_file}?mode=ro", uri=True, timeout=30)
-        try:
-            row = conn.execute(
-                "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? "
-                "AND table_namespace = ? AND table_name = ?",
-                (CATALOG_NAME, database, name),
-            ).fetchone()
-        except sqlite3.OperationalError:  # the catalog's tables are not created yet
-            return None
-        finally:
-            conn.close()
-        return str(row[0]) if row else None
+        rows = self._rows(
+            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? "
+            "AND table_namespace = ? AND table_name = ?",
+            (CATALOG_NAME, database, name),
+        )
+        return str(rows[0][0]) if rows else None
 
     # -- tables -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ pyiceberg read each other's writes. Real SQLite catalogs and real files."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,13 @@ def test_the_catalog_is_opened_once_per_process_while_its_file_is_the_same(
     )
     assert fresh.names("db") == ["t2"]
 
+    with sqlite3.connect(fresh.catalog_file) as conn:  # same file, tables gone
+        conn.execute("DROP TABLE iceberg_tables")
+    conn.close()
+    emptied = IcebergTables(fresh.catalog_file, fresh.warehouse)
+    assert emptied.catalog is not fresh.catalog  # reopened: pyiceberg creates the tables
+    assert emptied.names("db") == []
+
 
 def test_a_kept_catalog_sees_another_process_commit(tables: IcebergTables) -> None:
     import subprocess
@@ -196,8 +204,6 @@ def test_a_table_is_parsed_again_only_when_the_catalog_points_elsewhere(
     assert third.metadata_location == first.metadata_location != second.metadata_location
     assert ids(third) == [1]
     # an edit of the catalog row outside pyiceberg is seen: back to the older file
-    import sqlite3
-
     with sqlite3.connect(tables.catalog_file) as conn:
         conn.execute(
             "UPDATE iceberg_tables SET metadata_location = ? WHERE table_name = 't'",

@@ -67,21 +67,43 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (stat.st_dev, stat.st_ino)
 
 
+def _has_catalog_tables(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` has pyiceberg's catalog tables (a
+    new file that happens to get a deleted one's inode number has not)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'iceberg_tables'"
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return bool(row and row[0])
+
+
 def open_catalog(catalog_file: Path, warehouse: Path) -> SqlCatalog:
     """pyiceberg's SQL catalog on ``catalog_file``, opened once per process.
 
     Opening one builds a SQLAlchemy engine and checks (or creates) the
     catalog's tables, which costs more than a small append's own commit, so
     the opened catalog is kept and reused while its file is the same file (a
-    deleted or replaced file is opened afresh). It holds no table state: every
-    load and commit still reads the catalog row, so other processes' commits
-    are seen."""
+    deleted or replaced file, or one without the catalog's tables, is opened
+    afresh). It holds no table state: every load and commit still reads the
+    catalog row, so other processes' commits are seen."""
     from pyiceberg.catalog.sql import SqlCatalog
 
     key = (str(catalog_file), warehouse.as_uri())
     with _catalogs_lock:
         kept = _catalogs.get(key)
-        if kept is not None and kept[0] == _file_identity(catalog_file):
+        if (
+            kept is not None
+            and kept[0] == _file_identity(catalog_file)
+            and _has_catalog_tables(catalog_file)
+        ):
             _catalogs.move_to_end(key)
             return kept[1]
         catalog_file.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ pyiceberg read each other's writes. Real SQLite catalogs and real files."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,74 @@ def test_compact_and_expire_report_progress_in_files_and_bytes(tables: IcebergTa
     assert report.files_removed > 0
     assert progress.starts[0][:2] == ("expire db.t", report.files_removed)
     assert (progress.files, progress.bytes_done) == (report.files_removed, report.bytes_removed)
+
+
+def test_the_catalog_is_opened_once_per_process_while_its_file_is_the_same(
+    tables: IcebergTables,
+) -> None:
+    again = IcebergTables(tables.catalog_file, tables.warehouse)
+    assert again.catalog is tables.catalog  # not a second engine and table check
+
+    tables.catalog.engine.dispose()
+    tables.catalog_file.unlink()  # a new file at the same path: opened afresh
+    fresh = IcebergTables(tables.catalog_file, tables.warehouse)
+    assert fresh.catalog is not tables.catalog
+    assert fresh.names("db") == []
+    fresh.create(
+        Table(
+            name="t2",
+            database="db",
+            format="iceberg",
+            Schema=Schema(columns=[Column(name="id", type="int64")]),
+        )
+    )
+    assert fresh.names("db") == ["t2"]
+
+    with sqlite3.connect(fresh.catalog_file) as conn:  # same file, tables gone
+        conn.execute("DROP TABLE iceberg_tables")
+    conn.close()
+    emptied = IcebergTables(fresh.catalog_file, fresh.warehouse)
+    assert emptied.catalog is not fresh.catalog  # reopened: pyiceberg creates the tables
+    assert emptied.names("db") == []
+
+
+def test_a_kept_catalog_sees_another_process_commit(tables: IcebergTables) -> None:
+    import subprocess
+    import sys
+
+    tables.load("db", "t").append(rows(1))
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from pyiceberg.catalog.sql import SqlCatalog\n"
+        "c = SqlCatalog('mason', uri='sqlite:///' + sys.argv[1], warehouse=sys.argv[2])\n"
+        "c.load_table(('db', 't')).append(pa.table({'id': pa.array([2], pa.int64())}))\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(tables.catalog_file), tables.warehouse.as_uri()],
+        check=True,
+    )
+    kept = IcebergTables(tables.catalog_file, tables.warehouse)
+    assert kept.catalog is tables.catalog
+    assert ids(kept.load("db", "t")) == [1, 2]
+    done = kept.commit("db", "t", lambda table: table.append(rows(3)))
+    assert ids(done.table) == [1, 2, 3]
+
+
+def test_a_table_is_parsed_again_only_when_the_catalog_points_elsewhere(
+    tables: IcebergTables,
+) -> None:
+    first, second = tables.load("db", "t"), tables.load("db", "t")
+    assert first is not second  # each caller its own table object
+    assert first.metadata is second.metadata  # one parse while the pointer holds
+    first.append(rows(1))
+    third = tables.load("db", "t")
+    assert third.metadata_location == first.metadata_location != second.metadata_location
+    assert ids(third) == [1]
+    # an edit of the catalog row outside pyiceberg is seen: back to the older file
+    with sqlite3.connect(tables.catalog_file) as conn:
+        conn.execute(
+            "UPDATE iceberg_tables SET metadata_location = ? WHERE table_name = 't'",
+            (second.metadata_location,),
+        )
+    conn.close()
+    assert ids(tables.load("db", "t")) == []

@@ -330,6 +330,11 @@ class IcebergCatalog(ABC):
         """A table loaded moments ago in this run, for a commit's first attempt."""
         return None
 
+    def committed(self, database: str, name: str, table: IcebergTable) -> None:
+        """Told of each successful commit with the table as committed (which
+        holds the metadata it wrote): a client may keep it for its next load."""
+        return None
+
     def commit(self, database: str, name: str, work: Callable[[IcebergTable], T]) -> Committed[T]:
         """Run ``work`` (which commits once) on the freshly loaded table; when a
         concurrent writer committed first, load it again and redo the whole
@@ -350,7 +355,7 @@ class IcebergCatalog(ABC):
             except (CommitFailedException, ValidationException):
                 time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
                 continue
-            # a committed pyiceberg table holds the metadata it committed
+            self.committed(database, name, table)
             return Committed(result, attempt, current.snapshot_id if current else None, table)
         raise MasonRuntimeError(
             f"table {label(database, name)}: other writers committed first "

@@ -1,25 +1,57 @@
 """Delta tables on S3 (moto's server on 127.0.0.1, written by delta-rs itself):
-the s3 client does not serve them yet, and it never reads their parquet
-objects as a plain table, which would count rows the table has removed.
+the s3 metastore serves them from their ``_delta_log`` and the local execution
+engine reads them through delta-rs with the s3 client's settings; nothing reads
+their parquet objects as a plain table, which would count rows the table has
+removed.
 
 deltalake writes to moto directly with storage options naming moto's endpoint;
 Mason then sees the prefix through the s3 client."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import mason
-from mason.sdk.errors import MasonUsageError
+from mason.sdk.errors import MasonUsageError, UnsupportedConfigurationError
 from tests.aws import test_local_over_s3 as over_s3
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, put_parquet
+from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, _free_port, put_parquet
 
 #: the IAM user whose keys moto checks, and a port nothing listens on
 iam_user_keys = over_s3.iam_user_keys
 CLOSED_PORT = over_s3.CLOSED_PORT
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    """moto's server in its own process for this module: some delta-rs calls
+    (``DeltaTable.history``) hold the GIL while they wait on S3, so the
+    in-process server the other AWS tests share could never answer them."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _write_delta_with_a_removed_file(aws_env: str, uri: str) -> None:
@@ -97,16 +129,77 @@ def test_plain_parquet_beside_a_delta_table_is_still_inferred(
     assert (table.format, table.properties["record_count"]) == ("parquet", "3")
 
 
-def test_s3_metastore_lists_a_delta_table_as_delta_and_refuses_to_get_it(
+def test_s3_metastore_lists_and_gets_a_delta_table_as_delta(
     storage_factory: Any, s3: Any, delta_on_s3: str
 ) -> None:
+    """``table get`` describes the prefix from its ``_delta_log`` (through
+    delta-rs with the s3 client's settings), not from its parquet objects."""
     put_parquet(s3, delta_on_s3, "plain/p.parquet", {"id": [1]})
     metastore = storage_factory("s3", "metastore")
     listed = {t.name: t.format for t in metastore.list_tables("mason-data")}
     assert listed == {"events": "delta", "plain": "parquet"}
-    with pytest.raises(MasonUsageError, match="does not serve Delta tables"):
-        metastore.get_table("mason-data", "events")
+    table = metastore.get_table("mason-data", "events")
+    meta = table.format_metadata
+    assert (table.format, table.location) == ("delta", "s3://mason-data/events/")
+    assert table.table_schema is not None
+    assert [c.name for c in table.table_schema.columns] == ["id", "day"]
+    assert [c.name for c in table.partition_keys] == ["day"]
+    assert table.file_count == 1  # the removed partition's object is not counted
+    assert meta is not None and meta.current_snapshot is not None
+    assert (meta.current_snapshot.snapshot_id, meta.snapshot_count) == (2, 3)
+    assert meta.metadata_location == "s3://mason-data/events/_delta_log"
     assert metastore.get_table("mason-data", "plain").format == "parquet"
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [(None, [3]), ("1", [1, 2, 3]), ("0", [1, 2])])
+def test_local_execution_queries_a_delta_table_on_s3_with_the_s3_clients_settings(
+    tmp_path: Path,
+    aws_env: str,
+    delta_on_s3: str,
+    iam_user_keys: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    as_of: str | None,
+    expected: list[int],
+) -> None:
+    """``table query`` with execution ``local`` reads the version (current or
+    ``as_of``) delta-rs resolves from the log, with the s3 client's endpoint and
+    keys (the environment points at a closed port with keys moto refuses): the
+    removed partition's object, still on S3, is not read."""
+    from mason_core.models import QueryJob
+    from mason_core.operators.context import EngineSet
+
+    iam_user_keys["enforce"]()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", CLOSED_PORT)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", CLOSED_PORT)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "type: config\nid: '4'\nmetastore_engine: s3\nexecution_engine: local\n"
+        f"clients:\n  s3:\n    configuration:\n      endpoint_url: {aws_env}\n"
+        f"      access_key: {iam_user_keys['access_key']}\n"
+        f"      secret_key: {iam_user_keys['secret_key']}\n"
+        "  local:\n    configuration: {}\n"
+    )
+    session = mason.Session(tmp_path / "home")
+    session.home.ensure()
+    session.configs.save(session.configs.read_file(config))
+    engines = EngineSet(session.registry, session.configs.get("4"), session.home)
+    try:
+        metastore: Any = engines.get("metastore")
+        table = metastore.get_table("mason-data", "events")
+        assert table.format == "delta"
+        execution: Any = engines.get("execution")
+        job = execution.run_job(
+            QueryJob(
+                query_string="SELECT id FROM events ORDER BY id",
+                database_name="mason-data",
+                tables=[table],
+                as_of=as_of,
+            )
+        )
+    finally:
+        engines.close()
+    assert job.status == "succeeded", job.error
+    assert [row["id"] for row in job.preview or []] == expected
 
 
 def test_table_infer_into_glue_refuses_a_delta_folder_in_one_line(
@@ -221,3 +314,45 @@ def test_a_catalog_calling_a_delta_folder_plain_parquet_gets_a_refusal_not_rows(
     assert job.status == "failed", job.preview
     assert "\n" not in (job.error or "")
     assert "Delta table s3://mason-data/events/" in (job.error or "")
+
+
+def test_table_query_operator_reads_a_delta_table_on_s3_and_writes_stay_refused(
+    tmp_path: Path, aws_env: str, delta_on_s3: str
+) -> None:
+    """Through the operators (s3 metastore, local execution): ``table query``
+    reads the current version and ``as_of`` an older one; ``table write`` to the
+    Delta table on S3 is refused in one line and commits nothing."""
+    from deltalake import DeltaTable
+
+    session = over_s3._session(
+        tmp_path,
+        "type: config\nid: '4'\nmetastore_engine: s3\nstorage_engine: s3\n"
+        "execution_engine: local\nclients:\n  s3:\n    configuration:\n"
+        f"      endpoint_url: {aws_env}\n  local:\n    configuration: {{}}\n",
+    )
+    query = "SELECT count(*) AS n, sum(id) AS total FROM events"
+    now = session.run("table", "query", {"database_name": "mason-data", "query_string": query})
+    assert now.errors == [] and now.data[0].preview == [{"n": 1, "total": "3"}]
+    then = session.run(
+        "table",
+        "query",
+        {"database_name": "mason-data", "query_string": query, "as_of": "1"},
+    )
+    assert then.errors == [] and then.data[0].preview == [{"n": 3, "total": "6"}]
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,day\n9,d9\n")
+    with pytest.raises(UnsupportedConfigurationError) as refused:
+        session.run(
+            "table",
+            "write",
+            {
+                "database_name": "mason-data",
+                "table_name": "events",
+                "mode": "append",
+                "input_path": str(rows),
+            },
+        )
+    assert "\n" not in str(refused.value)
+    assert "metastore client 's3' does not serve write_table" in str(refused.value)
+    options = {"AWS_ENDPOINT_URL": aws_env, "AWS_ALLOW_HTTP": "true", "AWS_REGION": REGION}
+    assert DeltaTable("s3://mason-data/events/", storage_options=options).version() == 2

@@ -118,7 +118,7 @@ class LocalMetastore(MetastoreEngine):
         """A catalog entry as it is now: a Delta table read from its log."""
         if table.format != "delta":
             return table
-        from mason_local.delta.tables import describe
+        from mason.sdk.delta import describe
 
         return describe(table)
 
@@ -126,7 +126,8 @@ class LocalMetastore(MetastoreEngine):
         """Register the Delta table at ``table.location``; where there is none
         yet, create an empty one there (or under the warehouse) with the
         table's columns, partitioned by its partition keys."""
-        from mason_local.delta.tables import describe, is_delta_folder
+        from mason.sdk.delta import describe
+        from mason_local.delta.tables import is_delta_folder
         from mason_local.paths import resolve_local
 
         database = table.database or ""
@@ -266,7 +267,7 @@ class LocalMetastore(MetastoreEngine):
 
         delta = self._delta(database_name, table_name)
         if delta:
-            from mason_local.delta.tables import open_table, snapshots
+            from mason.sdk.delta import open_table, snapshots
 
             return snapshots(open_table(delta.location or "", f"{database_name}.{table_name}"))
         db, name = self._iceberg_name(database_name, table_name)

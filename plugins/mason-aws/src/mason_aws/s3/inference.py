@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from mason.sdk.delta import DELTA_LOG
 from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import InferredTable
 from mason.sdk.tabular import DataFile, FileSchema, format_from_name, infer_table, sample_schema
@@ -61,10 +62,6 @@ def infer_s3(
         workers=storage.config.infer_workers,
         progress=storage.context.progress,
     )
-
-
-#: the folder holding a Delta table's commits, below the table's root.
-DELTA_LOG = "_delta_log"
 
 
 def delta_root(s3: Any, client: str, loc: S3Location, listed: list[S3Object]) -> str | None:

@@ -82,6 +82,18 @@ class S3Metastore(MetastoreEngine):
     def get_table(self, database_name: str, table_name: str) -> Table:
         self.context.logger.info("Fetching keys at %s/%s", database_name, table_name)
         loc = self._location(database_name, table_name)
+        if under(
+            self.storage.s3,
+            self.client_name,
+            S3Location(loc.bucket, loc.prefix + DELTA_LOG + "/"),
+            1,
+        ):
+            from mason.sdk.delta import describe
+
+            entry = Table(
+                name=table_name.strip("/"), database=loc.bucket, location=loc.uri, format="delta"
+            )
+            return describe(entry, self.storage.aws.object_store_options())
         inferred = self.storage.infer_table(loc.uri, loc.bucket, table_name.strip("/"))
         for warning in inferred.warnings:  # the operator's envelope, not only the log
             self.context.warning(warning)

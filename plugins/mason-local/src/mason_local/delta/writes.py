@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
 
+from mason.sdk.delta import DELTA_LOG, arrow_schema, first_line, open_table, snapshots
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError
 from mason.sdk.iceberg import MAX_COMMIT_ATTEMPTS
 from mason.sdk.iceberg_maintenance import MAX_LISTED, TableFiles, _delete, orphan_cutoff
 from mason.sdk.models import CommitResult, MaintenanceReport, SchemaChange, Table, TableWrite
 from mason.sdk.progress import NO_PROGRESS, Progress
 from mason_local.config import LocalClientConfig
-from mason_local.delta.tables import DELTA_LOG, arrow_schema, first_line, open_table, snapshots
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -43,7 +43,7 @@ def infer_location(
     from mason_local.delta.tables import is_delta_folder
 
     if is_delta_folder(location):
-        from mason_local.delta.tables import describe
+        from mason.sdk.delta import describe
 
         entry = Table(
             name=table_name or default_table_name(location),

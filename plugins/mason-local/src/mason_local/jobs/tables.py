@@ -192,7 +192,7 @@ def register_tables(
             elif table.format == "delta":
                 from mason_local.delta.tables import delta_source
 
-                source = delta_source(con, table, schema, as_of)
+                source = delta_source(con, table, schema, as_of, _storage_options(table, remote))
             elif "://" in (table.location or ""):
                 source = _arrow_source(con, table, schema, remote, warn)
             else:
@@ -209,6 +209,25 @@ def register_tables(
             f"({', '.join(t.name for t in tables) or 'no catalog table'})"
         )
     con.execute(f"USE memory.{ident(default_database)}")
+
+
+def _storage_options(
+    table: Table, remote: RemoteFilesystemResolver | None
+) -> dict[str, str] | None:
+    """The settings of the client that reaches a remote table (``s3://...``), as
+    delta-rs's ``storage_options``; ``None`` for a local folder. A remote table no
+    configured client reaches is refused in one line, not read with whatever the
+    environment holds."""
+    location = table.location or ""
+    if "://" not in location:
+        return None
+    found = remote(location) if remote is not None else None
+    if found is None or found.storage_options is None:
+        raise MasonUsageError(
+            f"table '{table.database}.{table.name}' is at {location}: no configured client "
+            "reaches it (add the client that serves it, e.g. s3, to the configuration)"
+        )
+    return found.storage_options()
 
 
 def referenced_tables(

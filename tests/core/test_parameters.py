@@ -70,3 +70,42 @@ def test_values_are_typed_and_defaults_filled() -> None:
 def test_blank_required_value_counts_as_missing() -> None:
     with pytest.raises(ParameterError, match="missing required parameter database_name"):
         validate_parameters("op x", SPECS, {"database_name": "  "})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "position"),
+    [
+        ("text", "sales\udcff", 5),
+        ("items", ["a", "b\udc80"], 1),
+        ("options", {"k\udcff": "v"}, 1),
+        ("options", {"k": ["\ud800"]}, 0),
+    ],
+)
+def test_text_that_is_not_unicode_is_a_parameter_error(
+    name: str, value: object, position: int
+) -> None:
+    # lone surrogates (what undecodable bytes become) cannot be written to a job
+    # record, a path or JSON: refused up front, not a crash inside the job
+    specs = [
+        ParameterSpec(name="text", type="string"),
+        ParameterSpec(name="items", type="list"),
+        ParameterSpec(name="options", type="mapping"),
+    ]
+    with pytest.raises(ParameterError) as err:
+        validate_parameters("op x", specs, {name: value})
+    assert err.value.problems == [
+        f"op x: parameter '{name}': not valid Unicode text (a lone surrogate at "
+        f"position {position})"
+    ]
+
+
+def test_mason_run_refuses_a_lone_surrogate_as_a_usage_error() -> None:
+    import mason
+
+    with pytest.raises(ParameterError) as err:
+        mason.run("table", "list", database_name="sales\udcff")
+    assert err.value.exit_code == 2
+    assert str(err.value) == (
+        "operator 'table list': parameter 'database_name': not valid Unicode text "
+        "(a lone surrogate at position 5)"
+    )

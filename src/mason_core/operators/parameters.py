@@ -151,6 +151,7 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
         out = dict(value)
     else:  # pragma: no cover - ParameterType is closed
         raise ValueError(f"unknown type {kind}")
+    _check_text(out)
     if spec.choices is not None and out not in spec.choices:
         raise ValueError(
             f"must be one of {', '.join(map(str, spec.choices))}, got '{_quoted(out)}'"
@@ -161,6 +162,27 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
     if high is not None and out > high:
         raise ValueError(f"must be at most {high}, got {_quoted(out)}")
     return out
+
+
+def _check_text(value: Any) -> None:
+    """Refuse text that is not Unicode (a lone surrogate, as ``mason.run`` may be
+    handed from undecodable bytes): nothing downstream (job records, JSON,
+    paths, engines) can encode it, so it is a usage error here, not a crash later."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(
+                    f"not valid Unicode text (a lone surrogate at position {exc.start})"
+                ) from None
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
 
 
 def _check_depth(value: Any) -> None:

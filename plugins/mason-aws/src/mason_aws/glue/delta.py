@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mason.sdk.errors import MasonUsageError, NotFoundError
-from mason.sdk.models import Schema, Table
+from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.models import Schema, Snapshot, Table
 from mason_aws.glue.tables import from_glue
 from mason_aws.session import AwsSession
 
@@ -103,6 +103,21 @@ def describe(database: str, answer: dict[str, Any], aws: AwsSession) -> Table:
             f"{registered.location}, which holds no _delta_log (its files are not read as "
             "plain parquet)"
         ) from None
+
+
+def history(database: str, answer: dict[str, Any], aws: AwsSession) -> list[Snapshot]:
+    """Every version a Glue Delta table's log records, oldest first."""
+    from deltalake.exceptions import DeltaError
+
+    from mason.sdk.delta import first_line, open_table, snapshots
+
+    name = f"{database}.{answer['Name']}"
+    location = entry(database, answer).location or ""
+    table = open_table(location, name, storage_options=aws.object_store_options())
+    try:  # the log is read here: a store that fails answers in one line
+        return snapshots(table)
+    except (OSError, DeltaError) as exc:
+        raise MasonRuntimeError(f"Delta table {name} cannot be read: {first_line(exc)}") from None
 
 
 def refuse(database: str, name: str, verb: str) -> MasonUsageError:

@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
-from mason.sdk.errors import MasonRuntimeError, MasonUsageError, NotFoundError
+from mason.sdk.errors import MasonUsageError, NotFoundError
 from mason.sdk.models import (
     CommitResult,
     Credentials,
@@ -294,11 +294,16 @@ class GlueMetastore(MetastoreEngine):
         return answer
 
     def _iceberg_name(
-        self, database_name: str, table_name: str, verb: str = "change"
+        self,
+        database_name: str,
+        table_name: str,
+        verb: str = "change",
+        answer: dict[str, Any] | None = None,
     ) -> tuple[str, str]:
         """Refuse a table that is not an Iceberg table of this catalog (a Delta
         one in one line saying where Delta tables are written: ``verb``)."""
-        answer = self._answer(database_name, table_name)
+        if answer is None:
+            answer = self._answer(database_name, table_name)
         if glue_delta.is_delta(answer):
             raise glue_delta.refuse(database_name, table_name, verb)
         if not is_iceberg(answer):
@@ -340,27 +345,11 @@ class GlueMetastore(MetastoreEngine):
 
         answer = self._answer(database_name, table_name)
         if glue_delta.is_delta(answer):
-            return self._delta_history(database_name, answer)
-        db, name = self._iceberg_name(database_name, table_name)
+            with aws_errors(self.client_name, f"table '{database_name}.{table_name}'"):
+                return glue_delta.history(database_name, answer, self.aws)
+        db, name = self._iceberg_name(database_name, table_name, answer=answer)
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return history(self.iceberg.load(db, name))
-
-    def _delta_history(self, database_name: str, answer: dict[str, Any]) -> list[Snapshot]:
-        """Every version a Glue Delta table's log records, oldest first."""
-        from deltalake.exceptions import DeltaError
-
-        from mason.sdk.delta import first_line, open_table, snapshots
-
-        name = f"{database_name}.{answer['Name']}"
-        location = glue_delta.entry(database_name, answer).location or ""
-        with aws_errors(self.client_name, f"table '{name}'"):
-            table = open_table(location, name, storage_options=self.aws.object_store_options())
-            try:
-                return snapshots(table)
-            except (OSError, DeltaError) as exc:
-                raise MasonRuntimeError(
-                    f"Delta table {name} cannot be read: {first_line(exc)}"
-                ) from None
 
     def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
         from mason.sdk.iceberg import rollback

@@ -23,7 +23,6 @@ import pytest
 
 import mason
 from mason import models
-from mason.sdk.errors import MasonError
 from tests.aws import moto_process
 from tests.aws.conftest import put_parquet
 from tests.aws.test_glue_delta import native_entry
@@ -93,17 +92,15 @@ def sent(session: mason.Session, athena: Any, sql: str, **params: Any) -> str:
     return str(answer["Query"])
 
 
-def refused(session: mason.Session, sql: str, **params: Any) -> str:
-    """The one-line refusal of ``table query`` with ``params``."""
-    try:
-        response = session.run(
-            "table", "query", {"database_name": "lake", "query_string": sql, **params}
-        )
-    except MasonError as exc:
-        message = str(exc)
-    else:
-        assert len(response.errors) == 1, response.data
-        message = response.errors[0]
+def refused(session: mason.Session, sql: str, exit_code: int = 2, **params: Any) -> str:
+    """The one-line refusal of ``table query`` with ``params`` (exit code 2:
+    the caller's error, unless said otherwise)."""
+    response = session.run(
+        "table", "query", {"database_name": "lake", "query_string": sql, **params}
+    )
+    assert len(response.errors) == 1, response.data
+    assert response.exit_code == exit_code
+    message = response.errors[0]
     assert "\n" not in message and "Traceback" not in message
     return message
 
@@ -172,7 +169,8 @@ def test_a_snapshot_the_table_does_not_have_is_refused_before_athena_is_asked(
 ) -> None:
     session, snapshots = lake
     missing = max(s.snapshot_id for s in snapshots) + 1
-    message = refused(session, "SELECT * FROM events", as_of=str(missing))
+    # a resource that is not there: NotFoundError, exit code 1, as on the local client
+    message = refused(session, "SELECT * FROM events", exit_code=1, as_of=str(missing))
     assert f"has no snapshot {missing}" in message
     assert athena.list_query_executions()["QueryExecutionIds"] == []
 

@@ -209,7 +209,7 @@ def test_writes_to_a_glue_delta_table_are_refused_in_one_line(
     rows.write_text("id,day\n9,d9\n")
     write = {"database_name": "lake", "table_name": "events", "mode": "append"}
     response = lake.run("table", "write", {**write, "input_path": str(rows)})
-    assert len(response.errors) == 1, response.errors
+    assert len(response.errors) == 1 and response.exit_code == 2, response.errors
     message = response.errors[0]
     assert "\n" not in message and "Delta table lake.events" in message
     assert "s3 metastore" in message

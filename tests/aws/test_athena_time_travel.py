@@ -217,5 +217,5 @@ def test_delta_tables_are_read_at_their_current_version_only(
     assert sent(session, athena, query) == query
     before = athena.list_query_executions()["QueryExecutionIds"]
     message = refused(session, query, as_of="1")
-    assert "delta table lake.clicks" in message and "no Delta time travel" in message
+    assert "Delta table lake.clicks" in message and "no Delta time travel" in message
     assert athena.list_query_executions()["QueryExecutionIds"] == before

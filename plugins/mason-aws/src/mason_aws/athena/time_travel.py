@@ -75,8 +75,8 @@ def tables_read(query: str, tables: list[Table], as_of: str, database: str) -> l
         owner = table.database or database
         if table.format != "iceberg":
             raise MasonUsageError(
-                f"Athena reads {table.format} table {owner}.{table.name} at its current version "
-                "only (it has no Delta time travel): query it as_of with execution local"
+                f"Athena reads Delta table {owner}.{table.name} at its current version only "
+                "(it has no Delta time travel): query it as_of with execution_engine: local"
             )
         if _qualified(query, owner, table.name):
             raise MasonUsageError(

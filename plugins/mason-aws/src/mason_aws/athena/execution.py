@@ -9,6 +9,10 @@ with an ``output_path`` writes to a hidden staging prefix (CSV results, or
 UNLOAD for parquet and JSON) and is committed to the output only once it has
 succeeded, so a failed query leaves nothing there; it needs this process to
 commit, so it is stopped (cancelled) when not done in ``wait_seconds``.
+
+Athena reads Iceberg and Delta tables registered in Glue itself; ``as_of``
+reads Iceberg tables as of a snapshot (:mod:`mason_aws.athena.time_travel`),
+checked before the query is submitted.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from mason.sdk.errors import MasonUsageError
 from mason.sdk.jobs import JobOutcome, JobRecord
 from mason.sdk.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
 from mason.sdk.tabular import hive_ident
+from mason_aws.athena import time_travel
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
 from mason_aws.s3.paths import parse_s3
@@ -39,6 +44,8 @@ def _sql_literal(value: str) -> str:
 class AthenaExecution(ExecutionEngine):
     config: AthenaClientConfig
     JOB_KINDS: ClassVar[tuple[str, ...]] = ("query", "preview")
+    #: Athena (engine version 3) reads both from their Glue entries itself
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg", "delta")
 
     def __init__(self, config: AthenaClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -47,6 +54,15 @@ class AthenaExecution(ExecutionEngine):
     @cached_property
     def queries(self) -> AthenaQueries:
         return AthenaQueries(self.aws, self.config, self.client_name)
+
+    def check_job(self, job: Job) -> None:
+        """A query ``as_of`` a snapshot is checked before it is recorded: the
+        snapshot must exist in each Iceberg table it reads (a caller's error)."""
+        if isinstance(job, QueryJob) and job.as_of and job.as_of.strip():
+            read = time_travel.tables_read(
+                job.query_string, job.tables, job.as_of, job.database_name
+            )
+            time_travel.check_snapshots(read, job.as_of, job.database_name, self.aws)
 
     def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         if isinstance(job, PreviewJob):
@@ -58,9 +74,7 @@ class AthenaExecution(ExecutionEngine):
         assert isinstance(job, QueryJob)  # the template let only JOB_KINDS through
         if job.output_path:
             return self._run_to_output(job, record)
-        return self._follow_up(
-            record, job.query_string, job.database_name, self.config.preview_rows
-        )
+        return self._follow_up(record, _sql(job), job.database_name, self.config.preview_rows)
 
     def poll(self, record: JobRecord) -> JobOutcome | None:
         execution = self.queries.execution(str(record.handle["query_execution_id"]))
@@ -109,7 +123,7 @@ class AthenaExecution(ExecutionEngine):
             with staged_prefix(
                 s3, self.client_name, target, job.overwrite, _STAGING, rules
             ) as stage:
-                sql = job.query_string.strip().rstrip(";")
+                sql = _sql(job).strip().rstrip(";")
                 location = None
                 if job.output_format in _UNLOAD_FORMATS:
                     fmt = _UNLOAD_FORMATS[job.output_format]
@@ -130,6 +144,13 @@ class AthenaExecution(ExecutionEngine):
             record.status, record.error = failed.status, failed.error
             return None
         return outcome.model_copy(update={"result_location": target.uri})
+
+
+def _sql(job: QueryJob) -> str:
+    """The SQL Athena runs for ``job``: its query, read ``as_of`` when asked."""
+    if not job.as_of or not job.as_of.strip():
+        return job.query_string
+    return time_travel.as_of_query(job.query_string, job.tables, job.as_of, job.database_name)
 
 
 def _uri(location: str) -> str:

@@ -13,6 +13,11 @@ Iceberg tables (``table_type=ICEBERG``, whoever created them: Mason, Athena,
 Spark, Glue jobs) sit beside plain ones in a database; they are described from
 their metadata file and served by the table-format verbs through pyiceberg's
 Glue catalog (:mod:`mason_aws.glue.iceberg`).
+
+Delta Lake tables others registered (Spark's ``spark.sql.sources.provider=delta``,
+a crawler's ``classification=delta``, ``table_type=DELTA``) are described from
+their ``_delta_log`` (:mod:`mason_aws.glue.delta`) and their history is served;
+Mason does not write them through Glue (the s3 metastore writes Delta on S3).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from mason.sdk.models import (
 from mason_aws.config import AwsClientConfig
 from mason_aws.ddl import create_table_ddl
 from mason_aws.errors import aws_errors, is_code
+from mason_aws.glue import delta as glue_delta
 from mason_aws.glue.iceberg import GlueIcebergTables, is_iceberg
 from mason_aws.glue.tables import from_glue, partition_input, table_input
 from mason_aws.session import AwsSession
@@ -67,7 +73,7 @@ _PARTITION_INPUT = frozenset({"Values", "StorageDescriptor", "Parameters"})
 
 class GlueMetastore(MetastoreEngine):
     config: AwsClientConfig
-    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg",)
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("iceberg", "delta")
 
     def __init__(self, config: AwsClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -134,6 +140,9 @@ class GlueMetastore(MetastoreEngine):
         if is_iceberg(answer):
             with aws_errors(self.client_name, f"table '{database_name}.{answer['Name']}'"):
                 return self.iceberg.describe(database_name, answer)
+        if glue_delta.is_delta(answer):
+            with aws_errors(self.client_name, f"table '{database_name}.{answer['Name']}'"):
+                return glue_delta.describe(database_name, answer, self.aws)
         return from_glue(database_name, answer, partitions)
 
     def get_table(self, database_name: str, table_name: str) -> Table:
@@ -144,7 +153,9 @@ class GlueMetastore(MetastoreEngine):
             )["Table"]
             partitions = (
                 self._partitions(database_name, table_name)
-                if answer.get("PartitionKeys") and not is_iceberg(answer)
+                if answer.get("PartitionKeys")
+                and not is_iceberg(answer)
+                and not glue_delta.is_delta(answer)
                 else None
             )
         return self._table(database_name, answer, partitions)
@@ -158,6 +169,8 @@ class GlueMetastore(MetastoreEngine):
                 self._drop_if_exists(table.database, table.name)
             with aws_errors(self.client_name, resource):
                 return self.iceberg.create(table, table.location)
+        if table.format == "delta":
+            raise glue_delta.refuse(table.database, table.name, "create")
         if table.is_table_format:
             raise MasonUsageError(
                 f"the glue client cannot create {table.format} tables (it serves: iceberg)"
@@ -273,12 +286,26 @@ class GlueMetastore(MetastoreEngine):
 
     # -- Iceberg ----------------------------------------------------------------------
 
-    def _iceberg_name(self, database_name: str, table_name: str) -> tuple[str, str]:
-        """Refuse a table that is not an Iceberg table of this catalog."""
+    def _answer(self, database_name: str, table_name: str) -> dict[str, Any]:
         with aws_errors(self.client_name, f"table '{database_name}.{table_name}'"):
-            answer = self.glue.get_table(
+            answer: dict[str, Any] = self.glue.get_table(
                 DatabaseName=database_name, Name=table_name, **self._catalog
             )["Table"]
+        return answer
+
+    def _iceberg_name(
+        self,
+        database_name: str,
+        table_name: str,
+        verb: str = "change",
+        answer: dict[str, Any] | None = None,
+    ) -> tuple[str, str]:
+        """Refuse a table that is not an Iceberg table of this catalog (a Delta
+        one in one line saying where Delta tables are written: ``verb``)."""
+        if answer is None:
+            answer = self._answer(database_name, table_name)
+        if glue_delta.is_delta(answer):
+            raise glue_delta.refuse(database_name, table_name, verb)
         if not is_iceberg(answer):
             fmt = from_glue(database_name, answer).format
             raise MasonUsageError(
@@ -290,7 +317,7 @@ class GlueMetastore(MetastoreEngine):
     def plan_scan(self, database_name: str, table_name: str, as_of: str | None = None) -> ScanPlan:
         from mason.sdk.iceberg import plan
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "plan a scan of")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return plan(self.iceberg.load(db, name), as_of, f"{db}.{name}")
 
@@ -298,7 +325,7 @@ class GlueMetastore(MetastoreEngine):
         from mason.sdk.iceberg import write as write_rows
         from mason_aws.glue.sources import read_sources
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "write")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             data = read_sources(self.aws, write.source_paths) if write.mode != "delete" else None
             return write_rows(self.iceberg, db, name, write, data)
@@ -308,7 +335,7 @@ class GlueMetastore(MetastoreEngine):
     ) -> Table:
         from mason.sdk.iceberg import evolve
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "evolve")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             evolve(self.iceberg, db, name, changes)
         return self.get_table(db, name)
@@ -316,14 +343,18 @@ class GlueMetastore(MetastoreEngine):
     def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
         from mason.sdk.iceberg import history
 
-        db, name = self._iceberg_name(database_name, table_name)
+        answer = self._answer(database_name, table_name)
+        if glue_delta.is_delta(answer):
+            with aws_errors(self.client_name, f"table '{database_name}.{table_name}'"):
+                return glue_delta.history(database_name, answer, self.aws)
+        db, name = self._iceberg_name(database_name, table_name, answer=answer)
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return history(self.iceberg.load(db, name))
 
     def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
         from mason.sdk.iceberg import rollback
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "roll back")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             rollback(self.iceberg, db, name, snapshot_id)
         return self.get_table(db, name)
@@ -343,7 +374,7 @@ class GlueMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason.sdk.iceberg_maintenance import expire
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "expire snapshots of")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return expire(
                 self.iceberg,
@@ -365,7 +396,7 @@ class GlueMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason.sdk.iceberg_maintenance import compact
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "compact")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return compact(
                 self.iceberg,
@@ -386,7 +417,7 @@ class GlueMetastore(MetastoreEngine):
     ) -> MaintenanceReport:
         from mason.sdk.iceberg_maintenance import clean
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "clean orphan files of")
         with aws_errors(self.client_name, f"table '{db}.{name}'"):
             return clean(
                 self.iceberg, self._files(), db, name, older_than, dry_run, self.context.progress
@@ -396,7 +427,7 @@ class GlueMetastore(MetastoreEngine):
         """Adopt parquet files on S3 (``s3://`` URIs) where they are, in one commit."""
         from mason.sdk.iceberg import add_files, label
 
-        db, name = self._iceberg_name(database_name, table_name)
+        db, name = self._iceberg_name(database_name, table_name, "add files to")
         files = self._files()
         for path in paths:
             if not path.startswith("s3://") or files.size(path) is None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mason_core.errors import MasonUsageError, NotFoundError
-from mason_core.models import Dag, DagStep, JobStatus, QueryJob, Schedule
+from mason_core.models import Dag, DagStep, JobStatus, PreviewJob, QueryJob, Schedule, Table
 from tests.aws.conftest import REGION, put_parquet
 
 ROLE = "arn:aws:iam::123456789012:role/crawler"
@@ -112,6 +112,23 @@ def test_athena_query_job_and_job_get(storage_factory: Any, aws_env: str, athena
     assert execution.get_job(job.id).status is JobStatus.SUCCEEDED
     # an Athena query Mason has no record of is found by its own id
     assert execution.get_job(str(query_id)).id == query_id
+
+
+def test_athena_preview_quotes_the_table_in_athenas_query_dialect(
+    storage_factory: Any, aws_env: str, athena: Any
+) -> None:
+    """A preview's SELECT is Athena DML (Trino): identifiers in double quotes,
+    a quote inside doubled. Backticks are Hive DDL quoting, which Athena's
+    queries refuse. (moto records the query; it does not execute SQL.)"""
+    execution = storage_factory(
+        "athena", "execution", output_location="s3://mason-data/athena/", poll_seconds=0.05
+    )
+    _seed(aws_env, [["n"], ["7"]])
+    table = Table(name='odd"name', database="analytics")
+    job = execution.run_job(PreviewJob(table=table, limit=5))
+    sent = athena.get_query_execution(QueryExecutionId=job.metrics["query_execution_id"])
+    assert sent["QueryExecution"]["Query"] == 'SELECT * FROM "odd""name" LIMIT 5'
+    assert sent["QueryExecution"]["QueryExecutionContext"]["Database"] == "analytics"
 
 
 def test_job_get_polls_athena_for_a_query_left_running(

@@ -24,7 +24,6 @@ from mason.sdk.engines import EngineContext, ExecutionEngine
 from mason.sdk.errors import MasonUsageError
 from mason.sdk.jobs import JobOutcome, JobRecord
 from mason.sdk.models import ExecutedJob, Job, JobStatus, PreviewJob, QueryJob
-from mason.sdk.tabular import hive_ident
 from mason_aws.athena import time_travel
 from mason_aws.athena.queries import AthenaQueries
 from mason_aws.config import AthenaClientConfig
@@ -67,7 +66,7 @@ class AthenaExecution(ExecutionEngine):
     def submit(self, job: Job, record: JobRecord) -> JobOutcome | None:
         if isinstance(job, PreviewJob):
             table = job.table
-            sql = f"SELECT * FROM {hive_ident(table.name)} LIMIT {int(job.limit)}"
+            sql = f"SELECT * FROM {time_travel.ident(table.name)} LIMIT {int(job.limit)}"
             return self._follow_up(
                 record, sql, table.database, max(job.limit, self.config.preview_rows)
             )

@@ -66,6 +66,7 @@ __all__ = [
     "parse_filter",
     "plan",
     "read_rows",
+    "read_tasks",
     "rollback",
     "snapshot_as_of",
     "snapshot_model",
@@ -305,9 +306,23 @@ def read_rows(table: Table, as_of: str | None = None, filesystem: Any = None) ->
     snapshot = snapshot_as_of(static, as_of, name)
     if snapshot is None:
         return static.schema().as_arrow().empty_table()
-    if as_of is None:
-        return static.scan().to_arrow()
-    return static.scan(snapshot_id=snapshot.snapshot_id).to_arrow()
+    scan = static.scan() if as_of is None else static.scan(snapshot_id=snapshot.snapshot_id)
+    return read_tasks(scan, list(scan.plan_files()))
+
+
+def read_tasks(scan: Any, tasks: list[Any]) -> pa.Table:
+    """The rows of ``tasks`` (some of the files ``scan`` planned), read by
+    pyiceberg with the scan's projection and deletes but no row filter: a
+    scan's ``row_filter`` chose which files to plan, and the caller filters
+    the rows (DuckDB applies the whole ``WHERE``)."""
+    from pyiceberg.expressions import AlwaysTrue
+    from pyiceberg.io.pyarrow import ArrowScan
+
+    projection = scan.projection()
+    if not tasks:
+        return projection.as_arrow().empty_table()
+    reader = ArrowScan(scan.table_metadata, scan.io, projection, AlwaysTrue(), scan.case_sensitive)
+    return reader.to_table(tasks)
 
 
 #: attempts at a commit that a concurrent writer keeps beating, before failing.

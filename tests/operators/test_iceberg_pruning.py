@@ -349,3 +349,37 @@ def test_random_predicates_prune_only_files_that_cannot_match(
     got, files, left_out = pruned(sql)
     assert got == unpruned(sql), sql
     assert files + left_out == FILES
+
+
+def test_only_primitive_columns_of_one_field_id_and_literals_of_their_type_are_used() -> None:
+    """``row_filter`` itself, on pyiceberg schemas: what it refuses prunes nothing."""
+    from mason_local.iceberg.pruning import Comparison, QueryFilter, row_filter
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import IntegerType, LongType, NestedField, StringType, StructType
+
+    nested = StructType(NestedField(10, "x", LongType(), required=False))
+    schema = Schema(
+        NestedField(1, "small", IntegerType(), required=False),
+        NestedField(2, "name", StringType(), required=False),
+        NestedField(3, "point", nested, required=False),
+        NestedField(4, "Name", StringType(), required=False),
+        NestedField(5, "code", StringType(), required=False),
+    )
+    renamed = Schema(
+        NestedField(1, "small", IntegerType(), required=False),
+        NestedField(9, "code", StringType(), required=False),  # another column now
+    )
+
+    def used(comparison: Comparison, current: Schema = schema) -> bool:
+        where = QueryFilter(schema="", table="t", comparisons=(comparison,))
+        return row_filter(where, schema, current) is not None
+
+    assert used(Comparison("small", "=", (2**31 - 1,)))
+    assert not used(Comparison("small", "=", (2**31,)))  # past an int column's range
+    assert not used(Comparison("small", "=", ("7",)))
+    assert not used(Comparison("small", "in", (1, True)))
+    assert not used(Comparison("point", "is_null"))  # a struct
+    assert not used(Comparison("name", "=", ("a",)))  # "Name" too: which one DuckDB binds
+    assert not used(Comparison("code", "=", ("a",)), renamed)  # field 5 read, 9 current
+    assert used(Comparison("code", "=", ("a",)))
+    assert not used(Comparison("absent", "=", (1,)))

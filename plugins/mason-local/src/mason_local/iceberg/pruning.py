@@ -246,6 +246,7 @@ def row_filter(found: QueryFilter | None, projection: Any, current: Any) -> Any:
         LessThanOrEqual,
         NotNull,
     )
+    from pyiceberg.expressions.visitors import bind
 
     if found is None:
         return None
@@ -272,13 +273,20 @@ def row_filter(found: QueryFilter | None, projection: Any, current: Any) -> Any:
             parts.append(make(comparison.column, comparison.values[0]))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else And(*parts)
+    condition = parts[0] if len(parts) == 1 else And(*parts)
+    try:  # what pyiceberg cannot bind prunes nothing, never fails the query
+        bind(current, condition, case_sensitive=True)
+    except (ValueError, TypeError):
+        return None
+    return condition
 
 
 def _usable(comparison: Comparison, projection: Any, current: Any) -> bool:
     """Whether the column is one top-level column of the same field id and
     type in the schema read and the current one, named exactly so and by no
     other column case-insensitively, and every literal is of its type."""
+    from pyiceberg.types import PrimitiveType
+
     lowered = comparison.column.lower()
     if sum(1 for f in projection.fields if f.name.lower() == lowered) != 1:
         return False
@@ -289,7 +297,7 @@ def _usable(comparison: Comparison, projection: Any, current: Any) -> bool:
     if read is None or now is None or read.field_id != now.field_id:
         return False
     kind = type(read.field_type).__name__
-    if kind != type(now.field_type).__name__:
+    if kind != type(now.field_type).__name__ or not isinstance(read.field_type, PrimitiveType):
         return False
     for value in comparison.values:
         if kind in _RANGES:

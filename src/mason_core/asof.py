@@ -39,9 +39,10 @@ def as_of_problem(as_of: str, what: str = "a snapshot id") -> tuple[int | dateti
     text = as_of.strip()
     shown = _shown(text)
     if _DIGITS.fullmatch(text):
-        if len(text) > len(str(MAX_SNAPSHOT_ID)) or int(text) > MAX_SNAPSHOT_ID:
+        digits = text.lstrip("0") or "0"  # int() of thousands of digits is slow, or refused
+        if len(digits) > len(str(MAX_SNAPSHOT_ID)) or int(digits) > MAX_SNAPSHOT_ID:
             return None, f"'{shown}' is too large for {what} (at most {MAX_SNAPSHOT_ID})"
-        return int(text), ""
+        return int(digits), ""
     if _SIGNED.fullmatch(text):
         return None, f"'{shown}' is not {what}: ids are digits only, never signed"
     if len(text) <= _LONGEST:

@@ -55,6 +55,9 @@ NASTY: list[Any] = [
     "1\x00",
     "\x1b[31m1",
     "x" * 100_000,
+    "１２３",  # fullwidth digits
+    "2024-05-01T24:00:00",
+    "2024-05-01T12:00:00Z 1",
     "1 2",
     -1,
     2**64,
@@ -107,6 +110,8 @@ def test_the_refusal_says_why() -> None:
         "2024-05-01T12:00:00.123456+05:30",
         "2024-05-01 12:00:00",
         7,
+        "",  # blank: not given, the current snapshot
+        "\t",
     ],
 )
 def test_well_formed_values_pass_validation(value: Any) -> None:
@@ -118,6 +123,7 @@ def test_well_formed_values_pass_validation(value: Any) -> None:
 
 def test_the_one_parser_reads_ids_and_moments() -> None:
     assert parse_as_of(" 42 ") == 42
+    assert parse_as_of("0" * 30 + "42") == 42
     assert parse_as_of("2024-05-01T14:00:00+02:00") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
     assert parse_as_of("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
     with pytest.raises(MasonUsageError, match="a version number"):

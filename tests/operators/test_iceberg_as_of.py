@@ -55,7 +55,7 @@ NASTY: list[Any] = [
     "1\x00",
     "\x1b[31m1",
     "x" * 100_000,
-    "１２３",  # fullwidth digits
+    "\uff11\uff12\uff13",  # fullwidth digits
     "2024-05-01T24:00:00",
     "2024-05-01T12:00:00Z 1",
     "1 2",

@@ -44,6 +44,8 @@ def rows_of(part: int) -> list[dict[str, Any]]:
             "amount": float("nan") if part == 7 and i == 0 else part + i / 10,
             "order": part,
             "ts": START + timedelta(hours=part),
+            "seen": START.replace(tzinfo=None) + timedelta(hours=part, seconds=i),
+            "day": (START + timedelta(days=part)).date(),
         }
         for i in range(ROWS)
     ]
@@ -64,6 +66,8 @@ def build(home: Path, data: Path) -> None:
             ("amount", pa.float64()),
             ("order", pa.int64()),
             ("ts", pa.timestamp("us", tz="UTC")),
+            ("seen", pa.timestamp("us")),
+            ("day", pa.date32()),
         ]
     )
 
@@ -201,6 +205,12 @@ def test_a_point_query_plans_one_file_and_returns_its_rows(ranges: None) -> None
         ("flag = true AND id < 200", 2),
         ("id = -1", 0),
         ("id = 777 AND (kind = 'k15' OR kind = 'x')", 1),
+        ("day = DATE '2024-05-04'", 1),
+        ("day >= '2024-05-20'::DATE", 1),
+        ("day BETWEEN DATE '2024-05-02' AND DATE '2024-05-03'", 2),
+        ("seen >= TIMESTAMP '2024-05-01 18:00:49'", 2),
+        ("seen < TIMESTAMP '2024-05-01 01:00:00.000001'", 2),
+        ("seen = TIMESTAMP '2024-05-01T05:00:07'", 1),
     ],
 )
 def test_pruned_reads_return_what_every_file_returns(
@@ -235,6 +245,14 @@ def test_pruned_reads_return_what_every_file_returns(
         "SELECT * FROM ranges WHERE ts = TIMESTAMPTZ '2024-05-01 15:00:00+00'",
         "SELECT * FROM ranges WHERE ts >= '2024-05-01 18:00:00'",
         "SELECT * FROM ranges WHERE amount > 19",
+        "SELECT * FROM ranges WHERE day = '2024-05-04'",  # a string for a date column
+        "SELECT * FROM ranges WHERE day = DATE '2024-5-4'",
+        "SELECT * FROM ranges WHERE day = TIMESTAMP '2024-05-04 00:00:00'",
+        "SELECT * FROM ranges WHERE day = TRY_CAST('2024-05-04' AS DATE)",
+        "SELECT * FROM ranges WHERE seen >= '2024-05-01 18:00:00'",
+        "SELECT * FROM ranges WHERE seen = DATE '2024-05-01'",
+        "SELECT * FROM ranges WHERE seen >= TIMESTAMPTZ '2024-05-01 18:00:00+00'",
+        "SELECT * FROM ranges WHERE ts >= TIMESTAMP '2024-05-01 18:00:00'",
         "SELECT * FROM ranges WHERE amount = 'NaN'::DOUBLE",
         "SELECT a.id FROM ranges a JOIN ranges b ON a.id = b.id + 1 WHERE a.id = 777",
         "SELECT * FROM ranges WHERE id = 777 AND id IN (SELECT id FROM ranges WHERE id > 5)",
@@ -307,13 +325,19 @@ COLUMNS = {
     "flag": st.booleans().map(lambda b: "true" if b else "false"),
     '"order"': st.integers(-1, FILES + 1),
     "amount": st.integers(-1, FILES + 6),
+    "day": st.integers(-1, FILES + 1).map(
+        lambda n: f"DATE '{(START + timedelta(days=n)).date().isoformat()}'"
+    ),
+    "seen": st.integers(-3600, (FILES + 1) * 3600).map(
+        lambda s: f"TIMESTAMP '{(START + timedelta(seconds=s)).strftime('%Y-%m-%d %H:%M:%S')}'"
+    ),
 }
 
 
 @st.composite
 def atoms(draw: st.DrawFn) -> str:
     # mostly columns pruning may use, so most examples prune something
-    column = draw(st.sampled_from(["id", "id", "id", "kind", "kind", "maybe", *sorted(COLUMNS)]))
+    column = draw(st.sampled_from(["id", "id", "kind", "maybe", "day", "seen", *sorted(COLUMNS)]))
     value = COLUMNS[column]
     shape = draw(
         st.sampled_from(["cmp", "cmp", "cmp", "in", "between", "null", "not null", "not", "or"])
@@ -345,7 +369,7 @@ def test_random_predicates_prune_only_files_that_cannot_match(
     ranges: None, conjuncts: list[str]
 ) -> None:
     """The table is only read, so one table serves every example."""
-    sql = f"SELECT id, kind, maybe, amount FROM ranges WHERE {' AND '.join(conjuncts)}"
+    sql = f"SELECT id, kind, maybe, amount, day, seen FROM ranges WHERE {' AND '.join(conjuncts)}"
     got, files, left_out = pruned(sql)
     assert got == unpruned(sql), sql
     assert files + left_out == FILES

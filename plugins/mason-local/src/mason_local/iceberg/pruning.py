@@ -16,8 +16,10 @@ between DuckDB and Iceberg is left out, never guessed: a conjunct that is an
 ``OR``, a ``NOT``, a function or cast of a column, a quoted, qualified or
 case-differing column name, a ``NULL`` literal, a literal whose type is not
 the column's own (an integer for ``int``/``long`` columns within their
-range, a string for ``string``, ``true``/``false`` for ``boolean``; float,
-decimal, date, time and timestamp columns are not pruned by), or a column
+range, a string for ``string``, ``true``/``false`` for ``boolean``,
+``DATE 'YYYY-MM-DD'`` for ``date``, ``TIMESTAMP 'YYYY-MM-DD HH:MM:SS[.f]'``
+for ``timestamp`` without a zone; float, decimal, time and time-zoned
+timestamp columns are not pruned by), or a column
 whose field id differs between the snapshot read and the table's current
 schema. Leaving a conjunct out only prunes less.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Comparison", "QueryFilter", "query_filter", "row_filter"]
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INTEGER = re.compile(r"-?[0-9]{1,20}")
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
@@ -47,7 +52,7 @@ _COMPARISONS = {
 #: the range of each pyiceberg integer type a literal must fall in
 _RANGES = {"IntegerType": (-(2**31), 2**31 - 1), "LongType": (-(2**63), 2**63 - 1)}
 
-Value = int | str | bool
+Value = int | str | bool | date | datetime
 
 
 @dataclass(frozen=True)
@@ -211,8 +216,12 @@ def _column(expr: Any, query: bytes) -> str | None:
 
 
 def _literal(expr: Any) -> Value | None:
-    """The value of a plain literal: an integer, a string or a boolean;
-    ``None`` for anything else (NULL, decimals, casts, expressions)."""
+    """The value of a plain literal: an integer, a string, a boolean, or a
+    ``DATE 'YYYY-MM-DD'`` / ``TIMESTAMP 'YYYY-MM-DD HH:MM:SS[.ffffff]'`` (a
+    date, a naive datetime); ``None`` for anything else (NULL, decimals,
+    other casts and spellings, expressions)."""
+    if isinstance(expr, dict) and expr.get("class") == "CAST":
+        return _moment(expr)
     if not isinstance(expr, dict) or expr.get("class") != "CONSTANT":
         return None
     literal = expr.get("literal")
@@ -227,6 +236,28 @@ def _literal(expr: Any) -> Value | None:
         return text
     if kind == "BOOLEAN" and text in ("true", "false"):
         return text == "true"
+    return None
+
+
+def _moment(cast: dict[str, Any]) -> date | datetime | None:
+    """A date or naive timestamp a ``DATE '...'`` or ``TIMESTAMP '...'`` cast
+    of a string literal names, when the string is in the one strict form
+    both DuckDB and Python read alike."""
+    kind = cast.get("type_expr")
+    child = cast.get("child")
+    if cast.get("try_cast") or not isinstance(kind, dict) or kind.get("children"):
+        return None
+    name = str(kind.get("type_name", "")).upper()
+    text = _literal(child)
+    if not isinstance(text, str) or not isinstance(child, dict) or child.get("class") != "CONSTANT":
+        return None
+    try:
+        if name == "DATE" and _DATE.fullmatch(text):
+            return date.fromisoformat(text)
+        if name == "TIMESTAMP" and _TIMESTAMP.fullmatch(text):
+            return datetime.fromisoformat(text)
+    except ValueError:
+        return None
     return None
 
 
@@ -309,6 +340,12 @@ def _usable(comparison: Comparison, projection: Any, current: Any) -> bool:
                 return False
         elif kind == "BooleanType":
             if not isinstance(value, bool) or comparison.op not in ("=", "in"):
+                return False
+        elif kind == "DateType":
+            if not isinstance(value, date) or isinstance(value, datetime):
+                return False
+        elif kind == "TimestampType":  # without a zone, as DuckDB's TIMESTAMP
+            if not isinstance(value, datetime) or value.tzinfo is not None:
                 return False
         else:
             return False

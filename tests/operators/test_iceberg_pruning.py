@@ -407,3 +407,23 @@ def test_only_primitive_columns_of_one_field_id_and_literals_of_their_type_are_u
     assert not used(Comparison("code", "=", ("a",)), renamed)  # field 5 read, 9 current
     assert used(Comparison("code", "=", ("a",)))
     assert not used(Comparison("absent", "=", (1,)))
+
+
+def test_a_partitioned_table_prunes_by_its_partition_values(run: Run, sales_csv: Any) -> None:
+    """Hive-partitioned CSV copied into a table partitioned by region: a query
+    on one region plans that partition's files only."""
+    run(
+        "table",
+        "infer",
+        storage_path=str(sales_csv.path),
+        database_name="lake",
+        format="iceberg",
+    )
+    files = plan("sales").tasks
+    executed, _ = job("SELECT order_id FROM sales WHERE region = 'us'")
+    assert sorted(r["order_id"] for r in executed.preview) == sorted(
+        r["order_id"] for r in sales_csv.rows if r["region"] == "us"
+    )
+    planned = executed.metrics["iceberg_files_planned"]
+    assert planned == sum(1 for t in files if "region=us" in t.path)
+    assert executed.metrics["iceberg_files_pruned"] == len(files) - planned > 0

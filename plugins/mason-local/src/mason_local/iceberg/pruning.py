@@ -89,8 +89,8 @@ def query_filter(con: duckdb.DuckDBPyConnection, query: str) -> QueryFilter | No
     try:
         rows = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [query]).fetchall()
         tree = json.loads(rows[0][0])
-    except (duckdb.Error, ValueError, IndexError, TypeError):
-        return None
+    except (duckdb.Error, ValueError, IndexError, TypeError, RecursionError):
+        return None  # a query nested past json's depth is not pruned, never failed
     if not isinstance(tree, dict) or tree.get("error") or len(tree.get("statements") or []) != 1:
         return None
     node = tree["statements"][0].get("node")

@@ -8,6 +8,11 @@ SQL catalog, kept loaded across appends (the target's baseline); a second
 pyiceberg table that is reloaded before each append, as Mason must, is
 printed beside it (see :func:`appends`).
 
+A point query on one event id (the batches' ids are disjoint, so the
+query's WHERE prunes every data file but one) against pyiceberg reading
+every file and DuckDB filtering; no target, the figures show what pruning
+saves.
+
 Queries: ``table query`` against pyiceberg's ``scan().to_arrow()``
 handed to DuckDB, both reading the same (Mason's) table, before and after
 ``table compact``. Targets: appends and queries within 1.2x of the direct
@@ -32,6 +37,9 @@ from _common import DATA, median_seconds, print_comparison, print_table, scratch
 
 TARGET = 1.2
 QUERY = "SELECT kind, count(*) AS n, sum(value) AS total FROM events GROUP BY kind ORDER BY kind"
+#: one row of one batch: the batches' event ids are disjoint, so the WHERE
+#: prunes every file but one (docs/table-formats.md, reading Iceberg tables)
+POINT = "SELECT * FROM events WHERE event_id = {id}"
 
 
 def write_batches(folder: Path, batches: int, rows: int) -> list[Path]:
@@ -151,6 +159,26 @@ def direct_query() -> list[Any]:
     return rows
 
 
+def mason_point(event_id: int) -> Any:
+    import mason
+
+    sql = POINT.format(id=event_id)
+    return ok(mason.run("table", "query", database_name="lake", query_string=sql)).data[0]
+
+
+def direct_point(event_id: int) -> list[Any]:
+    """The point query over every file of the snapshot: pyiceberg's scan
+    without a row filter, handed to DuckDB (the read before pruning)."""
+    import duckdb
+
+    events = mason_catalog().load_table(("lake", "events")).scan().to_arrow()
+    con = duckdb.connect()
+    con.register("events", events)
+    rows = con.sql(POINT.format(id=event_id)).fetchall()
+    con.close()
+    return rows
+
+
 def files_and_bytes() -> tuple[int, int]:
     table = mason_catalog().load_table(("lake", "events"))
     tasks = list(table.scan().plan_files())
@@ -190,6 +218,22 @@ def main() -> int:
                 f"mason {sum(appended):.2f} s"
             )
             missed |= statistics.median(appended) / statistics.median(direct) > TARGET
+
+            point = args.rows * (args.batches // 2) + 7
+            job = mason_point(point)
+            if job.row_count != 1 or len(direct_point(point)) != 1:
+                raise SystemExit("the point query did not find its one row")
+            print_comparison(
+                f"point query ({POINT.format(id=point)}): mason read "
+                f"{job.metrics.get('iceberg_files_planned')} file(s), pruned "
+                f"{job.metrics.get('iceberg_files_pruned')}",
+                "every file",
+                (
+                    "pyiceberg scan + DuckDB",
+                    *median_seconds(lambda: direct_point(point), args.runs),
+                ),
+                ("mason table query", *median_seconds(lambda: mason_point(point), args.runs)),
+            )
 
             results = []
             figures = []

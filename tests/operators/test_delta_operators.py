@@ -124,6 +124,19 @@ def test_query_as_of_a_version_or_a_timestamp(run: Run, events: Path) -> None:
         "table", "query", query_string="SELECT 1 FROM events", database_name="lake", as_of="7"
     )
     assert bad.exit_code == 1 and "no version 7" in bad.errors[0]
+    oldest = history[0].committed_at.isoformat()
+    assert bad.errors[0].endswith(
+        f"its versions are 0 to 2, the oldest committed at {oldest} (see 'table history')"
+    )
+    early = mason.run(
+        "table",
+        "query",
+        query_string="SELECT 1 FROM events",
+        database_name="lake",
+        as_of="2001-01-01",
+    )
+    assert early.exit_code == 1 and "\n" not in early.errors[0]
+    assert "no version as of 2001-01-01T00:00:00+00:00: its versions are 0 to 2" in early.errors[0]
 
 
 def test_append_overwrite_upsert_delete_each_one_commit(

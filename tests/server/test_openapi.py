@@ -17,6 +17,7 @@ JSON_TYPES = {
     "boolean": "boolean",
     "list": "array",
     "mapping": "object",
+    "snapshot": "string",
 }
 
 

@@ -86,6 +86,16 @@ def test_bad_parameters_are_400_naming_every_problem(live: Live) -> None:
     assert "parameter 'overwrite': expected true or false" in error
 
 
+def test_an_as_of_naming_no_snapshot_is_400_and_runs_nothing(live: Live) -> None:
+    for value in ("yesterday", "-1", "2024-05-01T12:00:00+25:00", str(2**64)):
+        params = {"database_name": "demo", "query_string": "SELECT 1", "as_of": value}
+        answer = live.post("/api/operators/table/query/run", {"parameters": params})
+        assert answer.status_code == 400, answer.text
+        (error,) = answer.json()["Errors"]
+        assert error.startswith("operator 'table query': parameter 'as_of': "), error
+    assert live.get("/api/jobs").json()["Data"] == []
+
+
 def test_malformed_bodies_are_400(live: Live) -> None:
     url = "/api/operators/table/list/validate"
     cases = {

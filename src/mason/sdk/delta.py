@@ -164,17 +164,37 @@ def describe(entry: Table, storage_options: dict[str, str] | None = None) -> Tab
 
 def version_as_of(table: DeltaTable, as_of: str | None, name: str) -> int | None:
     """The version a read sees: ``None`` for the current one, else ``as_of`` a
-    version number or an ISO timestamp (the version current then)."""
+    version number or an ISO timestamp (the version current then). A
+    well-formed ``as_of`` naming no version is a one-line NotFoundError
+    saying which versions the table has."""
     if as_of is None or not as_of.strip():
         return None
     text = as_of.strip()
     when = parse_as_of(as_of, "a version number")
     if isinstance(when, int):
         if not 0 <= when <= table.version():
-            raise NotFoundError(f"Delta table {name} has no version {when} (see 'table history')")
+            raise NotFoundError(
+                f"Delta table {name} has no version {text}: {_versions_held(table)}"
+            )
         return when
     cutoff = int(when.timestamp() * 1000)
-    older = [s for s in snapshots(table) if s.committed_at.timestamp() * 1000 <= cutoff]
+    history = snapshots(table)
+    older = [s for s in history if s.committed_at.timestamp() * 1000 <= cutoff]
     if not older:
-        raise NotFoundError(f"Delta table {name} has no version as of {text}: it is younger")
+        raise NotFoundError(
+            f"Delta table {name} has no version as of {when.isoformat()}: "
+            f"{_versions_held(table, history)}"
+        )
     return older[-1].snapshot_id
+
+
+def _versions_held(table: DeltaTable, history: list[Snapshot] | None = None) -> str:
+    """Which versions ``table`` has, for an error: the range and the oldest's commit time."""
+    history = snapshots(table) if history is None else history
+    if not history:
+        return f"its current version is {table.version()} (see 'table history')"
+    oldest = history[0]
+    return (
+        f"its versions are {oldest.snapshot_id} to {table.version()}, the oldest committed "
+        f"at {oldest.committed_at.isoformat()} (see 'table history')"
+    )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from mason_core.asof import parse_as_of
 from mason_core.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason_core.models import (
     Column,
@@ -65,6 +66,7 @@ __all__ = [
     "parse_filter",
     "plan",
     "read_rows",
+    "read_tasks",
     "rollback",
     "snapshot_as_of",
     "snapshot_model",
@@ -216,27 +218,11 @@ def describe(table: IcebergTable, database: str, name: str) -> Table:
     )
 
 
-def parse_as_of(as_of: str, what: str = "a snapshot id") -> int | datetime:
-    """What a table format's ``as_of`` names: an id (digits: an Iceberg snapshot
-    id, a Delta version) or a moment (an ISO timestamp, UTC when it names no
-    zone). One reading for every format and execution client; a text that is
-    neither is a one-line usage error naming ``what`` the id is."""
-    text = as_of.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
-    try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise MasonUsageError(
-            f"as_of '{as_of}' is neither {what} nor an ISO timestamp (2024-05-01T12:00:00Z)"
-        ) from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
-
-
 def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
     """The snapshot a read sees: the current one, or ``as_of`` a snapshot id
     or an ISO timestamp (the snapshot current then). ``None`` for a table
-    with no snapshot yet."""
+    with no snapshot yet. A well-formed ``as_of`` naming no snapshot of the
+    table is a one-line NotFoundError saying which snapshots it has."""
     if as_of is None or not as_of.strip():
         return table.current_snapshot()
     text = as_of.strip()
@@ -244,12 +230,29 @@ def snapshot_as_of(table: IcebergTable, as_of: str | None, name: str) -> Any:
     if isinstance(when, int):
         snapshot = table.snapshot_by_id(when)
         if snapshot is None:
-            raise NotFoundError(f"table {name} has no snapshot {text} (see 'table history')")
+            raise NotFoundError(f"table {name} has no snapshot {text}: {_snapshots_held(table)}")
         return snapshot
     snapshot = table.snapshot_as_of_timestamp(int(when.timestamp() * 1000))
     if snapshot is None:
-        raise NotFoundError(f"table {name} has no snapshot as of {text}: it is younger")
+        raise NotFoundError(
+            f"table {name} has no snapshot as of {when.isoformat()}: {_snapshots_held(table)}"
+        )
     return snapshot
+
+
+def _snapshots_held(table: IcebergTable) -> str:
+    """Which snapshots ``table`` has, for an error: how many, the oldest's
+    commit time and the current id."""
+    snapshots = sorted(table.metadata.snapshots, key=lambda s: s.timestamp_ms)
+    if not snapshots:
+        return "it has no snapshot yet"
+    oldest = datetime.fromtimestamp(snapshots[0].timestamp_ms / 1000, tz=timezone.utc)
+    current = table.current_snapshot()
+    now = f", current {current.snapshot_id}" if current is not None else ""
+    return (
+        f"it has {len(snapshots)}, the oldest committed at {oldest.isoformat()}{now} "
+        "(see 'table history')"
+    )
 
 
 def file_io(filesystem: Any) -> Any:
@@ -303,9 +306,23 @@ def read_rows(table: Table, as_of: str | None = None, filesystem: Any = None) ->
     snapshot = snapshot_as_of(static, as_of, name)
     if snapshot is None:
         return static.schema().as_arrow().empty_table()
-    if as_of is None:
-        return static.scan().to_arrow()
-    return static.scan(snapshot_id=snapshot.snapshot_id).to_arrow()
+    scan = static.scan() if as_of is None else static.scan(snapshot_id=snapshot.snapshot_id)
+    return read_tasks(scan, list(scan.plan_files()))
+
+
+def read_tasks(scan: Any, tasks: list[Any]) -> pa.Table:
+    """The rows of ``tasks`` (some of the files ``scan`` planned), read by
+    pyiceberg with the scan's projection and deletes but no row filter: a
+    scan's ``row_filter`` chose which files to plan, and the caller filters
+    the rows (DuckDB applies the whole ``WHERE``)."""
+    from pyiceberg.expressions import AlwaysTrue
+    from pyiceberg.io.pyarrow import ArrowScan
+
+    projection = scan.projection()
+    if not tasks:
+        return projection.as_arrow().empty_table()
+    reader = ArrowScan(scan.table_metadata, scan.io, projection, AlwaysTrue(), scan.case_sensitive)
+    return reader.to_table(tasks)
 
 
 #: attempts at a commit that a concurrent writer keeps beating, before failing.

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from mason_core.asof import as_of_problem
 from mason_core.definitions import read_yaml
 from mason_core.errors import DefinitionError, ParameterError
 from mason_core.messages import SHOWN_ITEMS, some_of
@@ -149,6 +150,15 @@ def coerce(spec: ParameterSpec, value: Any) -> Any:
             raise ValueError("expected a mapping")
         _check_depth(value)
         out = dict(value)
+    elif kind == "snapshot":
+        if isinstance(value, (dict, list, bool)):
+            raise ValueError("expected a snapshot id or an ISO timestamp")
+        out = str(value).strip()
+        _check_text(out)  # before quoting it back
+        moment, problem = as_of_problem(out, "a snapshot id (or Delta version)") if out else (0, "")
+        if moment is None:
+            raise ValueError(problem)
+        out = out or None  # blank: not given, the current snapshot
     else:  # pragma: no cover - ParameterType is closed
         raise ValueError(f"unknown type {kind}")
     _check_text(out)

@@ -14,7 +14,11 @@ from mason_core.definitions import (
 )
 from mason_core.errors import PluginLoadError
 
-ParameterType = Literal["string", "integer", "number", "boolean", "list", "path", "mapping"]
+#: ``snapshot``: what a table format's ``as_of`` names, a snapshot id or Delta
+#: version (digits) or an ISO timestamp (:mod:`mason_core.asof`); kept as text.
+ParameterType = Literal[
+    "string", "integer", "number", "boolean", "list", "path", "mapping", "snapshot"
+]
 
 #: bounds of an integer parameter that declares none: what a 64-bit signed integer
 #: holds, so every engine (DuckDB, Arrow, Spark, SQLite) can take the value.

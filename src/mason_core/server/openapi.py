@@ -18,6 +18,7 @@ _TYPES: dict[str, dict[str, Any]] = {
     "boolean": {"type": "boolean"},
     "list": {"type": "array", "items": {"type": "string"}},
     "mapping": {"type": "object"},
+    "snapshot": {"type": "string", "format": "snapshot-id-or-timestamp"},
 }
 
 CONFIG_ID_SCHEMA: dict[str, Any] = {

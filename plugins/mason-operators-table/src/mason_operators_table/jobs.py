@@ -19,7 +19,8 @@ def job_outcome(ctx: OperatorContext, job: models.ExecutedJob) -> models.Execute
 
 
 def describe_job(job: models.ExecutedJob) -> str:
-    """``query job abc succeeded in 0.12s: 3 rows, written to /out``."""
+    """``query job abc succeeded in 0.12s: 3 rows, written to /out``; when
+    the query's WHERE pruned Iceberg data files, how many were read of all."""
     text = f"{job.kind} job {job.id} {job.status.value}"
     if job.duration_seconds is not None:
         text += f" in {job.duration_seconds:.2f}s"
@@ -28,6 +29,13 @@ def describe_job(job: models.ExecutedJob) -> str:
         details.append(f"{job.row_count} row{'s' if job.row_count != 1 else ''}")
     if job.result_location:
         details.append(f"written to {job.result_location}")
+    planned = job.metrics.get("iceberg_files_planned")
+    pruned = job.metrics.get("iceberg_files_pruned")
+    if isinstance(planned, int) and isinstance(pruned, int) and pruned:
+        details.append(
+            f"read {planned} of {planned + pruned} Iceberg data files "
+            f"({pruned} pruned by the query's WHERE)"
+        )
     if job.status.unsuccessful and job.error:
         details.append(f"error: {job.error}")
     if not job.status.finished:

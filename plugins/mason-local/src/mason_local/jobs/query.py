@@ -23,6 +23,7 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
     import duckdb
 
     con = run.duckdb()
+    metrics: dict[str, int | float | str] = {}  # the Iceberg files read and pruned
     try:
         query = strip_statement(job.query_string)
         register_tables(
@@ -34,6 +35,7 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
             query,
             run.warning,
             job.as_of,
+            metrics,
         )
         try:
             if job.output_path:
@@ -53,13 +55,15 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
                     columns=columns,
                     preview=preview,
                     row_count=row_count,
-                    metrics={"format": job.output_format},
+                    metrics={**metrics, "format": job.output_format},
                 )
             relation = con.sql(query)
             if relation is None:  # a statement without a result
-                return JobOutcome(row_count=0)
+                return JobOutcome(row_count=0, metrics=metrics)
             columns, preview, row_count = stream_result(arrow_reader(relation), job.preview_rows)
-            return JobOutcome(columns=columns, preview=preview, row_count=row_count)
+            return JobOutcome(
+                columns=columns, preview=preview, row_count=row_count, metrics=metrics
+            )
         except duckdb.Error as exc:
             raise query_error(exc) from exc
     finally:

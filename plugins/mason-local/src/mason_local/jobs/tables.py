@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -159,6 +159,7 @@ def register_tables(
     query: str | None = None,
     warn: Callable[[str], None] | None = None,
     as_of: str | None = None,
+    metrics: MutableMapping[str, int | float | str] | None = None,
 ) -> None:
     """A view per table in a schema per database; ``default_database`` becomes
     the current schema so unqualified names resolve in it. Remote tables are
@@ -171,7 +172,9 @@ def register_tables(
 
     Iceberg and Delta tables are read at their current snapshot, or ``as_of``
     a snapshot id (a Delta version) or timestamp (:mod:`mason_local.iceberg.read`,
-    :mod:`mason_local.delta.tables`)."""
+    :mod:`mason_local.delta.tables`). An Iceberg table the query reads alone
+    plans only the files its ``WHERE`` may keep (:mod:`mason_local.iceberg.pruning`);
+    ``metrics`` is told how many were planned and pruned."""
     import duckdb
 
     if query is not None:
@@ -182,13 +185,21 @@ def register_tables(
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
     except duckdb.Error as exc:
         raise query_error(exc, "cannot create the catalog's schemas") from exc
+    where = None
+    if query is not None and any(t.format == "iceberg" for t in tables):
+        from mason_local.iceberg.pruning import query_filter
+
+        where = query_filter(con, query)
     for table in tables:
         schema = table.database or default_database
         try:
             if table.format == "iceberg":
                 from mason_local.iceberg.read import iceberg_source
 
-                source = iceberg_source(con, table, schema, as_of, remote)
+                mine = (
+                    where if where and where.reads(schema, table.name, default_database) else None
+                )
+                source = iceberg_source(con, table, schema, as_of, remote, mine, metrics)
             elif table.format == "delta":
                 from mason_local.delta.tables import delta_source
 

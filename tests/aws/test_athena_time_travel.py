@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import mason
-from mason import models
+from mason import ParameterError, models
 from tests.aws import moto_process
 from tests.aws.conftest import put_parquet
 from tests.aws.test_glue_delta import native_entry
@@ -158,9 +158,16 @@ def test_a_query_with_its_own_with_clause_gets_the_table_first(
 def test_a_bad_as_of_is_refused_before_athena_is_asked(
     lake: tuple[mason.Session, list[Any]], athena: Any, as_of: str
 ) -> None:
+    """Refused as a parameter (``as_of`` is a ``snapshot`` parameter), before
+    any job is recorded or any query sent."""
     session, _ = lake
-    message = refused(session, "SELECT * FROM events", as_of=as_of)
-    assert "neither a snapshot id nor an ISO timestamp" in message
+    with pytest.raises(ParameterError) as refusal:
+        session.run(
+            "table", "query", {"database_name": "lake", "query_string": "SELECT 1", "as_of": as_of}
+        )
+    message = str(refusal.value)
+    assert "\n" not in message and "parameter 'as_of'" in message
+    assert "neither a snapshot id" in message and "nor an ISO timestamp" in message
     assert athena.list_query_executions()["QueryExecutionIds"] == []
 
 

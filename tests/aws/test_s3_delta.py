@@ -9,10 +9,6 @@ Mason then sees the prefix through the s3 client."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +18,7 @@ import pytest
 import mason
 from mason.sdk.errors import MasonUsageError, UnsupportedConfigurationError
 from tests.aws import test_local_over_s3 as over_s3
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, _free_port, put_parquet
+from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, moto_process, put_parquet
 
 #: the IAM user whose keys moto checks, and a port nothing listens on
 iam_user_keys = over_s3.iam_user_keys
@@ -34,24 +30,8 @@ def moto_url() -> Iterator[str]:
     """moto's server in its own process for this module: some delta-rs calls
     (``DeltaTable.history``) hold the GIL while they wait on S3, so the
     in-process server the other AWS tests share could never answer them."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with moto_process() as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _write_delta_with_a_removed_file(aws_env: str, uri: str) -> None:

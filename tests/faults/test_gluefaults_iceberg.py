@@ -132,8 +132,6 @@ def cli_params(**values: object) -> str:
 
 # -- the operations, what they leave, and where they are killed -------------------------
 
-UPSERT = batch(0, 10, "upd")["event_id"], batch(BATCH * 50, 10, "new")["event_id"]
-
 
 def prepare(op: str, lake: mason.Session, moto: str, s3: Any) -> tuple[list[str], int]:
     """The table ready for ``op``; the command to run and how many snapshots
@@ -197,20 +195,19 @@ CASES = [
 def kill_at(proxy: GlueProxy, point: Point, home: Path, command: list[str]) -> None:
     """Run ``mason <command>``, SIGKILL it while the proxy holds ``point``."""
     _, match, after, skip, _ = point
-    if skip:
-        held = proxy.stall(match, skip=skip)
-        with held as fault:
+    if skip:  # the request after the first ``skip`` is never answered
+        with proxy.stall(match, skip=skip) as fault:
             child = mason_cli(home, *command)
             until(lambda: fault.answered >= 1, child)
             child.send_signal(signal.SIGKILL)
             child.communicate(timeout=60)
-        return
-    with proxy.hold(match, after=after) as gate:
-        child = mason_cli(home, *command)
-        until(gate.reached.is_set, child)
-        child.send_signal(signal.SIGKILL)
-        child.communicate(timeout=60)
-        gate.drop = True  # the request held never reaches moto: its sender is dead
+    else:
+        with proxy.hold(match, after=after) as gate:
+            child = mason_cli(home, *command)
+            until(gate.reached.is_set, child)
+            child.send_signal(signal.SIGKILL)
+            child.communicate(timeout=60)
+            gate.drop = True  # a request held before moto never reaches it: its sender is dead
     assert child.returncode == -signal.SIGKILL
 
 

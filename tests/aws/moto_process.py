@@ -12,35 +12,15 @@ never answer them. A module reading Delta tables on S3 overrides the
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from tests.aws.conftest import _free_port
+from tests.aws.conftest import moto_process
 
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
     """moto's server (``python -m moto.server``) on 127.0.0.1, for one module."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with moto_process() as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

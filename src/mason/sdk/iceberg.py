@@ -12,6 +12,7 @@ inside the functions only.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import time
@@ -329,6 +330,20 @@ def read_tasks(scan: Any, tasks: list[Any]) -> pa.Table:
 MAX_COMMIT_ATTEMPTS = 6
 
 
+def _drop_pyiceberg_retry_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Commit failed due to a concurrent update")
+
+
+def _quiet_pyiceberg_retries() -> None:
+    """pyiceberg warns on stderr at each append it rebases on another writer's
+    commit (no handler: Python's last resort prints it); the retries are
+    :meth:`IcebergCatalog.commit`'s business, and a job that loses reports
+    one line, so those warnings are dropped."""
+    logger = logging.getLogger("pyiceberg.table")
+    if _drop_pyiceberg_retry_warning not in logger.filters:
+        logger.addFilter(_drop_pyiceberg_retry_warning)
+
+
 def label(database: str, name: str) -> str:
     return f"{database}.{name}"
 
@@ -363,6 +378,7 @@ class IcebergCatalog(ABC):
         cannot (an overwrite or upsert planned against files since replaced)."""
         from pyiceberg.exceptions import CommitFailedException, ValidationException
 
+        _quiet_pyiceberg_retries()
         for attempt in range(MAX_COMMIT_ATTEMPTS):
             cached = self.cached(database, name) if attempt == 0 else None
             table = cached if cached is not None else self.load(database, name)

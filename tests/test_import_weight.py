@@ -329,3 +329,52 @@ def test_warm_index_is_refreshed_by_a_registered_definition(tmp_path: Path) -> N
     code, modules, output = probe(["op", "greet", "hello", "--help"], home)
     assert code == 0 and "say hello" in output, output
     assert "pydantic" not in modules  # 'register' left the index warm for the next command
+
+
+#: a run's whole module list (the probe above keeps top-level names only), and
+#: whether pydantic searched the installed distributions for its plugins
+RUN_PROBE = textwrap.dedent(
+    """\
+    import json, sys
+    from mason_core.cli.entry import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+    loader = vars(sys.modules.get("pydantic.plugin._loader", sys))
+    report = {"modules": sorted(sys.modules), "searched": loader.get("_plugins") is not None}
+    sys.stdout.write("\\n" + json.dumps(report) + "\\n")
+    """
+)
+
+#: what a warm local run leaves to the calls that need it: pydantic's plugin
+#: search (importlib.metadata, email: no pydantic plugin is installed here), the
+#: did-you-mean (difflib), ``mason --help``'s terminal width (shutil), and the
+#: canonical models of other calls
+RUN_DEFERRED = {
+    "get": ("importlib.metadata", "email", "difflib", "shutil", "mason_core.models.job",
+            "mason_core.models.dag", "mason_core.models.storage"),
+    "query": ("difflib", "mason_core.models.dag"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["get", "query"])
+def test_a_warm_run_imports_only_what_its_call_uses(command: str, tmp_path: Path) -> None:
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    cwd.mkdir()  # sys.path[0]: a folder nothing writes to, so the index stays warm
+    infer_local_table(tmp_path, home)
+    params = {"query": 'database_name:w,query_string:"SELECT count(*) FROM t"'}
+    args = ["op", "table", command, "-p", params.get(command, "database_name:w,table_name:t")]
+    env = dict(os.environ, MASON_HOME=str(home))
+    for name in ("MASON_DEBUG", "PYDANTIC_DISABLE_PLUGINS"):
+        env.pop(name, None)
+    for _ in range(2):  # the first run may refresh the index for this sys.path
+        proc = subprocess.run(
+            [sys.executable, "-c", RUN_PROBE, *args, "-o", "json"],
+            capture_output=True, text=True, env=env, cwd=cwd, timeout=120,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert proc.returncode == 0 and '"Errors": []' in proc.stdout, proc.stderr
+    report = json.loads(proc.stdout.rstrip("\n").rsplit("\n", 1)[1])
+    assert report["searched"] is False  # pydantic's plugin search was answered
+    assert sorted(set(RUN_DEFERRED[command]) & set(report["modules"])) == []

@@ -5,8 +5,9 @@ Building the registry imports every plugin, pydantic and every definition;
 that once the answer is known. Like Airflow's providers manager, the index
 answers "what is installed" from metadata: it is keyed by
 
-- the installed ``mason`` entry points (distribution, version, entry point)
-  and MASON_LOAD_PLUGINS, checked cheaply through the modification times of
+- the installed ``mason`` entry points (distribution, version, entry point),
+  the ``pydantic`` ones (see :mod:`mason_core.pydantic_plugins`) and
+  MASON_LOAD_PLUGINS, checked cheaply through the modification times of
   the ``sys.path`` folders (installing, upgrading or uninstalling anything
   changes them) and re-read from metadata only when one of those changed;
 - the state (mtime, size, inode) of every ``operator.yaml``/``workflow.yaml``
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from mason_core.registry import Registry
 
 #: bumped whenever the stored layout changes: an older index is rebuilt.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
 
 
@@ -54,7 +55,8 @@ def load_index(
     render: Callable[[Registry], dict[str, Any]],
 ) -> dict[str, Any]:
     """``render(registry)`` as cached for the current installation; the registry
-    is built (with ``build``) only when the cached one is missing or stale."""
+    is built (with ``build``) only when the cached one is missing or stale.
+    Its ``pydantic_plugins`` is the installed ``pydantic`` entry points."""
     path = index_path(home)
     stored = _read(path)
     if stored is not None:
@@ -68,7 +70,7 @@ def load_index(
             content = stored["content"]
             return content
     registry = build()
-    content = render(registry)
+    content = {**render(registry), "pydantic_plugins": _pydantic_plugins()}
     _write(
         path,
         {
@@ -202,6 +204,12 @@ def _installed() -> list[list[str | None]]:
     return [[p.name, p.value, p.distribution, p.version, p.location] for p in installed_plugins()]
 
 
+def _pydantic_plugins() -> list[list[str]]:
+    from mason_core.pydantic_plugins import installed
+
+    return installed()
+
+
 def _watch(home: MasonHome, sources: Iterable[Path]) -> list[list[Any]]:
     paths = {str(p) for p in sources}
     paths.update(str(p) for p in (home.registered_operators, home.registered_workflows))
@@ -226,7 +234,10 @@ def _freshness(stored: dict[str, Any], home: MasonHome) -> str:
             return "stale"
         if env.get("sys_path") == now["sys_path"]:
             return "fresh"
-        return "moved" if stored["plugins"] == _installed() else "stale"
+        if stored["plugins"] != _installed():
+            return "stale"
+        pydantic = stored["content"].get("pydantic_plugins")
+        return "moved" if pydantic == _pydantic_plugins() else "stale"
     except (KeyError, TypeError, ValueError, AttributeError):
         return "stale"
 

@@ -8,7 +8,6 @@ reaches it on every start-up before deciding whether Typer is needed.
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 from mason_core.cli.output import (
@@ -139,6 +138,8 @@ def answer_listing(request: tuple[str | None, str | None, OutputFormat]) -> int:
 def cached_root_help() -> str | None:
     """``mason --help`` as cached in the index, when the terminal is wide enough
     for it to be what Typer would print; else None (Typer renders it)."""
+    import shutil  # (with bz2 and lzma): not on the way of a run, which imports this module
+
     if shutil.get_terminal_size().columns < ROOT_HELP_WIDTH + 2:
         return None
     try:

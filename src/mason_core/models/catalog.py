@@ -1,4 +1,5 @@
-"""Metastore models: databases, tables, schemas, columns, partitions."""
+"""Metastore models: databases, tables, schemas, columns, partitions, and the
+scan plan of a table-format table (here, beside the :class:`Column` it names)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,20 @@ class Table(CanonicalModel):
     def is_table_format(self) -> bool:
         """Whether the table keeps its own metadata (Iceberg, Delta Lake)."""
         return is_table_format(self.format)
+
+
+class ScanTask(CanonicalModel):
+    """A data file a reader must read, with the delete files that apply to it."""
+
+    path: str
+    size_bytes: int | None = None
+    record_count: int | None = None
+    delete_files: list[str] = Field(default_factory=list)
+
+
+class ScanPlan(CanonicalModel):
+    """The files making up a table at one snapshot, read with ``columns``."""
+
+    snapshot_id: int | None = None
+    columns: list[Column] = Field(default_factory=list)
+    tasks: list[ScanTask] = Field(default_factory=list)

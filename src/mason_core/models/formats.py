@@ -12,14 +12,11 @@ or catalog is behind them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from mason_core.models.base import CanonicalModel
-
-if TYPE_CHECKING:  # catalog.py imports this module; the models are rebuilt in __init__
-    from mason_core.models.catalog import Column
 
 #: formats that keep their own metadata; every other ``Table.format`` is files.
 TABLE_FORMATS_WITH_METADATA: tuple[str, ...] = ("iceberg", "delta")
@@ -70,23 +67,6 @@ class TableFormatMetadata(CanonicalModel):
     metadata_location: str | None = None
     #: the format's table properties (``write.target-file-size-bytes``...).
     properties: dict[str, str] = Field(default_factory=dict)
-
-
-class ScanTask(CanonicalModel):
-    """A data file a reader must read, with the delete files that apply to it."""
-
-    path: str
-    size_bytes: int | None = None
-    record_count: int | None = None
-    delete_files: list[str] = Field(default_factory=list)
-
-
-class ScanPlan(CanonicalModel):
-    """The files making up a table at one snapshot, read with ``columns``."""
-
-    snapshot_id: int | None = None
-    columns: list[Column] = Field(default_factory=list)
-    tasks: list[ScanTask] = Field(default_factory=list)
 
 
 WriteMode = Literal["append", "overwrite", "upsert", "delete"]

@@ -26,12 +26,14 @@ INTEGER_FLOOR = -(2**63)
 INTEGER_CEILING = 2**63 - 1
 
 
+# built on first use (``defer_build``), like every model a run may not touch:
+# a run validates its operator after the registry index has been read
 class ParameterSpec(BaseModel):
     """One parameter. The original Mason had names only; a type, default and
     description are optional extensions that drive validation, CLI help and
     the server's OpenAPI."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     type: ParameterType = "string"
@@ -68,7 +70,7 @@ class ParameterSpec(BaseModel):
 
 
 class _ParameterLists(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     required: list[str | dict[str, Any]] = Field(default_factory=list)
     optional: list[str | dict[str, Any]] = Field(default_factory=list)
@@ -86,7 +88,7 @@ class _ParameterLists(BaseModel):
 class OperatorSpec(BaseModel):
     """An operator as registered: its YAML plus where it came from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: Literal["operator"] = "operator"
     namespace: str

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from mason.sdk.iceberg import parse_as_of
-from mason_core.errors import MasonRuntimeError, NotFoundError
+from mason_core.errors import MasonRuntimeError, MasonUsageError, NotFoundError
 from mason_core.models import (
     RESTORED_SNAPSHOT,
     Column,
@@ -35,6 +35,7 @@ __all__ = [
     "arrow_schema",
     "child",
     "columns_of",
+    "commit_options",
     "describe",
     "first_line",
     "open_table",
@@ -44,6 +45,40 @@ __all__ = [
 
 #: the folder holding a Delta table's commits, below the table's root.
 DELTA_LOG = "_delta_log"
+
+
+#: object_store/delta-rs options (lower case, with and without the ``aws_``
+#: prefix) that would let a commit on S3 skip the conditional put and replace
+#: another writer's log entry: an unsafe rename, copy-if-not-exists emulations,
+#: another conditional-put mode, an external lock Mason does not manage.
+UNSAFE_COMMIT_OPTIONS = (
+    "aws_s3_allow_unsafe_rename",
+    "aws_copy_if_not_exists",
+    "copy_if_not_exists",
+    "aws_conditional_put",
+    "conditional_put",
+    "aws_s3_locking_provider",
+)
+
+
+def commit_options(storage_options: dict[str, str], name: str) -> dict[str, str]:
+    """``storage_options`` for committing to the Delta table ``name`` on S3:
+    each log entry is created with a conditional put (``If-None-Match: *``,
+    ``aws_conditional_put: etag``), so of two writers racing for a version
+    exactly one wins and the other commits again as the next one. An option
+    (given, or in this process's environment, where delta-rs also looks) that
+    would commit otherwise is refused in one line."""
+    import os
+
+    given = [k for k in storage_options if k.lower() in UNSAFE_COMMIT_OPTIONS]
+    given += [k for k in os.environ if k.lower() in UNSAFE_COMMIT_OPTIONS]
+    if given:
+        raise MasonUsageError(
+            f"Delta table {name}: {given[0]} is set; Mason commits to Delta on S3 only "
+            "with conditional puts (If-None-Match), so no writer can replace another's "
+            "commit: unset it"
+        )
+    return {**storage_options, "aws_conditional_put": "etag"}
 
 
 def child(location: str, name: str) -> str:

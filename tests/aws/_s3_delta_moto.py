@@ -11,6 +11,10 @@ the emulator's. ``--ignore-conditional-puts`` drops that header before moto
 sees it: a store that does not honour conditional puts (as some S3-compatible
 ones do not), against which the tests' checks must find lost commits.
 
+``POST /_mason/age?hours=N`` (this wrapper's, not moto's) moves every object's
+last-modified time N hours back, as if written then: ``clean`` deletes only
+files older than an hour, and moto has no clock to inject.
+
 Its own process, not the in-process server the other AWS tests share:
 delta-rs holds the GIL in some calls (``DeltaTable.history``) while it waits
 on S3, which an in-process server could then never answer.
@@ -54,6 +58,25 @@ def serial_moto(port: int, ignore_conditional_puts: bool = False) -> Iterator[st
         server.wait(timeout=30)
 
 
+def age(url: str, hours: float) -> None:
+    """Every object on the server at ``url`` written ``hours`` earlier."""
+    request = urllib.request.Request(f"{url}/_mason/age?hours={hours}", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def _age(hours: float) -> None:
+    from datetime import timedelta
+
+    from moto.s3.models import s3_backends
+
+    for account in s3_backends.values():
+        for backend in account.values():
+            for bucket in backend.buckets.values():
+                for _, versions in bucket.keys._iterlists():
+                    for key in versions:
+                        key.last_modified -= timedelta(hours=hours)
+
+
 def _serve(host: str, port: int, ignore_conditional_puts: bool) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -66,6 +89,11 @@ def _serve(host: str, port: int, ignore_conditional_puts: bool) -> None:
     one_at_a_time = threading.Lock()
 
     def serial(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ.get("PATH_INFO") == "/_mason/age":
+            with one_at_a_time:
+                _age(float(environ.get("QUERY_STRING", "").partition("hours=")[2]))
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"aged"]
         if ignore_conditional_puts:
             environ.pop("HTTP_IF_NONE_MATCH", None)
         with one_at_a_time:

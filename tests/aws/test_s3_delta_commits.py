@@ -56,19 +56,22 @@ def _append_many(uri: str, options: dict[str, str], writer: int, count: int, out
     import pyarrow as pa
     from deltalake import write_deltalake
 
-    done, failed = [], []
-    for n in range(count):
-        try:
-            write_deltalake(
-                uri,
-                pa.table({"writer": [writer], "n": [n]}),
-                mode="append",
-                storage_options=options,
-            )
-            done.append(n)
-        except Exception as exc:  # reported to the test, which judges it
-            failed.append(str(exc))
-    out.put((writer, done, failed))
+    done: list[int] = []
+    failed: list[str] = []
+    try:
+        for n in range(count):
+            try:
+                write_deltalake(
+                    uri,
+                    pa.table({"writer": [writer], "n": [n]}),
+                    mode="append",
+                    storage_options=options,
+                )
+                done.append(n)
+            except Exception as exc:  # reported to the test, which judges it
+                failed.append(str(exc))
+    finally:
+        out.put((writer, done, failed))
 
 
 def race(target: Any, uri: str, options: dict[str, str]) -> list[tuple[int, list[int], list[str]]]:
@@ -171,3 +174,57 @@ def test_the_checks_find_lost_commits_on_a_store_ignoring_conditional_puts(
             if found:
                 break
     assert found, "no lost commit seen: the checks could not tell a safe store from this one"
+
+
+def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, out: Any) -> None:
+    """A writer process appending through Mason's s3 metastore (``table write``'s
+    path: the s3 client's settings, the conditional put, the commit loop)."""
+    from pathlib import Path
+
+    from mason_aws.config import S3ClientConfig
+    from mason_aws.s3.metastore import S3Metastore
+
+    from mason.sdk.engines import EngineContext
+    from mason.sdk.errors import MasonError
+    from mason.sdk.models import TableWrite
+
+    done: list[int] = []
+    failed: list[str] = []
+    try:
+        home = Path(settings["home"])
+        config = S3ClientConfig.model_validate(
+            {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint_url": settings["url"]}
+        )
+        engine = S3Metastore(config, EngineContext(client="s3", home=home / "home"))
+        for n in range(count):
+            source = home / f"w{writer}-{n}.csv"
+            source.write_text(f"writer,n\n{writer},{n}\n")
+            write = TableWrite(mode="append", source_paths=[str(source)])
+            try:
+                engine.write_table("mason-data", "raced", write)
+                done.append(n)
+            except MasonError as exc:  # judged by the test: one line naming the table
+                failed.append(str(exc))
+    except Exception as exc:  # anything else fails the test, with its text
+        failed.append(f"crashed: {exc!r}")
+    finally:
+        out.put((writer, done, failed))
+
+
+def test_two_mason_writers_on_s3_lose_no_commit(
+    aws_env: str, s3: Any, bucket: str, tmp_path: Any
+) -> None:
+    """The same race through Mason's own write path: every append reported
+    done is in the table once, and a writer that could not commit says so in
+    one line naming the table."""
+    from mason.sdk.delta import commit_options
+
+    uri = f"s3://{bucket}/raced/"
+    options = commit_options(_options(aws_env), "mason-data.raced")
+    _create(uri, options)
+    reports = race(_mason_appends, uri, {"url": aws_env, "home": str(tmp_path)})
+    assert lost_commits(s3, bucket, "raced/", uri, options, reports) == []
+    failures = [f for _, _, failed in reports for f in failed]
+    assert all("\n" not in f and "mason-data.raced" in f for f in failures), failures
+    assert sum(len(done) for _, done, _ in reports) + len(failures) == WRITERS * APPENDS
+    assert sum(len(done) for _, done, _ in reports) >= WRITERS * APPENDS - 2

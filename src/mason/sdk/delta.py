@@ -316,9 +316,7 @@ def commit(
             if "conflict" not in str(exc).lower() and "concurrent" not in str(exc).lower():
                 raise MasonUsageError(f"Delta table {_name(entry)}: {first_line(exc)}") from None
         except OSError as exc:  # the store failed (after object_store's own retries)
-            raise MasonRuntimeError(
-                f"Delta table {_name(entry)}: nothing was committed: {first_line(exc)}"
-            ) from None
+            raise MasonRuntimeError(f"Delta table {_name(entry)}: {first_line(exc)}") from None
         time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
     raise MasonRuntimeError(
         f"table {_name(entry)}: other writers committed first {MAX_COMMIT_ATTEMPTS} times "

@@ -199,7 +199,9 @@ def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, 
         for n in range(count):
             source = home / f"w{writer}-{n}.csv"
             source.write_text(f"writer,n\n{writer},{n}\n")
-            write = TableWrite(mode="append", source_paths=[str(source)])
+            mode = settings.get("mode", "append")
+            keys = ["writer", "n"] if mode == "upsert" else []
+            write = TableWrite(mode=mode, keys=keys, source_paths=[str(source)])
             try:
                 engine.write_table("mason-data", "raced", write)
                 done.append(n)
@@ -211,20 +213,43 @@ def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, 
         out.put((writer, done, failed))
 
 
+@pytest.mark.parametrize("mode", ["append", "upsert"])
 def test_two_mason_writers_on_s3_lose_no_commit(
-    aws_env: str, s3: Any, bucket: str, tmp_path: Any
+    aws_env: str, s3: Any, bucket: str, tmp_path: Any, mode: str
 ) -> None:
-    """The same race through Mason's own write path: every append reported
-    done is in the table once, and a writer that could not commit says so in
-    one line naming the table."""
+    """The same race through Mason's own write path: every write reported done
+    is in the table once, and a writer that could not commit says so in one
+    line naming the table. Concurrent upserts (MERGE) conflict in delta-rs's
+    own check and are redone by Mason's commit loop on the new version."""
     from mason.sdk.delta import commit_options
 
     uri = f"s3://{bucket}/raced/"
     options = commit_options(_options(aws_env), "mason-data.raced")
     _create(uri, options)
-    reports = race(_mason_appends, uri, {"url": aws_env, "home": str(tmp_path)})
+    settings = {"url": aws_env, "home": str(tmp_path), "mode": mode}
+    reports = race(_mason_appends, uri, settings)
     assert lost_commits(s3, bucket, "raced/", uri, options, reports) == []
     failures = [f for _, _, failed in reports for f in failed]
     assert all("\n" not in f and "mason-data.raced" in f for f in failures), failures
     assert sum(len(done) for _, done, _ in reports) + len(failures) == WRITERS * APPENDS
     assert sum(len(done) for _, done, _ in reports) >= WRITERS * APPENDS - 2
+
+
+def test_an_unsafe_commit_option_given_or_in_the_environment_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mason.sdk.delta import commit_options
+    from mason.sdk.errors import MasonUsageError
+
+    for key, value in (
+        ("AWS_S3_ALLOW_UNSAFE_RENAME", "true"),
+        ("aws_copy_if_not_exists", "multipart"),
+        ("conditional_put", "disabled"),
+        ("AWS_S3_LOCKING_PROVIDER", "dynamodb"),
+    ):
+        with pytest.raises(MasonUsageError) as given:
+            commit_options({key: value}, "mason-data.t")
+        assert "\n" not in str(given.value) and key in str(given.value)
+    monkeypatch.setenv("AWS_CONDITIONAL_PUT", "disabled")
+    with pytest.raises(MasonUsageError, match="AWS_CONDITIONAL_PUT is set"):
+        commit_options({}, "mason-data.t")

@@ -190,8 +190,9 @@ def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, 
 
     done: list[int] = []
     failed: list[str] = []
+    retries = 0
+    home = Path(settings["home"])
     try:
-        home = Path(settings["home"])
         config = S3ClientConfig.model_validate(
             {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint_url": settings["url"]}
         )
@@ -203,13 +204,14 @@ def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, 
             keys = ["writer", "n"] if mode == "upsert" else []
             write = TableWrite(mode=mode, keys=keys, source_paths=[str(source)])
             try:
-                engine.write_table("mason-data", "raced", write)
+                retries += engine.write_table("mason-data", "raced", write).retries
                 done.append(n)
             except MasonError as exc:  # judged by the test: one line naming the table
                 failed.append(str(exc))
     except Exception as exc:  # anything else fails the test, with its text
         failed.append(f"crashed: {exc!r}")
     finally:
+        (home / f"retries-{writer}").write_text(str(retries))
         out.put((writer, done, failed))
 
 
@@ -233,6 +235,9 @@ def test_two_mason_writers_on_s3_lose_no_commit(
     assert all("\n" not in f and "mason-data.raced" in f for f in failures), failures
     assert sum(len(done) for _, done, _ in reports) + len(failures) == WRITERS * APPENDS
     assert sum(len(done) for _, done, _ in reports) >= WRITERS * APPENDS - 2
+    retried = sum(int((tmp_path / f"retries-{w}").read_text()) for w in range(WRITERS))
+    if mode == "upsert":  # merges read the whole table: racing ones conflict and are redone
+        assert retried > 0
 
 
 def test_an_unsafe_commit_option_given_or_in_the_environment_is_refused(

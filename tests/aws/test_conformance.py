@@ -7,6 +7,7 @@ and moto's state is reset before each test by the autouse ``aws_env``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from mason_aws.s3.storage import S3Storage
 from mason.sdk.engines import Engine, EngineContext
 from mason.sdk.models import Dag, DagStep, QueryJob, Schedule
 from mason.testing import (
+    SAMPLE_COLUMNS,
+    SAMPLE_ROWS,
     ExecutionCase,
     ExecutionConformance,
     MetastoreCase,
@@ -32,7 +35,7 @@ from mason.testing import (
     StorageConformance,
     sample_csv,
 )
-from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, put_text
+from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, _free_port, put_text
 from tests.aws.test_glue_athena import ROLE, _seed
 
 #: the secret values every engine below is configured with.
@@ -94,13 +97,48 @@ def seed_iceberg(metastore: Any, sample: str) -> str:
     return "sample_iceberg"
 
 
+@pytest.fixture(scope="module")
+def own_moto() -> Iterator[str]:
+    """moto in its own process, for the s3 metastore's Delta tables: delta-rs
+    holds the GIL in some calls while it waits on S3 (see
+    tests/aws/_s3_delta_moto.py)."""
+    from tests.aws._s3_delta_moto import serial_moto
+
+    with serial_moto(_free_port()) as url:
+        yield url
+
+
 class TestS3Metastore(MetastoreConformance):
     implementation = S3Metastore
 
     @pytest.fixture
-    def conformance_case(self, build: Any, sample: str, bucket: str) -> MetastoreCase:
+    def moto_url(self, own_moto: str) -> str:
+        return own_moto
+
+    @pytest.fixture
+    def conformance_case(self, build: Any, sample: str, bucket: str, aws_env: str) -> MetastoreCase:
         engine = build(S3Metastore, "s3")
-        return MetastoreCase(engine, bucket, "sample", secrets=SECRETS)
+        seed_delta(aws_env, sample)
+        return MetastoreCase(engine, bucket, "sample", secrets=SECRETS, format_table="sample_delta")
+
+
+def seed_delta(url: str, sample: str) -> None:
+    """Delta table s3://mason-data/sample_delta/ holding the sample rows, in
+    two versions."""
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    options = {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "aws_conditional_put": "etag",
+    }
+    uri = "s3://mason-data/sample_delta/"
+    rows = [dict(zip(SAMPLE_COLUMNS, row, strict=True)) for row in SAMPLE_ROWS]
+    write_deltalake(uri, pa.Table.from_pylist(rows[:1]), storage_options=options)
+    write_deltalake(uri, pa.Table.from_pylist(rows[1:]), mode="append", storage_options=options)
 
 
 class TestS3Storage(StorageConformance):

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mason_local.delta.writes import commit
 
+from mason.sdk.delta import commit
 from mason.sdk.errors import MasonRuntimeError
 from mason.sdk.models import Table
 

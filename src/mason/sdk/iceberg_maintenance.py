@@ -114,6 +114,11 @@ class TableFiles:
         info = self.filesystem.get_file_info(self._path(uri))
         return int(info.size) if info.type == FileType.File else None
 
+    def read(self, uri: str) -> bytes:
+        """The file's bytes."""
+        with self.filesystem.open_input_stream(self._path(uri)) as stream:
+            return bytes(stream.read())
+
     def delete(self, uri: str) -> bool:
         """Delete the file; ``False`` when it was already gone."""
         try:

@@ -278,7 +278,7 @@ class LocalMetastore(MetastoreEngine):
 
         delta = self._delta(database_name, table_name)
         if delta:
-            from mason_local.delta.writes import rollback as delta_rollback
+            from mason.sdk.delta import rollback as delta_rollback
 
             delta_rollback(delta, snapshot_id)
             return self._described(delta)
@@ -298,7 +298,7 @@ class LocalMetastore(MetastoreEngine):
 
         delta = self._delta(database_name, table_name)
         if delta:
-            from mason_local.delta.writes import expire as vacuum
+            from mason.sdk.delta import expire as vacuum
 
             return vacuum(delta, older_than, retain_last, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
@@ -324,7 +324,7 @@ class LocalMetastore(MetastoreEngine):
 
         delta = self._delta(database_name, table_name)
         if delta:
-            from mason_local.delta.writes import compact as optimize
+            from mason.sdk.delta import compact as optimize
 
             return optimize(delta, target_file_bytes, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)
@@ -349,7 +349,7 @@ class LocalMetastore(MetastoreEngine):
 
         delta = self._delta(database_name, table_name)
         if delta:
-            from mason_local.delta.writes import clean as delta_clean
+            from mason.sdk.delta import clean as delta_clean
 
             return delta_clean(delta, older_than, dry_run, self.context.progress)
         db, name = self._iceberg_name(database_name, table_name)

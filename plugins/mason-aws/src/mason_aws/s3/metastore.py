@@ -5,17 +5,32 @@ Nothing is stored anywhere but S3 itself, so ``create_table`` can only
 accept a table that already sits where this naming puts it.
 
 A prefix holding a ``_delta_log/`` is a Delta table: listed with the format
-``delta``, and refused by ``get_table`` in one line (see
-:mod:`mason_aws.s3.inference`) rather than read as plain parquet files.
+``delta``, described from its log by ``get_table``, and served by the
+table-format verbs (write, history, rollback, expire, compact, clean) through
+:mod:`mason.sdk.delta` with this client's settings as delta-rs storage
+options. Every commit creates its log entry with a conditional put
+(``If-None-Match: *``; :func:`mason.sdk.delta.commit_options`), so two
+writers never replace each other's commit; an option that would commit
+otherwise is refused.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
 from mason.sdk.errors import AlreadyExistsError, MasonUsageError, NotFoundError
-from mason.sdk.models import Credentials, Database, Table
+from mason.sdk.models import (
+    CommitResult,
+    Credentials,
+    Database,
+    MaintenanceReport,
+    Snapshot,
+    Table,
+    TableWrite,
+)
 from mason.sdk.tabular import format_from_name
 from mason_aws.config import S3ClientConfig
 from mason_aws.errors import aws_errors
@@ -24,9 +39,14 @@ from mason_aws.s3.listing import children, under
 from mason_aws.s3.paths import S3Location, is_data_key, parse_s3
 from mason_aws.s3.storage import S3Storage
 
+if TYPE_CHECKING:
+    from mason.sdk.iceberg_maintenance import TableFiles
+
 
 class S3Metastore(MetastoreEngine):
     config: S3ClientConfig
+
+    TABLE_FORMATS: ClassVar[tuple[str, ...]] = ("delta",)
 
     def __init__(self, config: S3ClientConfig, context: EngineContext) -> None:
         super().__init__(config, context)
@@ -82,18 +102,10 @@ class S3Metastore(MetastoreEngine):
     def get_table(self, database_name: str, table_name: str) -> Table:
         self.context.logger.info("Fetching keys at %s/%s", database_name, table_name)
         loc = self._location(database_name, table_name)
-        if under(
-            self.storage.s3,
-            self.client_name,
-            S3Location(loc.bucket, loc.prefix + DELTA_LOG + "/"),
-            1,
-        ):
+        if self._has_log(loc):
             from mason.sdk.delta import describe
 
-            entry = Table(
-                name=table_name.strip("/"), database=loc.bucket, location=loc.uri, format="delta"
-            )
-            return describe(entry, self.storage.aws.object_store_options())
+            return describe(self._entry(loc, table_name), self._options())
         inferred = self.storage.infer_table(loc.uri, loc.bucket, table_name.strip("/"))
         for warning in inferred.warnings:  # the operator's envelope, not only the log
             self.context.warning(warning)
@@ -124,3 +136,106 @@ class S3Metastore(MetastoreEngine):
     def _location(self, database_name: str, table_name: str) -> S3Location:
         bucket = parse_s3(database_name).bucket
         return S3Location(bucket, table_name.strip("/") + "/")
+
+    # -- Delta tables ------------------------------------------------------------------
+
+    def _has_log(self, loc: S3Location) -> bool:
+        log = S3Location(loc.bucket, loc.prefix + DELTA_LOG + "/")
+        return bool(under(self.storage.s3, self.client_name, log, 1))
+
+    def _entry(self, loc: S3Location, table_name: str) -> Table:
+        return Table(
+            name=table_name.strip("/"), database=loc.bucket, location=loc.uri, format="delta"
+        )
+
+    def _options(self) -> dict[str, str]:
+        """delta-rs storage options: this client's credentials (current), region,
+        endpoint and timeouts."""
+        return self.storage.aws.object_store_options()
+
+    def _files(self) -> TableFiles:
+        from mason.sdk.iceberg_maintenance import TableFiles
+
+        return TableFiles(self.storage.aws.arrow_s3(), "s3://")
+
+    def _delta(self, database_name: str, table_name: str) -> Table:
+        """The Delta table at the prefix; NotFoundError when nothing is there, a
+        usage error for a plain one."""
+        loc = self._location(database_name, table_name)
+        if self._has_log(loc):
+            return self._entry(loc, table_name)
+        if under(self.storage.s3, self.client_name, loc, 1):
+            raise MasonUsageError(
+                f"table {loc.bucket}.{table_name.strip('/')} ({loc.uri}) is plain files, not a "
+                "Delta table: the s3 client's table-format verbs serve Delta tables"
+            )
+        raise NotFoundError(f"{self.client_name}: no table at {loc.uri}")
+
+    def write_table(self, database_name: str, table_name: str, write: TableWrite) -> CommitResult:
+        from mason.sdk.delta import write as commit_rows
+        from mason_aws.glue.sources import read_sources
+
+        entry = self._delta(database_name, table_name)
+        with aws_errors(self.client_name, f"table '{entry.database}.{entry.name}'"):
+            data = None
+            if write.mode != "delete":
+                data = read_sources(self.storage.aws, write.source_paths)
+            return commit_rows(entry, write, data, self._options())
+
+    def table_history(self, database_name: str, table_name: str) -> list[Snapshot]:
+        from mason.sdk.delta import open_table, snapshots
+
+        entry = self._delta(database_name, table_name)
+        name = f"{entry.database}.{entry.name}"
+        return snapshots(open_table(entry.location or "", name, storage_options=self._options()))
+
+    def rollback_table(self, database_name: str, table_name: str, snapshot_id: int) -> Table:
+        from mason.sdk.delta import rollback
+
+        rollback(self._delta(database_name, table_name), snapshot_id, self._options())
+        return self.get_table(database_name, table_name)
+
+    def expire_snapshots(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        retain_last: int = 1,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.delta import expire
+
+        entry = self._delta(database_name, table_name)
+        return expire(
+            entry,
+            older_than,
+            retain_last,
+            dry_run,
+            self.context.progress,
+            self._options(),
+            self._files(),
+        )
+
+    def compact_table(
+        self,
+        database_name: str,
+        table_name: str,
+        target_file_bytes: int,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.delta import compact
+
+        entry = self._delta(database_name, table_name)
+        return compact(entry, target_file_bytes, dry_run, self.context.progress, self._options())
+
+    def clean_orphan_files(
+        self,
+        database_name: str,
+        table_name: str,
+        older_than: datetime,
+        dry_run: bool = False,
+    ) -> MaintenanceReport:
+        from mason.sdk.delta import clean
+
+        entry = self._delta(database_name, table_name)
+        return clean(entry, older_than, dry_run, self.context.progress, self._files())

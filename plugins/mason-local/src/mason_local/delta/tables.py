@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mason.sdk.delta import DELTA_LOG, child, columns_of, first_line, open_table, version_as_of
+from mason.sdk.delta import DELTA_LOG, columns_of, data_path, first_line, open_table, version_as_of
 from mason.sdk.errors import MasonRuntimeError, MasonUsageError
 from mason.sdk.models import ScanPlan, ScanTask, Table
 
@@ -47,21 +47,13 @@ def plan(entry: Table, as_of: str | None) -> ScanPlan:
         columns=columns_of(table),
         tasks=[
             ScanTask(
-                path=_data_path(root, str(a["path"])),
+                path=data_path(root, str(a["path"])),
                 size_bytes=int(a["size_bytes"]),
                 record_count=a.get("num_records"),
             )
             for a in actions
         ],
     )
-
-
-def _data_path(root: str, path: str) -> str:
-    from urllib.parse import unquote, urlparse
-
-    if "://" in path:
-        return unquote(urlparse(path).path)
-    return child(root, unquote(path))
 
 
 def delta_source(

@@ -7,6 +7,7 @@ from mason_local.jobs.results import (
     arrow_reader,
     arrow_table,
     columns_of,
+    read_result,
     stream_result,
     write_result,
 )
@@ -55,6 +56,13 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
                     row_count=row_count,
                     metrics={"format": job.output_format},
                 )
+            statements = con.extract_statements(query)
+            if len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
+                # one SELECT: run it once, unbound beforehand, its rows read
+                # without arrow when the result is small (read_result)
+                con.execute(query)
+                columns, preview, row_count = read_result(con, job.preview_rows)
+                return JobOutcome(columns=columns, preview=preview, row_count=row_count)
             relation = con.sql(query)
             if relation is None:  # a statement without a result
                 return JobOutcome(row_count=0)

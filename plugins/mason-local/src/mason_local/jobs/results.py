@@ -1,11 +1,14 @@
-"""Job results: columns and a JSON-safe preview from an arrow stream, and
-writing a query's result to an output path through staging."""
+"""Job results: columns and a JSON-safe preview from an arrow stream (or, for
+a small result of plain column types, from DuckDB's own rows, without
+pyarrow), and writing a query's result to an output path through staging."""
 
 from __future__ import annotations
 
 import base64
 import math
+import re
 import uuid
+import warnings
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +24,32 @@ if TYPE_CHECKING:
 
 #: rows per arrow batch when streaming a result to count it.
 BATCH_ROWS = 64 * 1024
+
+#: rows read as Python tuples before a result counts as large and the rest is
+#: counted from arrow batches (DuckDB's vector size).
+SMALL_RESULT_ROWS = 2048
+#: DuckDB column types whose Python values DuckDB's rows and pyarrow's
+#: ``to_pylist`` give alike, with the arrow type DuckDB exports them as (what a
+#: job's columns say). A result of any other type is read through arrow.
+PLAIN_TYPES: dict[str, str] = {
+    "TINYINT": "int8",
+    "SMALLINT": "int16",
+    "INTEGER": "int32",
+    "BIGINT": "int64",
+    "UTINYINT": "uint8",
+    "USMALLINT": "uint16",
+    "UINTEGER": "uint32",
+    "UBIGINT": "uint64",
+    "FLOAT": "float",
+    "DOUBLE": "double",
+    "BOOLEAN": "bool",
+    "VARCHAR": "string",
+    "BLOB": "binary",
+    "DATE": "date32[day]",
+    "TIME": "time64[us]",
+    "TIMESTAMP": "timestamp[us]",
+}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),(\d+)\)")
 
 #: output format -> the file name endings that name a single output file (the
 #: first is the one written parts get).
@@ -87,6 +116,52 @@ def stream_result(
             preview.extend(rows_of(batch.slice(0, preview_rows - len(preview))))
         count += batch.num_rows
     return columns_of(reader.schema), preview, count
+
+
+def plain_arrow_type(duckdb_type: str) -> str | None:
+    """The arrow type DuckDB exports a column of ``duckdb_type`` as, when its
+    values need no arrow to read alike (:data:`PLAIN_TYPES`, decimals); else ``None``."""
+    decimal = _DECIMAL.fullmatch(duckdb_type)
+    if decimal:
+        return f"decimal128({decimal[1]}, {decimal[2]})"
+    return PLAIN_TYPES.get(duckdb_type)
+
+
+def read_result(
+    con: duckdb.DuckDBPyConnection, preview_rows: int
+) -> tuple[list[Column], list[dict[str, Any]], int]:
+    """Columns, the first ``preview_rows`` rows and the row count of the result
+    pending on ``con`` (from ``con.execute``), as :func:`stream_result` gives them.
+
+    A result of plain column types (:func:`plain_arrow_type`) is read as
+    DuckDB's rows up to :data:`SMALL_RESULT_ROWS` (or the preview, if longer),
+    so a small one never imports pyarrow; the rest of a larger one is counted
+    from arrow batches, one at a time, as is every result of another type."""
+    description = con.description or []
+    types = [plain_arrow_type(str(d[1])) for d in description]
+    if not all(types):
+        return stream_result(_pending_reader(con), preview_rows)
+    names = [str(d[0]) for d in description]
+    columns = [Column(name=n, type=t, nullable=True) for n, t in zip(names, types) if t]
+    wanted = max(preview_rows, SMALL_RESULT_ROWS)
+    rows = con.fetchmany(wanted)
+    count = len(rows)
+    if count == wanted:  # maybe more: count the rest without holding it
+        count += sum(batch.num_rows for batch in _pending_reader(con))
+    preview = [
+        {n: json_safe(v) for n, v in zip(names, row, strict=True)} for row in rows[:preview_rows]
+    ]
+    return columns, preview, count
+
+
+def _pending_reader(con: duckdb.DuckDBPyConnection) -> pa.RecordBatchReader:
+    """An arrow reader over the rest of the result pending on ``con``. DuckDB
+    warns that this copies each batch once (the relation API does not); it is
+    the way to go on from rows already fetched, and costs no more in time."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        reader: pa.RecordBatchReader = con.to_arrow_reader(BATCH_ROWS)
+    return reader
 
 
 def output_file_name(target: Path, fmt: OutputFormat) -> str | None:

@@ -142,7 +142,9 @@ def read_result(
     if not all(types):
         return stream_result(_pending_reader(con), preview_rows)
     names = [str(d[0]) for d in description]
-    columns = [Column(name=n, type=t, nullable=True) for n, t in zip(names, types) if t]
+    columns = [
+        Column(name=n, type=t, nullable=True) for n, t in zip(names, types, strict=True) if t
+    ]
     wanted = max(preview_rows, SMALL_RESULT_ROWS)
     rows = con.fetchmany(wanted)
     count = len(rows)

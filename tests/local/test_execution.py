@@ -117,8 +117,21 @@ PLAIN_COLUMNS = (
         "SELECT 12::HUGEINT AS h, INTERVAL 3 DAY AS iv, [1, 2] AS l, {'k': 1} AS st, "
         "MAP {'k': 1} AS mp, uuid '00000000-0000-0000-0000-000000000001' AS u",
         "SELECT name, amount FROM orders JOIN customers ON id = customer ORDER BY ALL",
+        "CREATE TEMP TABLE x AS SELECT 1 AS a; SELECT a, 'y' AS b FROM x",  # a relation's
+        "CREATE TEMP TABLE x AS SELECT 1 AS a",
     ],
-    ids=["plain", "plain-3000", "plain-2048", "2047", "empty", "same-name", "other-types", "join"],
+    ids=[
+        "plain",
+        "plain-3000",
+        "plain-2048",
+        "2047",
+        "empty",
+        "same-name",
+        "other-types",
+        "join",
+        "two-statements",
+        "ddl",
+    ],
 )
 def test_query_result_is_the_arrow_reading(
     engines: LocalEngines, shop: list[Table], sql: str

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from mason.sdk.models import QueryJob
-from mason_local.jobs.results import (
-    arrow_reader,
-    arrow_table,
-    columns_of,
-    read_result,
-    stream_result,
-    write_result,
-)
+from mason_local.jobs.results import arrow_table, columns_of, query_result, write_result
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobs.sql import query_error, strip_statement
 from mason_local.jobs.tables import register_tables
@@ -56,17 +49,10 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
                     row_count=row_count,
                     metrics={"format": job.output_format},
                 )
-            statements = con.extract_statements(query)
-            if len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
-                # one SELECT: run it once, unbound beforehand, its rows read
-                # without arrow when the result is small (read_result)
-                con.execute(query)
-                columns, preview, row_count = read_result(con, job.preview_rows)
-                return JobOutcome(columns=columns, preview=preview, row_count=row_count)
-            relation = con.sql(query)
-            if relation is None:  # a statement without a result
+            result = query_result(con, query, job.preview_rows)
+            if result is None:  # a statement without a result
                 return JobOutcome(row_count=0)
-            columns, preview, row_count = stream_result(arrow_reader(relation), job.preview_rows)
+            columns, preview, row_count = result
             return JobOutcome(columns=columns, preview=preview, row_count=row_count)
         except duckdb.Error as exc:
             raise query_error(exc) from exc

@@ -127,6 +127,28 @@ def plain_arrow_type(duckdb_type: str) -> str | None:
     return PLAIN_TYPES.get(duckdb_type)
 
 
+def query_result(
+    con: duckdb.DuckDBPyConnection, query: str, preview_rows: int
+) -> tuple[list[Column], list[dict[str, Any]], int] | None:
+    """Run ``query`` on ``con``: its columns, first ``preview_rows`` rows and
+    row count, or ``None`` for statements without a result.
+
+    A single SELECT runs once through ``execute`` (a relation would bind it
+    first, which for a CSV view means sniffing the file again) and is read by
+    :func:`read_result`; anything else (several statements, DDL, PRAGMA) runs
+    as a relation and is read through arrow."""
+    import duckdb
+
+    statements = con.extract_statements(query)
+    if len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
+        con.execute(query)
+        return read_result(con, preview_rows)
+    relation = con.sql(query)
+    if relation is None:
+        return None
+    return stream_result(arrow_reader(relation), preview_rows)
+
+
 def read_result(
     con: duckdb.DuckDBPyConnection, preview_rows: int
 ) -> tuple[list[Column], list[dict[str, Any]], int]:

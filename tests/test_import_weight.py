@@ -204,6 +204,35 @@ def test_small_query_result_imports_no_arrow(tmp_path: Path) -> None:
     assert job["Columns"][1] == {"Name": "name", "Type": "string", "Nullable": True}
     assert "duckdb" in modules, sorted(modules)  # the probe sees heavy imports
     assert sorted(modules & {"pyarrow", "pickle", "pyiceberg", "deltalake"}) == []
+    # nor Mason's Iceberg and Delta support: the listing reads Iceberg names only
+    listed = subprocess.run(
+        [sys.executable, "-c", SUBMODULES, *query, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MASON_HOME=str(home)),
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert listed.returncode == 0, listed.stderr
+    loaded = json.loads(listed.stdout.rstrip("\n").split("\n")[-1])
+    assert "mason_local.jobs.query" in loaded  # the run really went through the query job
+    table_formats = ("mason_local.iceberg.tables", "mason.sdk.iceberg", "mason_local.delta")
+    assert [m for m in loaded if m.startswith(table_formats)] == []
+
+
+#: the CLI entry point, then every loaded ``mason.*`` and ``mason_local.*`` module
+SUBMODULES = textwrap.dedent(
+    """\
+    import json, sys
+    from mason_core.cli.entry import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+    names = sorted(m for m in sys.modules if m.startswith(("mason.", "mason_local.")))
+    sys.stdout.write("\\n" + json.dumps(names) + "\\n")
+    """
+)
 
 
 def test_local_table_get_imports_no_engine(tmp_path: Path) -> None:

@@ -182,9 +182,11 @@ def _pending_reader(con: duckdb.DuckDBPyConnection) -> pa.RecordBatchReader:
     """An arrow reader over the rest of the result pending on ``con``. DuckDB
     warns that this copies each batch once (the relation API does not); it is
     the way to go on from rows already fetched, and costs no more in time."""
+    # DuckDB before 1.4 named it fetch_record_batch (2.0's stubs no longer list that)
+    method = getattr(con, "to_arrow_reader", None) or getattr(con, "fetch_record_batch")  # noqa: B009
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
-        reader: pa.RecordBatchReader = con.to_arrow_reader(BATCH_ROWS)
+        reader: pa.RecordBatchReader = method(BATCH_ROWS)
     return reader
 
 

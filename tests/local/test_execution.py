@@ -109,9 +109,9 @@ PLAIN_COLUMNS = (
     "sql",
     [
         f"SELECT {PLAIN_COLUMNS}",
-        f"SELECT {PLAIN_COLUMNS} FROM range(3000)",  # larger: the rest counted from arrow
-        f"SELECT {PLAIN_COLUMNS} FROM range(2048)",  # exactly the rows read as tuples
-        "SELECT range AS i FROM range(2047)",
+        f"SELECT {PLAIN_COLUMNS} FROM range(10001)",  # larger: run again through arrow
+        f"SELECT {PLAIN_COLUMNS} FROM range(10000)",  # the most rows read as tuples
+        "SELECT range AS i FROM range(200000) ORDER BY i DESC",
         "SELECT range AS i FROM range(10) WHERE false",  # no rows
         "SELECT 1 AS a, 2 AS a",  # one name twice
         "SELECT 12::HUGEINT AS h, INTERVAL 3 DAY AS iv, [1, 2] AS l, {'k': 1} AS st, "
@@ -122,9 +122,9 @@ PLAIN_COLUMNS = (
     ],
     ids=[
         "plain",
-        "plain-3000",
-        "plain-2048",
-        "2047",
+        "plain-10001",
+        "plain-10000",
+        "sorted-200000",
         "empty",
         "same-name",
         "other-types",

@@ -8,7 +8,6 @@ import base64
 import math
 import re
 import uuid
-import warnings
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +24,9 @@ if TYPE_CHECKING:
 #: rows per arrow batch when streaming a result to count it.
 BATCH_ROWS = 64 * 1024
 
-#: rows read as Python tuples before a result counts as large and the rest is
-#: counted from arrow batches (DuckDB's vector size).
-SMALL_RESULT_ROWS = 2048
+#: rows a result may have to be read as Python tuples; a larger one is read
+#: through arrow (converting 10,000 rows costs less than importing pyarrow).
+SMALL_RESULT_ROWS = 10_000
 #: DuckDB column types whose Python values DuckDB's rows and pyarrow's
 #: ``to_pylist`` give alike, with the arrow type DuckDB exports them as (what a
 #: job's columns say). A result of any other type is read through arrow.
@@ -133,61 +132,55 @@ def query_result(
     """Run ``query`` on ``con``: its columns, first ``preview_rows`` rows and
     row count, or ``None`` for statements without a result.
 
-    A single SELECT runs once through ``execute`` (a relation would bind it
-    first, which for a CSV view means sniffing the file again) and is read by
-    :func:`read_result`; anything else (several statements, DDL, PRAGMA) runs
-    as a relation and is read through arrow."""
+    A single SELECT runs first through ``execute`` (a relation would bind it
+    before the run, which for a CSV view means sniffing the file again), and a
+    small result of plain column types is read as DuckDB's rows
+    (:func:`small_result`), without pyarrow. Anything else (a larger result,
+    other types, several statements, DDL) runs as a relation read through
+    arrow, one batch at a time; a SELECT that turned out large runs again that
+    way, since DuckDB can hand the rest of a DB-API result to arrow only by
+    copying all of it."""
     import duckdb
 
     statements = con.extract_statements(query)
     if len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
         con.execute(query)
-        return read_result(con, preview_rows)
+        small = small_result(con, preview_rows)
+        if small is not None:
+            return small
+        abort = getattr(con, "abort", None)  # DuckDB 2: drop the pending result
+        if abort is not None:
+            abort()
     relation = con.sql(query)
     if relation is None:
         return None
     return stream_result(arrow_reader(relation), preview_rows)
 
 
-def read_result(
+def small_result(
     con: duckdb.DuckDBPyConnection, preview_rows: int
-) -> tuple[list[Column], list[dict[str, Any]], int]:
+) -> tuple[list[Column], list[dict[str, Any]], int] | None:
     """Columns, the first ``preview_rows`` rows and the row count of the result
-    pending on ``con`` (from ``con.execute``), as :func:`stream_result` gives them.
-
-    A result of plain column types (:func:`plain_arrow_type`) is read as
-    DuckDB's rows up to :data:`SMALL_RESULT_ROWS` (or the preview, if longer),
-    so a small one never imports pyarrow; the rest of a larger one is counted
-    from arrow batches, one at a time, as is every result of another type."""
+    pending on ``con`` (from ``con.execute``), as :func:`stream_result` gives
+    them, when its columns are all of plain types (:func:`plain_arrow_type`) and
+    it has at most :data:`SMALL_RESULT_ROWS` rows (or ``preview_rows``, if
+    more); else ``None``, the result only partly read."""
     description = con.description or []
     types = [plain_arrow_type(str(d[1])) for d in description]
     if not all(types):
-        return stream_result(_pending_reader(con), preview_rows)
+        return None
+    wanted = max(preview_rows, SMALL_RESULT_ROWS)
+    rows = con.fetchmany(wanted + 1)
+    if len(rows) > wanted:
+        return None
     names = [str(d[0]) for d in description]
     columns = [
         Column(name=n, type=t, nullable=True) for n, t in zip(names, types, strict=True) if t
     ]
-    wanted = max(preview_rows, SMALL_RESULT_ROWS)
-    rows = con.fetchmany(wanted)
-    count = len(rows)
-    if count == wanted:  # maybe more: count the rest without holding it
-        count += sum(batch.num_rows for batch in _pending_reader(con))
     preview = [
         {n: json_safe(v) for n, v in zip(names, row, strict=True)} for row in rows[:preview_rows]
     ]
-    return columns, preview, count
-
-
-def _pending_reader(con: duckdb.DuckDBPyConnection) -> pa.RecordBatchReader:
-    """An arrow reader over the rest of the result pending on ``con``. DuckDB
-    warns that this copies each batch once (the relation API does not); it is
-    the way to go on from rows already fetched, and costs no more in time."""
-    # DuckDB before 1.4 named it fetch_record_batch (2.0's stubs no longer list that)
-    method = getattr(con, "to_arrow_reader", None) or getattr(con, "fetch_record_batch")  # noqa: B009
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
-        reader: pa.RecordBatchReader = method(BATCH_ROWS)
-    return reader
+    return columns, preview, len(rows)
 
 
 def output_file_name(target: Path, fmt: OutputFormat) -> str | None:

@@ -132,18 +132,21 @@ def query_result(
     """Run ``query`` on ``con``: its columns, first ``preview_rows`` rows and
     row count, or ``None`` for statements without a result.
 
-    A single SELECT runs first through ``execute`` (a relation would bind it
-    before the run, which for a CSV view means sniffing the file again), and a
-    small result of plain column types is read as DuckDB's rows
-    (:func:`small_result`), without pyarrow. Anything else (a larger result,
-    other types, several statements, DDL) runs as a relation read through
-    arrow, one batch at a time; a SELECT that turned out large runs again that
-    way, since DuckDB can hand the rest of a DB-API result to arrow only by
+    A single SELECT whose columns are all of plain types (:func:`plain_arrow_type`,
+    known from binding it) runs through ``execute``, and a small result is read
+    as DuckDB's rows (:func:`small_result`), without pyarrow. Anything else
+    (other types, several statements, DDL) runs as a relation read through
+    arrow, one batch at a time; so does a plain SELECT that turned out larger,
+    run again, since DuckDB hands the rest of a DB-API result to arrow only by
     copying all of it."""
     import duckdb
 
+    relation = con.sql(query)
+    if relation is None:
+        return None
     statements = con.extract_statements(query)
-    if len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
+    plain = all(plain_arrow_type(str(t)) for t in relation.types)
+    if plain and len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
         con.execute(query)
         small = small_result(con, preview_rows)
         if small is not None:
@@ -151,9 +154,6 @@ def query_result(
         abort = getattr(con, "abort", None)  # DuckDB 2: drop the pending result
         if abort is not None:
             abort()
-    relation = con.sql(query)
-    if relation is None:
-        return None
     return stream_result(arrow_reader(relation), preview_rows)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,26 @@ def median_seconds(fn: Callable[[], object], runs: int, warmup: int = 1) -> tupl
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), min(times)
+
+
+def process_seconds(
+    args: Sequence[str | Path], env: dict[str, str] | None, runs: int, warmup: int = 1
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((median, min) wall, (median, min) CPU) seconds of ``args`` run as a fresh
+    process each time after ``warmup`` runs. CPU is the process's user + system
+    time over all its threads, which a shared machine's load changes far less
+    than wall time."""
+    for _ in range(warmup):
+        run_quietly(args, env)
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run_quietly(args, env)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return (statistics.median(walls), min(walls)), (statistics.median(cpus), min(cpus))
 
 
 def run_quietly(args: Sequence[str | Path], env: dict[str, str] | None = None) -> None:

@@ -184,6 +184,57 @@ def test_table_query_imports_its_engine_only(tmp_path: Path) -> None:
     assert sorted(built & OTHER_CLIENT_MODELS) == []
 
 
+def test_small_query_result_imports_no_arrow(tmp_path: Path) -> None:
+    """A plain query of a 1,000-row local table, its rows previewed as JSON,
+    reads the result from DuckDB's rows: no pyarrow (nor pickle, which only
+    pyarrow brings), and no Iceberg or Delta module for a CSV table."""
+    home = tmp_path / "home"
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = "".join(f"{i},item {i},{i * 1.5}\n" for i in range(1000))
+    (data / "part-0.csv").write_text("id,name,price\n" + rows)
+    infer = ["op", "table", "infer", "-p", f'storage_path:"{data}",database_name:w,table_name:t']
+    assert probe([*infer, "--output", "json"], home)[0] == 0
+    sql = "SELECT id, name, price FROM t WHERE id < 20 ORDER BY id"
+    query = ["op", "table", "query", "-p", f'database_name:w,query_string:"{sql}"']
+    code, modules, output = probe([*query, "--output", "json"], home)
+    assert code == 0, output
+    job = json.loads(output)["Data"][0]
+    assert job["RowCount"] == 20 and job["Preview"][1] == {"id": 1, "name": "item 1", "price": 1.5}
+    assert job["Columns"][1] == {"Name": "name", "Type": "string", "Nullable": True}
+    assert "duckdb" in modules, sorted(modules)  # the probe sees heavy imports
+    assert sorted(modules & {"pyarrow", "pickle", "pyiceberg", "deltalake"}) == []
+    # nor Mason's Iceberg and Delta support: the listing reads Iceberg names only
+    listed = subprocess.run(
+        [sys.executable, "-c", SUBMODULES, *query, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MASON_HOME=str(home)),
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert listed.returncode == 0, listed.stderr
+    loaded = json.loads(listed.stdout.rstrip("\n").split("\n")[-1])
+    assert "mason_local.jobs.query" in loaded  # the run really went through the query job
+    table_formats = ("mason_local.iceberg.tables", "mason.sdk.iceberg", "mason_local.delta")
+    assert [m for m in loaded if m.startswith(table_formats)] == []
+
+
+#: the CLI entry point, then every loaded ``mason.*`` and ``mason_local.*`` module
+SUBMODULES = textwrap.dedent(
+    """\
+    import json, sys
+    from mason_core.cli.entry import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+    names = sorted(m for m in sys.modules if m.startswith(("mason.", "mason_local.")))
+    sys.stdout.write("\\n" + json.dumps(names) + "\\n")
+    """
+)
+
+
 def test_local_table_get_imports_no_engine(tmp_path: Path) -> None:
     """``table get`` on the local catalog reads SQLite: no DuckDB, no arrow."""
     home = tmp_path / "home"

@@ -93,6 +93,73 @@ def test_json_lines_tables_and_json_safe_previews(engines: LocalEngines, shop: l
     json.dumps(done.preview)
 
 
+#: every plain column type (read as DuckDB's rows when the result is small),
+#: nulls among them, and a result of other types (read through arrow)
+PLAIN_COLUMNS = (
+    "1::TINYINT AS i8, 2::SMALLINT AS i16, 3::INTEGER AS i32, 4::BIGINT AS i64, "
+    "5::UTINYINT AS u8, 6::USMALLINT AS u16, 7::UINTEGER AS u32, 8::UBIGINT AS u64, "
+    "1.25::FLOAT AS f, 'nan'::DOUBLE AS d, true AS b, 'x' AS s, NULL::VARCHAR AS n, "
+    "'\\x00ab'::BLOB AS blob, DATE '2024-01-02' AS day, TIME '01:02:03.5' AS t, "
+    "TIMESTAMP '2024-01-02 03:04:05.123456' AS ts, 1.50::DECIMAL(4,2) AS m, "
+    "123456789012345678.5::DECIMAL(38,1) AS big"
+)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"SELECT {PLAIN_COLUMNS}",
+        f"SELECT {PLAIN_COLUMNS} FROM range(10001)",  # larger: run again through arrow
+        f"SELECT {PLAIN_COLUMNS} FROM range(10000)",  # the most rows read as tuples
+        "SELECT range AS i FROM range(200000) ORDER BY i DESC",
+        "SELECT range AS i FROM range(10) WHERE false",  # no rows
+        "SELECT 1 AS a, 2 AS a",  # one name twice
+        "SELECT 12::HUGEINT AS h, INTERVAL 3 DAY AS iv, [1, 2] AS l, {'k': 1} AS st, "
+        "MAP {'k': 1} AS mp, uuid '00000000-0000-0000-0000-000000000001' AS u",
+        "SELECT name, amount FROM orders JOIN customers ON id = customer ORDER BY ALL",
+        "CREATE TEMP TABLE x AS SELECT 1 AS a; SELECT a, 'y' AS b FROM x",  # a relation's
+        "CREATE TEMP TABLE x AS SELECT 1 AS a",
+    ],
+    ids=[
+        "plain",
+        "plain-10001",
+        "plain-10000",
+        "sorted-200000",
+        "empty",
+        "same-name",
+        "other-types",
+        "join",
+        "two-statements",
+        "ddl",
+    ],
+)
+def test_query_result_is_the_arrow_reading(
+    engines: LocalEngines, shop: list[Table], sql: str
+) -> None:
+    """A small result of plain types is read from DuckDB's rows, without pyarrow
+    (tests/test_import_weight.py); its columns, preview and count are those the
+    arrow reading of the same query gives, whatever the types and size."""
+    import duckdb
+    from mason_local.jobs.results import arrow_reader, stream_result
+
+    done = query(engines, shop, sql, preview_rows=5)
+    assert done.status == JobStatus.SUCCEEDED, done.error
+    con = duckdb.connect()
+    try:
+        for table in shop:  # the same tables, as the arrow reading sees them
+            con.execute(
+                f"CREATE VIEW {table.name} AS SELECT * FROM "
+                f"read_{'parquet' if table.format == 'parquet' else 'csv'}"
+                f"('{table.location}/**', hive_partitioning = true)"
+            )
+        columns, preview, count = stream_result(arrow_reader(con.sql(sql)), 5)
+    finally:
+        con.close()
+    assert done.columns == columns
+    assert json.dumps(done.preview) == json.dumps(preview)
+    assert done.row_count == count
+
+
 @pytest.mark.parametrize(
     ("output", "fmt", "written"),
     [

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from mason.sdk.engines import EngineContext, MetastoreEngine
 from mason.sdk.errors import AlreadyExistsError, MasonRuntimeError, MasonUsageError, NotFoundError
@@ -35,7 +35,10 @@ from mason.sdk.models import (
 )
 from mason_local.catalog import CATALOG_FILE, Catalog
 from mason_local.config import LocalClientConfig
-from mason_local.iceberg.tables import IcebergTables
+from mason_local.iceberg.names import IcebergNames
+
+if TYPE_CHECKING:
+    from mason_local.iceberg.tables import IcebergTables
 
 
 def catalog_path(config: LocalClientConfig, home: Path) -> Path:
@@ -67,13 +70,24 @@ class LocalMetastore(MetastoreEngine):
 
     @cached_property
     def iceberg(self) -> IcebergTables:
+        from mason_local.iceberg.tables import IcebergTables
+
         return IcebergTables.of(
+            self.config, self.context.home, catalog_path(self.config, self.context.home)
+        )
+
+    @cached_property
+    def iceberg_names(self) -> IcebergNames:
+        """The Iceberg catalog's names only: a listing without Iceberg tables
+        imports no Iceberg support."""
+        return IcebergNames.of(
             self.config, self.context.home, catalog_path(self.config, self.context.home)
         )
 
     def list_tables(self, database_name: str) -> list[Table]:
         plain = [self._described(t) for t in self.catalog.list_tables(database_name)]
-        tables = plain + self.iceberg.list(database_name)
+        names = self.iceberg_names.names(database_name)
+        tables = plain + [self.iceberg.get(database_name, name) for name in names]
         return sorted(tables, key=lambda t: t.name)
 
     def get_table(self, database_name: str, table_name: str) -> Table:

@@ -30,7 +30,7 @@ from mason.sdk.iceberg import (
 from mason.sdk.models import (
     Table,
 )
-from mason_local.config import LocalClientConfig
+from mason_local.iceberg.names import CATALOG_NAME, IcebergNames
 
 if TYPE_CHECKING:
     from pyiceberg.catalog.sql import SqlCatalog
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-CATALOG_NAME = "mason"
-ICEBERG_FILE = "iceberg.sqlite"
 #: opened catalogs kept per process (each holds a SQLAlchemy engine).
 CATALOGS_KEPT = 4
 #: loaded tables kept per process, reused while the catalog still points at
@@ -116,67 +114,17 @@ def open_catalog(catalog_file: Path, warehouse: Path) -> SqlCatalog:
 
 
 @dataclass
-class IcebergTables(IcebergCatalog):
-    """The local client's Iceberg tables: ``catalog_file`` (SQLite) and ``warehouse``."""
+class IcebergTables(IcebergNames, IcebergCatalog):
+    """The local client's Iceberg tables: ``catalog_file`` (SQLite) and
+    ``warehouse``; their names are read without pyiceberg (:class:`IcebergNames`)."""
 
-    catalog_file: Path
-    warehouse: Path
     #: the tables ``get`` loaded, kept for the first attempt of the commit that
     #: usually follows in the same run (a stale one only costs that attempt).
     _loaded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def of(cls, config: LocalClientConfig, home: Path, catalog_file: Path) -> IcebergTables:
-        """Beside the local catalog file; the warehouse is ``config.warehouse``,
-        else ``warehouse`` under the root, else under MASON_HOME."""
-        if config.warehouse:
-            warehouse = Path(config.warehouse).expanduser().resolve()
-        elif config.root:
-            warehouse = Path(config.root).expanduser().resolve() / "warehouse"
-        else:
-            warehouse = home / "clients" / "local" / "warehouse"
-        return cls(catalog_file.with_name(ICEBERG_FILE), warehouse)
-
     @cached_property
     def catalog(self) -> SqlCatalog:
         return open_catalog(self.catalog_file, self.warehouse)
-
-    # -- names, without pyiceberg -----------------------------------------------------
-
-    def _rows(self, sql: str, params: tuple[str, ...]) -> list[Any]:
-        """``sql`` over the catalog's SQLite file, read-only, without pyiceberg;
-        no rows when there is no catalog (or its tables are not created yet)."""
-        if not self.catalog_file.exists():
-            return []
-        conn = sqlite3.connect(f"file:{self.catalog_file}?mode=ro", uri=True, timeout=30)
-        try:
-            return conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:  # the catalog's tables are not created yet
-            return []
-        finally:
-            conn.close()
-
-    def names(self, database: str) -> list[str]:
-        """Names of the Iceberg tables in ``database``, read from SQLite directly."""
-        rows = self._rows(
-            "SELECT table_name FROM iceberg_tables "
-            "WHERE catalog_name = ? AND table_namespace = ? ORDER BY table_name",
-            (CATALOG_NAME, database),
-        )
-        return [str(r[0]) for r in rows]
-
-    def exists(self, database: str, name: str) -> bool:
-        return name in self.names(database)
-
-    def pointer(self, database: str, name: str) -> str | None:
-        """The metadata file the catalog points at for the table, read from
-        SQLite directly; ``None`` when there is no such table."""
-        rows = self._rows(
-            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? "
-            "AND table_namespace = ? AND table_name = ?",
-            (CATALOG_NAME, database, name),
-        )
-        return str(rows[0][0]) if rows else None
 
     # -- tables -----------------------------------------------------------------------
 

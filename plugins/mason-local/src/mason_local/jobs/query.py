@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from mason.sdk.models import QueryJob
-from mason_local.jobs.results import (
-    arrow_reader,
-    arrow_table,
-    columns_of,
-    stream_result,
-    write_result,
-)
+from mason_local.jobs.results import arrow_table, columns_of, query_result, write_result
 from mason_local.jobs.runtime import JobOutcome, JobRun
 from mason_local.jobs.sql import query_error, strip_statement
 from mason_local.jobs.tables import register_tables
@@ -57,10 +51,10 @@ def run_query(job: QueryJob, run: JobRun) -> JobOutcome:
                     row_count=row_count,
                     metrics={**metrics, "format": job.output_format},
                 )
-            relation = con.sql(query)
-            if relation is None:  # a statement without a result
+            result = query_result(con, query, job.preview_rows)
+            if result is None:  # a statement without a result
                 return JobOutcome(row_count=0, metrics=metrics)
-            columns, preview, row_count = stream_result(arrow_reader(relation), job.preview_rows)
+            columns, preview, row_count = result
             return JobOutcome(
                 columns=columns, preview=preview, row_count=row_count, metrics=metrics
             )

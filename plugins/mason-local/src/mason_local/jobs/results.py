@@ -1,10 +1,12 @@
-"""Job results: columns and a JSON-safe preview from an arrow stream, and
-writing a query's result to an output path through staging."""
+"""Job results: columns and a JSON-safe preview from an arrow stream (or, for
+a small result of plain column types, from DuckDB's own rows, without
+pyarrow), and writing a query's result to an output path through staging."""
 
 from __future__ import annotations
 
 import base64
 import math
+import re
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,6 +23,32 @@ if TYPE_CHECKING:
 
 #: rows per arrow batch when streaming a result to count it.
 BATCH_ROWS = 64 * 1024
+
+#: rows a result may have to be read as Python tuples; a larger one is read
+#: through arrow (converting 10,000 rows costs less than importing pyarrow).
+SMALL_RESULT_ROWS = 10_000
+#: DuckDB column types whose Python values DuckDB's rows and pyarrow's
+#: ``to_pylist`` give alike, with the arrow type DuckDB exports them as (what a
+#: job's columns say). A result of any other type is read through arrow.
+PLAIN_TYPES: dict[str, str] = {
+    "TINYINT": "int8",
+    "SMALLINT": "int16",
+    "INTEGER": "int32",
+    "BIGINT": "int64",
+    "UTINYINT": "uint8",
+    "USMALLINT": "uint16",
+    "UINTEGER": "uint32",
+    "UBIGINT": "uint64",
+    "FLOAT": "float",
+    "DOUBLE": "double",
+    "BOOLEAN": "bool",
+    "VARCHAR": "string",
+    "BLOB": "binary",
+    "DATE": "date32[day]",
+    "TIME": "time64[us]",
+    "TIMESTAMP": "timestamp[us]",
+}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),(\d+)\)")
 
 #: output format -> the file name endings that name a single output file (the
 #: first is the one written parts get).
@@ -87,6 +115,72 @@ def stream_result(
             preview.extend(rows_of(batch.slice(0, preview_rows - len(preview))))
         count += batch.num_rows
     return columns_of(reader.schema), preview, count
+
+
+def plain_arrow_type(duckdb_type: str) -> str | None:
+    """The arrow type DuckDB exports a column of ``duckdb_type`` as, when its
+    values need no arrow to read alike (:data:`PLAIN_TYPES`, decimals); else ``None``."""
+    decimal = _DECIMAL.fullmatch(duckdb_type)
+    if decimal:
+        return f"decimal128({decimal[1]}, {decimal[2]})"
+    return PLAIN_TYPES.get(duckdb_type)
+
+
+def query_result(
+    con: duckdb.DuckDBPyConnection, query: str, preview_rows: int
+) -> tuple[list[Column], list[dict[str, Any]], int] | None:
+    """Run ``query`` on ``con``: its columns, first ``preview_rows`` rows and
+    row count, or ``None`` for statements without a result.
+
+    A single SELECT whose columns are all of plain types (:func:`plain_arrow_type`,
+    known from binding it) runs through ``execute``, and a small result is read
+    as DuckDB's rows (:func:`small_result`), without pyarrow. Anything else
+    (other types, several statements, DDL) runs as a relation read through
+    arrow, one batch at a time; so does a plain SELECT that turned out larger,
+    run again, since DuckDB hands the rest of a DB-API result to arrow only by
+    copying all of it."""
+    import duckdb
+
+    relation = con.sql(query)
+    if relation is None:
+        return None
+    statements = con.extract_statements(query)
+    plain = all(plain_arrow_type(str(t)) for t in relation.types)
+    if plain and len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT:
+        con.execute(query)
+        small = small_result(con, preview_rows)
+        if small is not None:
+            return small
+        abort = getattr(con, "abort", None)  # DuckDB 2: drop the pending result
+        if abort is not None:
+            abort()
+    return stream_result(arrow_reader(relation), preview_rows)
+
+
+def small_result(
+    con: duckdb.DuckDBPyConnection, preview_rows: int
+) -> tuple[list[Column], list[dict[str, Any]], int] | None:
+    """Columns, the first ``preview_rows`` rows and the row count of the result
+    pending on ``con`` (from ``con.execute``), as :func:`stream_result` gives
+    them, when its columns are all of plain types (:func:`plain_arrow_type`) and
+    it has at most :data:`SMALL_RESULT_ROWS` rows (or ``preview_rows``, if
+    more); else ``None``, the result only partly read."""
+    description = con.description or []
+    types = [plain_arrow_type(str(d[1])) for d in description]
+    if not all(types):
+        return None
+    wanted = max(preview_rows, SMALL_RESULT_ROWS)
+    rows = con.fetchmany(wanted + 1)
+    if len(rows) > wanted:
+        return None
+    names = [str(d[0]) for d in description]
+    columns = [
+        Column(name=n, type=t, nullable=True) for n, t in zip(names, types, strict=True) if t
+    ]
+    preview = [
+        {n: json_safe(v) for n, v in zip(names, row, strict=True)} for row in rows[:preview_rows]
+    ]
+    return columns, preview, len(rows)
 
 
 def output_file_name(target: Path, fmt: OutputFormat) -> str | None:

@@ -63,6 +63,21 @@ def process_seconds(
     return (statistics.median(walls), min(walls)), (statistics.median(cpus), min(cpus))
 
 
+#: the least any process pays that validates one pydantic model (Mason validates
+#: parameters, configurations and results with pydantic on every run); benches
+#: print what it adds to a process beside the whole-process targets
+PYDANTIC_FLOOR = "from pydantic import BaseModel\nclass M(BaseModel):\n    a: int\nM(a=1)"
+
+
+def pydantic_floor(env: dict[str, str] | None, runs: int) -> tuple[float, float]:
+    """(wall, CPU) median seconds that validating one pydantic model adds to a
+    fresh ``python -c`` process: the part of any whole-process ratio that a
+    tool validating its input with pydantic cannot go below."""
+    bare = process_seconds([sys.executable, "-c", "pass"], env, runs=runs)
+    floor = process_seconds([sys.executable, "-c", PYDANTIC_FLOOR], env, runs=runs)
+    return floor[0][0] - bare[0][0], floor[1][0] - bare[1][0]
+
+
 def run_quietly(args: Sequence[str | Path], env: dict[str, str] | None = None) -> None:
     proc = subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL

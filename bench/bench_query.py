@@ -29,6 +29,7 @@ from _common import (
     median_seconds,
     print_comparison,
     process_seconds,
+    pydantic_floor,
     scratch_home,
     venv_script,
 )
@@ -160,8 +161,12 @@ def whole_process(
     return base, ours
 
 
-def print_process(title: str, base: Timed, ours: Timed, target: float) -> None:
-    """Wall and CPU time of the two processes, each beside the target."""
+def print_process(
+    title: str, base: Timed, ours: Timed, target: float, floor: tuple[float, float]
+) -> None:
+    """Wall and CPU time of the two processes, each beside the target, and the
+    least ratio a tool validating with pydantic could reach (``floor``: what
+    one validated pydantic model adds to a process)."""
     for n, what in enumerate(("wall", "CPU")):
         print_comparison(
             f"{title} ({what} time, fresh process)",
@@ -169,6 +174,12 @@ def print_process(title: str, base: Timed, ours: Timed, target: float) -> None:
             ('python -c "duckdb.sql(...)" (baseline)', *base[n]),
             ("mason op table query", *ours[n]),
             target=target,
+        )
+        least = base[n][0] + floor[n]
+        print(
+            f"  floor: the DuckDB process plus one validated pydantic model, "
+            f"{least * 1000:.1f} ms = {least / base[n][0]:.2f}x the baseline; "
+            f"mason is {ours[n][0] / least:.2f}x that floor"
         )
 
 
@@ -186,6 +197,7 @@ def main() -> None:
             dataset(SMALL_ROWS), f"bench{SMALL_ROWS}", "orders", COUNT, scratch
         )
         tpch_process = whole_process(tpch_lineitem(), "tpch", "lineitem", TPCH_Q1, scratch)
+        floor = pydantic_floor(dict(os.environ), runs=PROCESS_RUNS)
 
     print(f"{ROWS:,} rows, {groups} groups; {RUNS} runs each")
     print_comparison(
@@ -210,6 +222,7 @@ def main() -> None:
         f"TPC-H Q1 at SF{TPCH_SCALE:g}, {TPCH_PARTS} parquet files",
         *tpch_process,
         TPCH_PROCESS_TARGET,
+        floor,
     )
 
 

@@ -28,7 +28,15 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from _common import median_seconds, print_table, ratio, run_quietly, scratch_home, venv_script
+from _common import (
+    PYDANTIC_FLOOR,
+    median_seconds,
+    print_table,
+    ratio,
+    run_quietly,
+    scratch_home,
+    venv_script,
+)
 
 RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "9"))
 #: issue 21's target for the listings answered from the index, against ``import typer``
@@ -43,10 +51,6 @@ SQLITE_READ = (
     "print(con.execute('SELECT * FROM tables WHERE database = ? AND name = ?', "
     "sys.argv[2:4]).fetchone())"
 )
-#: the least any process pays that validates one pydantic model (Mason validates
-#: parameters, configurations and results with pydantic on every run): the floor
-#: under the ``table get`` and ``table query`` rows, printed beside them
-PYDANTIC_FLOOR = "from pydantic import BaseModel\nclass M(BaseModel):\n    a: int\nM(a=1)"
 GLUE_READ = (
     "import boto3, sys; "
     "print(boto3.client('glue').get_table(DatabaseName=sys.argv[1], Name=sys.argv[2])['Table'])"

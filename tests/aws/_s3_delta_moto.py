@@ -1,7 +1,7 @@
 """moto's S3 server for Delta commit tests, in a process of its own, and the
 writer processes those tests race against each other.
 
-Run as a script (``python _s3_delta_moto.py HOST PORT [--ignore-conditional-puts]``)
+Run as a script (``python _s3_delta_moto.py [--ignore-conditional-puts] HOST PORT``)
 it serves moto with every request handled one at a time: Amazon S3 makes a
 ``PUT`` with ``If-None-Match: *`` atomic (exactly one of two racing creators of
 a key wins), while moto checks the key and then stores it as two steps that
@@ -22,10 +22,8 @@ on S3, which an in-process server could then never answer.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,26 +34,13 @@ IGNORE = "--ignore-conditional-puts"
 
 
 @contextmanager
-def serial_moto(port: int, ignore_conditional_puts: bool = False) -> Iterator[str]:
-    """The server on 127.0.0.1:``port`` for as long as the block runs."""
-    args = [sys.executable, str(Path(__file__)), "127.0.0.1", str(port)]
-    server = subprocess.Popen(
-        args + ([IGNORE] if ignore_conditional_puts else []),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+def serial_moto(ignore_conditional_puts: bool = False) -> Iterator[str]:
+    """The server on 127.0.0.1 (a free port) for as long as the block runs."""
+    from tests.aws.conftest import moto_process
+
+    flags = [IGNORE] if ignore_conditional_puts else []
+    with moto_process(str(Path(__file__)), *flags) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def age(url: str, hours: float) -> None:
@@ -102,5 +87,5 @@ def _serve(host: str, port: int, ignore_conditional_puts: bool) -> None:
     run_simple(host, port, serial, threaded=True, request_handler=MotoRequestHandler)
 
 
-if __name__ == "__main__":
-    _serve(sys.argv[1], int(sys.argv[2]), IGNORE in sys.argv[3:])
+if __name__ == "__main__":  # [--ignore-conditional-puts] HOST PORT
+    _serve(sys.argv[-2], int(sys.argv[-1]), IGNORE in sys.argv[1:-2])

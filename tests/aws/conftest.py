@@ -51,20 +51,23 @@ def moto_server() -> Iterator[str]:
 
 
 @contextmanager
-def moto_process() -> Iterator[str]:
+def moto_process(*program: str) -> Iterator[str]:
     """moto's server in a process of its own on 127.0.0.1, for as long as the
     block runs: for tests whose clients hold the GIL while they wait on it
     (some delta-rs calls), or that run writers in other processes, which the
-    in-process server would answer only between this process's own work."""
+    in-process server would answer only between this process's own work.
+    ``program`` (a script and its arguments before ``HOST PORT``) runs a
+    wrapper of moto instead of ``python -m moto.server``."""
     port = _free_port()
+    command = [*program, "127.0.0.1", str(port)] if program else [
+        "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)
+    ]  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
                 break

@@ -35,7 +35,7 @@ from mason.testing import (
     StorageConformance,
     sample_csv,
 )
-from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, _free_port, put_text
+from tests.aws.conftest import ACCESS_KEY, SECRET_KEY, put_text
 from tests.aws.test_glue_athena import ROLE, _seed
 
 #: the secret values every engine below is configured with.
@@ -104,7 +104,7 @@ def own_moto() -> Iterator[str]:
     tests/aws/_s3_delta_moto.py)."""
     from tests.aws._s3_delta_moto import serial_moto
 
-    with serial_moto(_free_port()) as url:
+    with serial_moto() as url:
         yield url
 
 

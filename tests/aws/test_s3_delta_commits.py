@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.aws import _s3_delta_moto
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, _free_port
+from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY
 
 WRITERS = 2
 APPENDS = 20
@@ -27,7 +27,7 @@ APPENDS = 20
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    with _s3_delta_moto.serial_moto(_free_port()) as url:
+    with _s3_delta_moto.serial_moto() as url:
         yield url
 
 
@@ -155,7 +155,7 @@ def test_the_checks_find_lost_commits_on_a_store_ignoring_conditional_puts(
 
     from mason.sdk.delta import commit_options
 
-    with _s3_delta_moto.serial_moto(_free_port(), ignore_conditional_puts=True) as careless:
+    with _s3_delta_moto.serial_moto(ignore_conditional_puts=True) as careless:
         client = boto3.client(
             "s3",
             endpoint_url=careless,

@@ -21,14 +21,14 @@ import pytest
 import mason
 from tests.aws import _s3_delta_moto
 from tests.aws import test_local_over_s3 as over_s3
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, _free_port
+from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY
 
 URI = "s3://mason-data/events/"
 
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    with _s3_delta_moto.serial_moto(_free_port()) as url:
+    with _s3_delta_moto.serial_moto() as url:
         yield url
 
 

@@ -21,7 +21,7 @@ import pytest
 import mason
 from mason_core.runtime import reset_sessions
 from tests.aws._s3_delta_moto import serial_moto
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, _free_port, aws_environment
+from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, aws_environment
 
 from ._iceberg import kill, spawn, wait_for
 
@@ -31,7 +31,7 @@ URI = "s3://mason-data/events/"
 
 @pytest.fixture(scope="module")
 def moto() -> Iterator[str]:
-    with serial_moto(_free_port()) as url:
+    with serial_moto() as url:
         yield url
 
 

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 IGNORE = "--ignore-conditional-puts"
 
 
@@ -41,6 +43,31 @@ def serial_moto(ignore_conditional_puts: bool = False) -> Iterator[str]:
     flags = [IGNORE] if ignore_conditional_puts else []
     with moto_process(str(Path(__file__)), *flags) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    """The serial server for one test module (``moto_url = _s3_delta_moto.moto_url``)."""
+    with serial_moto() as url:
+        yield url
+
+
+def delta_options(url: str, conditional_put: bool = True) -> dict[str, str]:
+    """deltalake's own storage options for the server at ``url``, with the
+    tests' keys; committing with a conditional put stated unless told not to
+    (Mason's ``commit_options`` states it itself and refuses it given)."""
+    from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY
+
+    stated = {"aws_conditional_put": "etag"} if conditional_put else {}
+    return {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ENDPOINT_URL_S3": url,
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_REGION": REGION,
+        **stated,
+    }
 
 
 def age(url: str, hours: float) -> None:

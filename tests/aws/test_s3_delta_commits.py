@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,22 +24,11 @@ WRITERS = 2
 APPENDS = 20
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with _s3_delta_moto.serial_moto() as url:
-        yield url
+moto_url = _s3_delta_moto.moto_url
 
 
-def _options(url: str, **extra: str) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ENDPOINT_URL_S3": url,
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_REGION": REGION,
-        **extra,
-    }
+def _options(url: str) -> dict[str, str]:
+    return _s3_delta_moto.delta_options(url, conditional_put=False)
 
 
 def _create(uri: str, options: dict[str, str]) -> None:

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +20,12 @@ import pytest
 import mason
 from tests.aws import _s3_delta_moto
 from tests.aws import test_local_over_s3 as over_s3
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY
 
 URI = "s3://mason-data/events/"
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with _s3_delta_moto.serial_moto() as url:
-        yield url
-
-
-def options(url: str) -> dict[str, str]:
-    """deltalake's own options for reading and seeding the table in the test."""
-    return {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ENDPOINT_URL_S3": url,
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_REGION": REGION,
-        "aws_conditional_put": "etag",
-    }
+moto_url = _s3_delta_moto.moto_url
+options = _s3_delta_moto.delta_options
 
 
 def rows(url: str, version: int | None = None) -> list[dict[str, Any]]:

@@ -20,8 +20,8 @@ import pytest
 
 import mason
 from mason_core.runtime import reset_sessions
-from tests.aws._s3_delta_moto import serial_moto
-from tests.aws.conftest import ACCESS_KEY, REGION, SECRET_KEY, aws_environment
+from tests.aws._s3_delta_moto import delta_options, serial_moto
+from tests.aws.conftest import aws_environment
 
 from ._iceberg import kill, spawn, wait_for
 
@@ -35,15 +35,7 @@ def moto() -> Iterator[str]:
         yield url
 
 
-def options(url: str) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_REGION": REGION,
-        "aws_conditional_put": "etag",
-    }
+options = delta_options
 
 
 @pytest.fixture

@@ -59,3 +59,36 @@ def test_sigterm_outside_an_import_is_raised_at_once(handlers: None) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(2)
     assert time.monotonic() - started < 1
+
+
+SIGNAL_WHILE_HANDLERS_ARE_SET = """
+import os, signal, sys
+from mason_core import interrupts
+from mason_core.cli.entry import guarded
+
+def start_watcher_signalled():
+    # the window a real SIGTERM hit under load: the handler is set, the
+    # watcher thread not started yet
+    os.kill(os.getpid(), signal.SIGTERM)
+
+interrupts._start_watcher = start_watcher_signalled
+sys.exit(guarded(lambda: print("the command ran")))
+"""
+
+
+def test_a_signal_while_the_cli_sets_its_handlers_is_an_interruption() -> None:
+    """A SIGTERM landing inside ``raise_on_signals`` (after its handler is set)
+    ends the CLI with 143 and one line, as any other SIGTERM, not with a
+    traceback and exit 1. Run in a child: the signal ends that process."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_WHILE_HANDLERS_ARE_SET],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == ["error: terminated (SIGTERM)"]
+    assert "the command ran" not in done.stdout

@@ -40,8 +40,10 @@ def guarded(call: Callable[[], int | None]) -> int:
         raise_on_signals,
     )
 
-    raise_on_signals()
     try:
+        # inside the try: a signal that lands while the handlers are set up
+        # (the watcher thread starting) is an interruption like any other
+        raise_on_signals()
         return call() or 0
     except INTERRUPTIONS as exc:
         message, code = interrupted_exit(exc)

@@ -39,7 +39,9 @@ def _create(uri: str, options: dict[str, str]) -> None:
     write_deltalake(uri, empty, storage_options=options)
 
 
-def _append_many(uri: str, options: dict[str, str], writer: int, count: int, out: Any) -> None:
+def _append_many(
+    uri: str, options: dict[str, str], writer: int, count: int, out: Any, start: Any
+) -> None:
     """A writer process: ``count`` appends of one row ``(writer, n)`` each."""
     import pyarrow as pa
     from deltalake import write_deltalake
@@ -47,6 +49,7 @@ def _append_many(uri: str, options: dict[str, str], writer: int, count: int, out
     done: list[int] = []
     failed: list[str] = []
     try:
+        start.wait(timeout=120)  # every writer imported: the appends overlap
         for n in range(count):
             try:
                 write_deltalake(
@@ -66,8 +69,10 @@ def race(target: Any, uri: str, options: dict[str, str]) -> list[tuple[int, list
     """``WRITERS`` processes running ``target`` at once; what each reported."""
     spawn = multiprocessing.get_context("spawn")
     out = spawn.Queue()
+    start = spawn.Barrier(WRITERS)
     writers = [
-        spawn.Process(target=target, args=(uri, options, w, APPENDS, out)) for w in range(WRITERS)
+        spawn.Process(target=target, args=(uri, options, w, APPENDS, out, start))
+        for w in range(WRITERS)
     ]
     for process in writers:
         process.start()
@@ -164,7 +169,9 @@ def test_the_checks_find_lost_commits_on_a_store_ignoring_conditional_puts(
     assert found, "no lost commit seen: the checks could not tell a safe store from this one"
 
 
-def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, out: Any) -> None:
+def _mason_appends(
+    uri: str, settings: dict[str, str], writer: int, count: int, out: Any, start: Any
+) -> None:
     """A writer process appending through Mason's s3 metastore (``table write``'s
     path: the s3 client's settings, the conditional put, the commit loop)."""
     from pathlib import Path
@@ -185,6 +192,7 @@ def _mason_appends(uri: str, settings: dict[str, str], writer: int, count: int, 
             {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint_url": settings["url"]}
         )
         engine = S3Metastore(config, EngineContext(client="s3", home=home / "home"))
+        start.wait(timeout=120)  # every writer set up: the writes overlap
         for n in range(count):
             source = home / f"w{writer}-{n}.csv"
             source.write_text(f"writer,n\n{writer},{n}\n")

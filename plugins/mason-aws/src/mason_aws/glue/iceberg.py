@@ -76,7 +76,15 @@ class GlueIcebergTables(IcebergCatalog):
             raise NotFoundError(
                 f"Iceberg table '{label(database, name)}' has no metadata_location in Glue"
             )
-        table = describe(static_table(str(location), self.aws.arrow_s3()), database, name)
+        try:
+            metadata = static_table(str(location), self.aws.arrow_s3())
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"Iceberg table '{label(database, name)}' is registered in Glue with the "
+                f"metadata file {location}, which is gone (its files are not read as plain "
+                "parquet)"
+            ) from None
+        table = describe(metadata, database, name)
         update: dict[str, Any] = {"created_at": answer.get("CreateTime")}
         if table.format_metadata and "mason.created-by" not in table.format_metadata.properties:
             update["created_by"] = str(answer.get("CreatedBy") or "glue")  # Athena's, Spark's...

@@ -22,6 +22,7 @@ from mason.sdk.iceberg import (
     describe,
     first_line,
     label,
+    metadata_gone,
     new_table_layout,
     new_table_properties,
     static_table,
@@ -79,11 +80,7 @@ class GlueIcebergTables(IcebergCatalog):
         try:
             metadata = static_table(str(location), self.aws.arrow_s3())
         except FileNotFoundError:
-            raise NotFoundError(
-                f"Iceberg table '{label(database, name)}' is registered in Glue with the "
-                f"metadata file {location}, which is gone (its files are not read as plain "
-                "parquet)"
-            ) from None
+            raise metadata_gone(database, name, str(location)) from None
         table = describe(metadata, database, name)
         update: dict[str, Any] = {"created_at": answer.get("CreateTime")}
         if table.format_metadata and "mason.created-by" not in table.format_metadata.properties:

@@ -39,8 +39,6 @@ def database_tables(
             continue
         if named and (table.unreadable or not table.table_schema.columns):
             table = ctx.metastore.get_table(database_name, table.name)
-            if table.unreadable:  # a metastore whose get_table marks it too
-                raise NotFoundError(f"table '{qualified_name(table)}': {table.unreadable}")
         out.append(table)
     return out
 

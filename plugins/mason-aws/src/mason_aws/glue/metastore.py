@@ -135,7 +135,7 @@ class GlueMetastore(MetastoreEngine):
     def _listed(self, database_name: str, answer: dict[str, Any]) -> Table:
         """A table of a listing: an Iceberg or Delta entry whose metadata file
         or ``_delta_log`` cannot be read is listed as registered, marked
-        unreadable (:meth:`MetastoreEngine.listed`), not fail the listing."""
+        unreadable (:meth:`MetastoreEngine.listed`), rather than fail the listing."""
         fmt = "iceberg" if is_iceberg(answer) else "delta" if glue_delta.is_delta(answer) else None
         if fmt is None:
             return self._table(database_name, answer)

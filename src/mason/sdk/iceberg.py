@@ -61,6 +61,7 @@ __all__ = [
     "iceberg_type",
     "label",
     "local_path",
+    "metadata_gone",
     "new_table_layout",
     "new_table_properties",
     "parse_as_of",
@@ -346,6 +347,16 @@ def _quiet_pyiceberg_retries() -> None:
 
 def label(database: str, name: str) -> str:
     return f"{database}.{name}"
+
+
+def metadata_gone(database: str, name: str, metadata_location: str) -> NotFoundError:
+    """The one-line error of an Iceberg table whose catalog entry points at a
+    metadata file that is gone (deleted by hand, a lifecycle rule...): the
+    table cannot be read, and its data files are never read as plain files."""
+    return NotFoundError(
+        f"Iceberg table '{label(database, name)}': its metadata file {metadata_location} is "
+        "gone (its files are not read as plain parquet)"
+    )
 
 
 class IcebergCatalog(ABC):

@@ -11,10 +11,12 @@ table's ``format_metadata``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
 from mason_core.engines.base import Engine
+from mason_core.errors import ConfigurationError, MasonError
 from mason_core.models import (
     CommitResult,
     Credentials,
@@ -67,6 +69,29 @@ class MetastoreEngine(Engine):
 
     def list_databases(self) -> list[Database]:
         self.not_served("list_databases")
+
+    def listed(self, entry: Table, describe: Callable[[], Table]) -> Table:
+        """``describe()``, the table a database listing shows for the catalog
+        ``entry``; when it fails (a stale entry: an Iceberg table whose metadata
+        file is gone, a Delta table whose folder holds no ``_delta_log``), the
+        entry as registered (name, format, location) with the one-line reason in
+        :attr:`Table.unreadable`, and a warning naming it. One such entry then
+        does not fail the listing, nor every query over the database; reading
+        the table itself (``get_table``, a query naming it) still fails. A
+        configuration error (no client reaches the table) is raised."""
+        try:
+            return describe()
+        except ConfigurationError:
+            raise
+        except MasonError as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            name = f"{entry.database}.{entry.name}" if entry.database else entry.name
+            self.context.warning(
+                f"table '{name}' ({entry.format}) is listed but cannot be read: {reason}"
+            )
+            return entry.model_copy(
+                update={"properties": {**entry.properties, Table.UNREADABLE: reason}}
+            )
 
     def get_database(self, database_name: str) -> Database:
         self.not_served("get_database")

@@ -4,6 +4,7 @@ scan plan of a table-format table (here, beside the :class:`Column` it names).""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -61,7 +62,8 @@ class Table(CanonicalModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     created_by: str | None = "mason"
-    #: format options the readers need again (``header``, ``delimiter``...).
+    #: format options the readers need again (``header``, ``delimiter``...);
+    #: ``unreadable`` holds why a listed table cannot be read (:attr:`unreadable`).
     properties: dict[str, str] = Field(default_factory=dict)
     #: files that were read to infer the schema, when an engine reports it.
     file_count: int | None = None
@@ -73,6 +75,18 @@ class Table(CanonicalModel):
     def is_table_format(self) -> bool:
         """Whether the table keeps its own metadata (Iceberg, Delta Lake)."""
         return is_table_format(self.format)
+
+    #: the ``properties`` key of :attr:`unreadable`.
+    UNREADABLE: ClassVar[str] = "unreadable"
+
+    @property
+    def unreadable(self) -> str | None:
+        """Why this table of a database listing cannot be read (one line: its
+        Iceberg metadata file or Delta ``_delta_log`` is gone...), else ``None``.
+        A listing keeps such a stale catalog entry, with its name, format and
+        location, rather than fail (:meth:`MetastoreEngine.listed`); reading it
+        fails."""
+        return self.properties.get(self.UNREADABLE)
 
 
 class ScanTask(CanonicalModel):

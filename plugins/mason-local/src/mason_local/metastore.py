@@ -17,7 +17,7 @@ with ``format: delta`` and their folder as location, described from their
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -85,9 +85,20 @@ class LocalMetastore(MetastoreEngine):
         )
 
     def list_tables(self, database_name: str) -> list[Table]:
-        plain = [self._described(t) for t in self.catalog.list_tables(database_name)]
+        """Plain, Delta and Iceberg tables; one whose log or metadata file is
+        gone is listed marked unreadable (:meth:`MetastoreEngine.listed`)."""
+        plain = [
+            self.listed(t, partial(self._described, t))
+            for t in self.catalog.list_tables(database_name)
+        ]
         names = self.iceberg_names.names(database_name)
-        tables = plain + [self.iceberg.get(database_name, name) for name in names]
+        tables = plain + [
+            self.listed(
+                Table(name=name, database=database_name, format="iceberg"),
+                partial(self.iceberg.get, database_name, name),
+            )
+            for name in names
+        ]
         return sorted(tables, key=lambda t: t.name)
 
     def get_table(self, database_name: str, table_name: str) -> Table:

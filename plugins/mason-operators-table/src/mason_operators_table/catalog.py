@@ -19,6 +19,11 @@ def database_tables(
     so the job reads them as their inference decided (which files it skipped:
     :func:`mason.sdk.tabular.skipped_files`), and the skips are warned of.
 
+    A table the listing marks unreadable (:attr:`models.Table.unreadable`: a
+    stale Iceberg or Delta entry, already warned of) is left out, so a query
+    not naming it runs; a query naming it is refused with the metastore's own
+    one-line error (``get_table``), its folder never read as plain files.
+
     An empty database is refused here: a query over it could only fail later
     inside the execution engine with a less helpful message.
     """
@@ -27,14 +32,15 @@ def database_tables(
         raise NotFoundError(
             f"database '{database_name}' has no tables; register some with 'table infer'"
         )
-    if query is None:
-        return tables
-    return [
-        ctx.metastore.get_table(database_name, t.name)
-        if not t.table_schema.columns and _names(query, t.name)
-        else t
-        for t in tables
-    ]
+    out = []
+    for table in tables:
+        named = query is not None and _names(query, table.name)
+        if table.unreadable and not named:
+            continue
+        if named and (table.unreadable or not table.table_schema.columns):
+            table = ctx.metastore.get_table(database_name, table.name)
+        out.append(table)
+    return out
 
 
 def _names(query: str, table_name: str) -> bool:

@@ -22,6 +22,7 @@ from mason.sdk.iceberg import (
     describe,
     first_line,
     label,
+    metadata_gone,
     new_table_layout,
     new_table_properties,
     static_table,
@@ -76,7 +77,11 @@ class GlueIcebergTables(IcebergCatalog):
             raise NotFoundError(
                 f"Iceberg table '{label(database, name)}' has no metadata_location in Glue"
             )
-        table = describe(static_table(str(location), self.aws.arrow_s3()), database, name)
+        try:
+            metadata = static_table(str(location), self.aws.arrow_s3())
+        except FileNotFoundError:
+            raise metadata_gone(database, name, str(location)) from None
+        table = describe(metadata, database, name)
         update: dict[str, Any] = {"created_at": answer.get("CreateTime")}
         if table.format_metadata and "mason.created-by" not in table.format_metadata.properties:
             update["created_by"] = str(answer.get("CreatedBy") or "glue")  # Athena's, Spark's...

@@ -35,6 +35,7 @@ from mason.sdk.models import (
     Database,
     MaintenanceReport,
     ScanPlan,
+    Schema,
     SchemaChange,
     Snapshot,
     Table,
@@ -128,8 +129,28 @@ class GlueMetastore(MetastoreEngine):
                 DatabaseName=database_name, **self._catalog
             )
             for page in pages:
-                out.extend(self._table(database_name, t) for t in page.get("TableList", []))
+                out.extend(self._listed(database_name, t) for t in page.get("TableList", []))
         return out
+
+    def _listed(self, database_name: str, answer: dict[str, Any]) -> Table:
+        """A table of a listing: an Iceberg or Delta entry whose metadata file
+        or ``_delta_log`` cannot be read is listed as registered, marked
+        unreadable (:meth:`MetastoreEngine.listed`), rather than fail the listing."""
+        fmt = "iceberg" if is_iceberg(answer) else "delta" if glue_delta.is_delta(answer) else None
+        if fmt is None:
+            return self._table(database_name, answer)
+        registered = from_glue(database_name, answer)
+        entry = registered.model_copy(
+            update={
+                "format": fmt,
+                "location": (glue_delta.delta_location(answer) if fmt == "delta" else None)
+                or registered.location,
+                "table_schema": Schema(columns=[], schema_type=fmt),
+                "partition_keys": [],
+                "partitions": None,
+            }
+        )
+        return self.listed(entry, lambda: self._table(database_name, answer))
 
     def _table(
         self,

@@ -24,6 +24,7 @@ from mason.sdk.iceberg import (
     IcebergCatalog,
     describe,
     label,
+    metadata_gone,
     new_table_layout,
     new_table_properties,
 )
@@ -154,6 +155,8 @@ class IcebergTables(IcebergNames, IcebergCatalog):
             table = self.catalog.load_table((database, name))
         except NoSuchTableError:
             raise NotFoundError(f"Iceberg table '{label(database, name)}' not found") from None
+        except FileNotFoundError:  # the catalog row points at a deleted metadata file
+            raise metadata_gone(database, name, pointer) from None
         self._keep(database, name, table)
         return table
 

@@ -37,6 +37,7 @@ from mason_core.home import MasonHome, atomic_write_text
 
 if TYPE_CHECKING:
     from mason_core.registry import Registry
+    from mason_core.runtime import Session
 
 #: bumped whenever the stored layout changes: an older index is rebuilt.
 INDEX_FORMAT = 3
@@ -136,21 +137,22 @@ def _kept_document(file: Path) -> Any:
         return None
 
 
-def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
-    """The registry one run of ``namespace command`` needs, from the index: the
-    engines and clients (no plugin module; a client's configuration model is
-    imported when a configuration naming it is validated) and that one
-    operator, validated from the document the index kept. None when the index cannot
-    answer (the operator is not in it: the whole registry says what is wrong)."""
+def run_registry(content: dict[str, Any], operators: Iterable[tuple[str, str]]) -> Registry | None:
+    """The registry that calls of ``operators`` (``(namespace, command)`` pairs)
+    need, from the index: the engines and clients (no plugin module; a client's
+    configuration model is imported when a configuration naming it is
+    validated) and those operators, validated from the documents the index
+    kept. None when the index cannot answer (an operator is not in it: the
+    whole registry says what is wrong)."""
     run = content.get("run")
     if not isinstance(run, dict):
         return None
-    entry = run["operators"].get(f"{namespace} {command}")
-    if entry is None:
+    wanted = {key: run["operators"].get(f"{key[0]} {key[1]}") for key in operators}
+    if not wanted or any(entry is None for entry in wanted.values()):
         return None
     try:
-        return _run_registry(run, entry, namespace, command)
-    except Exception:  # the file no longer reads: the whole registry says why
+        return _run_registry(run, wanted)
+    except Exception:  # a file no longer reads: the whole registry says why
         from mason_core.interrupts import interruption
 
         signalled = interruption()
@@ -159,7 +161,40 @@ def run_registry(content: dict[str, Any], namespace: str, command: str) -> Regis
         return None
 
 
-def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command: str) -> Registry:
+def operators_session(
+    operators: Iterable[tuple[str, str]], home: MasonHome | str | Path | None = None
+) -> Session:
+    """A session for calls of ``operators`` (``(namespace, command)`` pairs) only:
+    its registry holds those operators and every engine and client, rebuilt from
+    the registry index (:func:`mason_core.index.run_registry`), so no plugin
+    module is imported and no other definition is read. When the index cannot
+    answer (it was stale and rebuilt, an operator is unknown, plugins conflict),
+    the whole registry of ``home``'s session
+    (:func:`mason_core.runtime.home_session`). ``home``: a MASON_HOME path,
+    default the environment's.
+
+    With no ``pydantic`` entry point installed (as the index records), pydantic
+    is spared its search for plugins (:mod:`mason_core.pydantic_plugins`) when
+    it has not built a model yet."""
+    from mason_core.cli.listing import operator_index
+    from mason_core.pydantic_plugins import answer_no_plugins
+
+    where = home if isinstance(home, MasonHome) else MasonHome.from_env(home)
+    index = operator_index(where)
+    answer_no_plugins(index.get("pydantic_plugins"))
+    # after that answer: the runtime builds pydantic models on import
+    from mason_core.runtime import Session, home_session
+
+    whole = home_session(where)
+    if "registry" in whole.__dict__:  # built already (the index was stale)
+        return whole
+    registry = run_registry(index, operators)
+    if registry is None:
+        return whole
+    return Session(whole.home, registry)
+
+
+def _run_registry(run: dict[str, Any], wanted: dict[tuple[str, str], Any]) -> Registry:
     from mason_core.operators.spec import parse_operator
     from mason_core.registry import EngineSpec, IndexedClientSpec, Registry
 
@@ -175,10 +210,10 @@ def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command
             plugin=c["plugin"],
             embedded_default=c["embedded_default"],
         )
-    file, plugin, data = Path(entry[0]), entry[1], entry[2]
-    # validated on every run, from the document the index kept (None: read it again)
-    registry.operators[(namespace, command)] = parse_operator(file, plugin, data)
-    registry.operator_files[(namespace, command)] = file
+    for key, (file, plugin, data) in wanted.items():
+        # validated on every run, from the document the index kept (None: read it again)
+        registry.operators[key] = parse_operator(Path(file), plugin, data)
+        registry.operator_files[key] = Path(file)
     return registry
 
 

@@ -57,15 +57,24 @@ class Downstream:
     parameters: dict[str, Any]
 
 
-_sessions: dict[str, mason.Session] = {}
+_sessions: dict[tuple[str, tuple[str, str] | None], mason.Session] = {}
 
 
-def session(mason_home: str | None) -> mason.Session:
-    """The Mason session of ``mason_home`` (default: this process's MASON_HOME),
-    one per process: a DAG file's tasks share it when Airflow parses the file."""
-    key = mason_home or ""
+def session(mason_home: str | None, operator: tuple[str, str] | None = None) -> mason.Session:
+    """The Mason session of ``mason_home`` (default: this process's MASON_HOME)
+    for calls of ``operator`` (``(namespace, command)``), one per process and
+    operator: a DAG file's tasks share it when Airflow parses the file, and the
+    task's ``execute`` reuses its own. Its registry is rebuilt from the registry
+    index with that operator only (:func:`mason.operators_session`), so a task
+    imports no plugin and reads no other definition; the whole registry when
+    the index cannot answer, or when ``operator`` is None."""
+    key = (mason_home or "", operator)
     if key not in _sessions:
-        _sessions[key] = mason.Session(Path(mason_home).expanduser() if mason_home else None)
+        home = Path(mason_home).expanduser() if mason_home else None
+        if operator is None:
+            _sessions[key] = mason.Session(home)
+        else:
+            _sessions[key] = mason.operators_session([operator], home)
     return _sessions[key]
 
 
@@ -100,7 +109,8 @@ def validate(
     when it was deployed."""
     if held_back(parameters):
         return
-    session(mason_home).validate(namespace, command, dict(parameters), config_id)
+    here = session(mason_home, (namespace, command))
+    here.validate(namespace, command, dict(parameters), config_id)
 
 
 def run_step(
@@ -127,7 +137,7 @@ def run_step(
             decisions = pull(parent, NEXT_KEY)
             if isinstance(decisions, Mapping) and task_id in decisions:
                 raise StepSkipped(str(decisions[task_id]))
-        here = session(mason_home)
+        here = session(mason_home, (namespace, command))
         try:
             outputs = {}
             for value in parameters.values():
@@ -148,7 +158,7 @@ def run_step(
             push(
                 NEXT_KEY,
                 _decide(
-                    here,
+                    session(mason_home),  # workflows are not in the registry index
                     workflow,
                     task_id,
                     namespace,

@@ -31,8 +31,11 @@ def test_a_warm_index_gives_only_the_named_operators(tmp_path: Path) -> None:
     cold = mason.operators_session([("greet", "hello")], home)  # builds the index
     assert len(cold.registry.operators) > 1  # the whole registry, built for the index
     reset_sessions()
-    warm = mason.operators_session([("greet", "hello"), ("table", "get")], home)
+    workflow = ("table", "validated_infer")
+    warm = mason.operators_session([("greet", "hello"), ("table", "get")], home, [workflow])
     assert sorted(warm.registry.operators) == [("greet", "hello"), ("table", "get")]
+    assert list(warm.registry.workflows) == [workflow]
+    assert warm.registry.workflow(*workflow).load_definition() is not None  # its class
     assert warm.registry.plugins == []  # no plugin was loaded
     assert warm.validate("greet", "hello", {}).ok
     with pytest.raises(mason.MasonUsageError, match="colour"):

@@ -57,24 +57,24 @@ class Downstream:
     parameters: dict[str, Any]
 
 
-_sessions: dict[tuple[str, tuple[str, str] | None], mason.Session] = {}
+_sessions: dict[tuple[str, tuple[str, str], tuple[str, str] | None], mason.Session] = {}
 
 
-def session(mason_home: str | None, operator: tuple[str, str] | None = None) -> mason.Session:
+def session(
+    mason_home: str | None, operator: tuple[str, str], workflow: tuple[str, str] | None = None
+) -> mason.Session:
     """The Mason session of ``mason_home`` (default: this process's MASON_HOME)
-    for calls of ``operator`` (``(namespace, command)``), one per process and
-    operator: a DAG file's tasks share it when Airflow parses the file, and the
-    task's ``execute`` reuses its own. Its registry is rebuilt from the registry
-    index with that operator only (:func:`mason.operators_session`), so a task
-    imports no plugin and reads no other definition; the whole registry when
-    the index cannot answer, or when ``operator`` is None."""
-    key = (mason_home or "", operator)
+    for a step running ``operator`` (``(namespace, command)``) of ``workflow``,
+    one per process and step kind: a DAG file's tasks share it when Airflow
+    parses the file, and a task's ``execute`` reuses its own. Its registry is
+    rebuilt from the registry index with just that operator and workflow
+    (:func:`mason.operators_session`), so a task imports no plugin and reads no
+    other definition; the whole registry when the index cannot answer."""
+    key = (mason_home or "", operator, workflow)
     if key not in _sessions:
         home = Path(mason_home).expanduser() if mason_home else None
-        if operator is None:
-            _sessions[key] = mason.Session(home)
-        else:
-            _sessions[key] = mason.operators_session([operator], home)
+        workflows = [workflow] if workflow else []
+        _sessions[key] = mason.operators_session([operator], home, workflows)
     return _sessions[key]
 
 
@@ -102,6 +102,7 @@ def validate(
     config_id: str | None,
     parameters: Mapping[str, Any],
     mason_home: str | None,
+    workflow: tuple[str, str] | None = None,
 ) -> None:
     """Parse-time check: raises :class:`MasonUsageError` (an Airflow DAG import
     error) for an unknown operator, configuration or a bad parameter. Steps whose
@@ -109,7 +110,7 @@ def validate(
     when it was deployed."""
     if held_back(parameters):
         return
-    here = session(mason_home, (namespace, command))
+    here = session(mason_home, (namespace, command), workflow)
     here.validate(namespace, command, dict(parameters), config_id)
 
 
@@ -137,7 +138,7 @@ def run_step(
             decisions = pull(parent, NEXT_KEY)
             if isinstance(decisions, Mapping) and task_id in decisions:
                 raise StepSkipped(str(decisions[task_id]))
-        here = session(mason_home, (namespace, command))
+        here = session(mason_home, (namespace, command), workflow)
         try:
             outputs = {}
             for value in parameters.values():
@@ -158,7 +159,7 @@ def run_step(
             push(
                 NEXT_KEY,
                 _decide(
-                    session(mason_home),  # workflows are not in the registry index
+                    here,
                     workflow,
                     task_id,
                     namespace,

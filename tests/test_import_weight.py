@@ -37,10 +37,9 @@ HEAVY = (
 #: the CLI entry point, run as the ``mason`` console script would, then a report
 #: of every loaded top-level module and every pydantic model built on stdout's
 #: last line.
-PROBE = textwrap.dedent(
+PROBE_START = textwrap.dedent(
     """\
     import json, sys
-    from mason_core.cli.entry import main
     # the definitions this call read (a run reads its one operator.yaml only)
     specs = {"operator": 0, "workflow": 0}
     def count(frame, event, arg):
@@ -48,10 +47,19 @@ PROBE = textwrap.dedent(
             specs[frame.f_locals["kind"]] += 1
     sys.setprofile(count)
     code = 0
+    """
+)
+PROBE_CLI = textwrap.dedent(
+    """\
+    from mason_core.cli.entry import main
     try:
         main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    """
+)
+PROBE_REPORT = textwrap.dedent(
+    """\
     sys.setprofile(None)
     loaded = sorted({name.split(".")[0] for name in sys.modules})
     built = []  # the pydantic models this call built (the others stay deferred)
@@ -73,6 +81,7 @@ PROBE = textwrap.dedent(
     sys.stdout.write("\\n" + json.dumps(report) + "\\n")
     """
 )
+PROBE = PROBE_START + PROBE_CLI + PROBE_REPORT
 
 #: entry-point name -> top-level module of every first-party plugin
 PLUGINS = {
@@ -114,7 +123,7 @@ def probe_models(
 
 
 def probe_report(
-    args: list[str], home: Path, extra_env: dict[str, str] | None = None
+    args: list[str], home: Path, extra_env: dict[str, str] | None = None, script: str = PROBE
 ) -> tuple[dict[str, Any], str]:
     """The probe's whole report (also ``specs``: how many operator and workflow
     definitions were read; ``plugin_modules``: the plugins' ``.plugin`` and
@@ -122,7 +131,7 @@ def probe_report(
     env = dict(os.environ, MASON_HOME=str(home), COLUMNS="120", **(extra_env or {}))
     env.pop("MASON_DEBUG", None)
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -429,3 +438,42 @@ def test_a_warm_run_imports_only_what_its_call_uses(command: str, tmp_path: Path
     report = json.loads(proc.stdout.rstrip("\n").rsplit("\n", 1)[1])
     assert report["searched"] is False  # pydantic's plugin search was answered
     assert sorted(set(RUN_DEFERRED[command]) & set(report["modules"])) == []
+
+
+#: what ``MasonOperator.__init__`` does for each task of a DAG file Airflow
+#: parses (``mason_airflow.steps.validate``; Airflow itself is not installed in
+#: this virtualenv, tests/airflow constructs the real operator): two tasks of
+#: two operators, then a task with a bad parameter, whose refusal is printed
+STEP_PROBE = (
+    PROBE_START
+    + textwrap.dedent(
+        """\
+        from mason_airflow import steps
+        from mason.sdk.errors import MasonUsageError
+        steps.validate("table", "get", None, {"database_name": "w", "table_name": "t"}, None)
+        steps.validate("table", "infer", None, {"database_name": "w", "storage_path": "x/"}, None)
+        try:
+            steps.validate("table", "get", None, {"database_name": "w", "colour": "blue"}, None)
+        except MasonUsageError as exc:
+            print("refused:", exc.message)
+        """
+    )
+    + PROBE_REPORT
+)
+
+
+def test_an_airflow_dag_files_steps_load_only_their_operators(tmp_path: Path) -> None:
+    """With the registry index warm, validating a DAG file's steps reads the
+    definitions of the operators it names (one each, shared by its tasks) and
+    loads no plugin's module nor pluggy; a bad parameter is still refused
+    there, at parse time. A cold index builds the whole registry once."""
+    home = tmp_path / "home"
+    cold, cold_output = probe_report([], home, script=STEP_PROBE)
+    assert cold["specs"]["operator"] > 2  # the whole registry, building the index
+    assert {f"{m}.plugin" for m in PLUGINS.values()} <= set(cold["plugin_modules"])
+    warm, output = probe_report([], home, script=STEP_PROBE)
+    assert warm["specs"] == {"operator": 2, "workflow": 0}
+    assert [m for m in warm["plugin_modules"] if m.endswith(".plugin")] == []
+    assert sorted(set(warm["modules"]) & {"pluggy", "typer", *HEAVY}) == []
+    for text in (cold_output, output):
+        assert "refused:" in text and "unknown parameter colour" in text, text

@@ -11,6 +11,7 @@ and may change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +152,7 @@ __all__ = [
     "list_runs",
     "models",
     "operators",
+    "operators_session",
     "plugins",
     "register",
     "run",
@@ -179,6 +181,26 @@ def validate(
 
 def operators(namespace: str | None = None) -> list[OperatorSpec]:
     return _session().registry.operator_specs(namespace)
+
+
+def operators_session(
+    operators: Iterable[tuple[str, str]],
+    home: str | Path | None = None,
+    workflows: Iterable[tuple[str, str]] = (),
+) -> Session:
+    """A :class:`Session` for calling only ``operators`` (``(namespace, command)``
+    pairs), as a plain ``mason op`` run uses: its registry is rebuilt from the
+    registry index with just those operators and ``workflows`` (validated from
+    their definitions) and every engine and client, importing no plugin module
+    and reading no other definition. When the index cannot answer (stale, a
+    name unknown, plugins in conflict) it is the whole registry, which says
+    what is wrong. ``home``: a MASON_HOME path (default: the environment's).
+    For a process that runs a few known operators (a scheduler's task); its
+    ``validate`` and ``run`` check and run as :func:`validate` and :func:`run`
+    do."""
+    from mason_core.index import operators_session as session_of
+
+    return session_of(operators, home, workflows)
 
 
 def workflows(namespace: str | None = None) -> list[WorkflowSpec]:

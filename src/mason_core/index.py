@@ -37,9 +37,11 @@ from mason_core.home import MasonHome, atomic_write_text
 
 if TYPE_CHECKING:
     from mason_core.registry import Registry
+    from mason_core.runtime import Session
+    from mason_core.workflows.spec import WorkflowSpec
 
 #: bumped whenever the stored layout changes: an older index is rebuilt.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 _DEFINITION_FILES = ("operator.yaml", "workflow.yaml")
 
 
@@ -93,7 +95,7 @@ def load_index(
 def render_run(registry: Registry) -> dict[str, Any] | None:
     """What :func:`run_registry` rebuilds a run's registry from: every engine and
     client (a client's configuration model by ``module:Class``) and, for every
-    operator, its file and the document read from it (kept while the index
+    operator and workflow, its file and the document read from it (kept while the index
     watches the file unchanged, so a run need not import PyYAML). None when a
     run cannot be answered from it (two plugins claim one name, or a
     configuration model cannot be imported by name): runs then build the
@@ -120,7 +122,18 @@ def render_run(registry: Registry) -> dict[str, Any] | None:
             for (ns, cmd), spec in registry.operators.items()
             if (file := registry.operator_files.get((ns, cmd))) is not None
         },
+        "workflows": {
+            f"{ns} {cmd}": [str(file), spec.plugin, _kept_document(file)]
+            for (ns, cmd), spec in registry.workflows.items()
+            if (file := _workflow_file(spec)) is not None
+        },
     }
+
+
+def _workflow_file(spec: WorkflowSpec) -> Path | None:
+    """The ``workflow.yaml`` a workflow was read from."""
+    file = spec.source_dir / _DEFINITION_FILES[1] if spec.source_dir is not None else None
+    return file if file is not None and file.is_file() else None
 
 
 def _kept_document(file: Path) -> Any:
@@ -136,21 +149,30 @@ def _kept_document(file: Path) -> Any:
         return None
 
 
-def run_registry(content: dict[str, Any], namespace: str, command: str) -> Registry | None:
-    """The registry one run of ``namespace command`` needs, from the index: the
-    engines and clients (no plugin module; a client's configuration model is
-    imported when a configuration naming it is validated) and that one
-    operator, validated from the document the index kept. None when the index cannot
-    answer (the operator is not in it: the whole registry says what is wrong)."""
+def run_registry(
+    content: dict[str, Any],
+    operators: Iterable[tuple[str, str]],
+    workflows: Iterable[tuple[str, str]] = (),
+) -> Registry | None:
+    """The registry that calls of ``operators`` (``(namespace, command)`` pairs)
+    need, from the index: the engines and clients (no plugin module; a client's
+    configuration model is imported when a configuration naming it is
+    validated), those operators and ``workflows``, validated from the
+    documents the index kept. None when the index cannot answer (one of them
+    is not in it: the whole registry says what is wrong)."""
     run = content.get("run")
     if not isinstance(run, dict):
         return None
-    entry = run["operators"].get(f"{namespace} {command}")
-    if entry is None:
+    wanted = {
+        (kind, key): run[f"{kind}s"].get(f"{key[0]} {key[1]}")
+        for kind, keys in (("operator", operators), ("workflow", workflows))
+        for key in keys
+    }
+    if not wanted or any(entry is None for entry in wanted.values()):
         return None
     try:
-        return _run_registry(run, entry, namespace, command)
-    except Exception:  # the file no longer reads: the whole registry says why
+        return _run_registry(run, wanted)
+    except Exception:  # a file no longer reads: the whole registry says why
         from mason_core.interrupts import interruption
 
         signalled = interruption()
@@ -159,9 +181,46 @@ def run_registry(content: dict[str, Any], namespace: str, command: str) -> Regis
         return None
 
 
-def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command: str) -> Registry:
+def operators_session(
+    operators: Iterable[tuple[str, str]],
+    home: MasonHome | str | Path | None = None,
+    workflows: Iterable[tuple[str, str]] = (),
+) -> Session:
+    """A session for calls of ``operators`` (``(namespace, command)`` pairs) only:
+    its registry holds those operators, ``workflows`` (whose definition classes
+    a step's caller asks) and every engine and client, rebuilt from
+    the registry index (:func:`mason_core.index.run_registry`), so no plugin
+    module is imported and no other definition is read. When the index cannot
+    answer (it was stale and rebuilt, an operator is unknown, plugins conflict),
+    the whole registry of ``home``'s session
+    (:func:`mason_core.runtime.home_session`). ``home``: a MASON_HOME path,
+    default the environment's.
+
+    With no ``pydantic`` entry point installed (as the index records), pydantic
+    is spared its search for plugins (:mod:`mason_core.pydantic_plugins`) when
+    it has not built a model yet."""
+    from mason_core.cli.listing import operator_index
+    from mason_core.pydantic_plugins import answer_no_plugins
+
+    where = home if isinstance(home, MasonHome) else MasonHome.from_env(home)
+    index = operator_index(where)
+    answer_no_plugins(index.get("pydantic_plugins"))
+    # after that answer: the runtime builds pydantic models on import
+    from mason_core.runtime import Session, home_session
+
+    whole = home_session(where)
+    if "registry" in whole.__dict__:  # built already (the index was stale)
+        return whole
+    registry = run_registry(index, operators, workflows)
+    if registry is None:
+        return whole
+    return Session(whole.home, registry)
+
+
+def _run_registry(run: dict[str, Any], wanted: dict[tuple[str, tuple[str, str]], Any]) -> Registry:
     from mason_core.operators.spec import parse_operator
     from mason_core.registry import EngineSpec, IndexedClientSpec, Registry
+    from mason_core.workflows.spec import parse_workflow
 
     registry = Registry()
     for name, (interface, description, plugin) in run["engines"].items():
@@ -175,10 +234,13 @@ def _run_registry(run: dict[str, Any], entry: list[str], namespace: str, command
             plugin=c["plugin"],
             embedded_default=c["embedded_default"],
         )
-    file, plugin, data = Path(entry[0]), entry[1], entry[2]
-    # validated on every run, from the document the index kept (None: read it again)
-    registry.operators[(namespace, command)] = parse_operator(file, plugin, data)
-    registry.operator_files[(namespace, command)] = file
+    for (kind, key), (file, plugin, data) in wanted.items():
+        # validated on every run, from the document the index kept (None: read it again)
+        if kind == "workflow":
+            registry.workflows[key] = parse_workflow(Path(file), plugin, data)
+            continue
+        registry.operators[key] = parse_operator(Path(file), plugin, data)
+        registry.operator_files[key] = Path(file)
     return registry
 
 

@@ -154,7 +154,11 @@ _sessions: dict[Path, Session] = {}
 
 def default_session() -> Session:
     """The session for the current MASON_HOME (re-read on every call)."""
-    home = MasonHome.from_env()
+    return home_session(MasonHome.from_env())
+
+
+def home_session(home: MasonHome) -> Session:
+    """The whole-registry session of ``home``, one per process."""
     session = _sessions.get(home.path)
     if session is None:
         session = _sessions[home.path] = Session(home)

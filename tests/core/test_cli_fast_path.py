@@ -167,8 +167,8 @@ def test_a_run_registry_that_fails_falls_back_unless_interrupted(
 
     gone = str(tmp_path / "gone" / "operator.yaml")
     content = {"run": {"engines": {}, "clients": {}, "operators": {"a b": [gone, "p", None]}}}
-    assert run_registry(content, "a", "b") is None
-    assert run_registry(content, "a", "other") is None  # not in the index
+    assert run_registry(content, [("a", "b")]) is None
+    assert run_registry(content, [("a", "other")]) is None  # not in the index
     monkeypatch.setattr(interrupts, "_seen", [KeyboardInterrupt()])
     with pytest.raises(KeyboardInterrupt):
-        run_registry(content, "a", "b")
+        run_registry(content, [("a", "b")])

@@ -8,7 +8,7 @@ reaches it on every start-up before deciding whether Typer is needed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mason_core.cli.output import (
     OutputFormat,
@@ -20,6 +20,9 @@ from mason_core.cli.output import (
     resolve_output,
 )
 
+if TYPE_CHECKING:
+    from mason_core.home import MasonHome
+
 #: the columns of ``mason op`` in a terminal (JSON output has every field).
 LIST_COLUMNS = ["namespace", "command", "description", "parameters", "plugin"]
 #: the width ``mason --help`` is rendered at for the index; Typer's help wraps
@@ -28,19 +31,22 @@ LIST_COLUMNS = ["namespace", "command", "description", "parameters", "plugin"]
 ROOT_HELP_WIDTH = 78
 
 
-def operator_index() -> dict[str, Any]:
-    """The cached listing of installed operators: no plugin or pydantic import
-    when it is up to date (see :mod:`mason_core.index`)."""
+def operator_index(home: MasonHome | None = None) -> dict[str, Any]:
+    """The cached listing of installed operators of ``home`` (default: the
+    environment's MASON_HOME): no plugin or pydantic import when it is up to
+    date (see :mod:`mason_core.index`); when it is not, the registry of
+    ``home``'s session is built, and that session keeps it."""
     from mason_core.home import MasonHome
     from mason_core.index import load_index
 
-    return load_index(MasonHome.from_env(), _build_registry, _render)
+    where = home or MasonHome.from_env()
+    return load_index(where, lambda: _build_registry(where), _render)
 
 
-def _build_registry() -> Any:
-    from mason_core.cli.session import current_session
+def _build_registry(home: MasonHome) -> Any:
+    from mason_core.runtime import home_session
 
-    return current_session().registry
+    return home_session(home).registry
 
 
 def _render(registry: Any) -> dict[str, Any]:

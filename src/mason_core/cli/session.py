@@ -16,26 +16,8 @@ def current_session() -> Session:
 
 
 def run_session(namespace: str, command: str) -> Session:
-    """The session one run of ``namespace command`` uses: its registry holds only
-    what the call needs, rebuilt from the registry index (see
-    :func:`mason_core.index.run_registry`): no plugin module is imported and no
-    other operator is read. When the index cannot answer, the whole registry.
+    """The session one run of ``namespace command`` uses: only what the call needs,
+    from the registry index (:func:`mason_core.index.operators_session`)."""
+    from mason_core.index import operators_session
 
-    With no ``pydantic`` entry point installed (as the index records), pydantic
-    is spared its search for plugins (:mod:`mason_core.pydantic_plugins`):
-    this runs before the call builds its first model."""
-    from mason_core.cli.listing import operator_index
-    from mason_core.pydantic_plugins import answer_no_plugins
-
-    index = operator_index()
-    answer_no_plugins(index.get("pydantic_plugins"))
-    from mason_core.index import run_registry
-    from mason_core.runtime import Session, default_session
-
-    session = default_session()
-    if "registry" in session.__dict__:  # built already (the index was stale)
-        return session
-    registry = run_registry(index, namespace, command)
-    if registry is None:
-        return session
-    return Session(session.home, registry)
+    return operators_session([(namespace, command)])

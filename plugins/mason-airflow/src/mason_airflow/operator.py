@@ -50,9 +50,9 @@ class MasonOperator(BaseOperator):  # type: ignore[misc]  # Airflow is untyped h
         self.parameters = dict(parameters or {})
         #: the Mason workflow this task is a step of, whose definition class decides
         #: about the steps after it (set in generated DAGs).
-        self.workflow = tuple(workflow) if workflow else None
+        self.workflow = (str(workflow[0]), str(workflow[1])) if workflow else None
         self.mason_home = mason_home
-        steps.validate(namespace, command, config_id, self.parameters, mason_home)
+        steps.validate(namespace, command, config_id, self.parameters, mason_home, self.workflow)
 
     def execute(self, context: Any) -> dict[str, Any]:
         ti = context["ti"]
@@ -82,7 +82,7 @@ class MasonOperator(BaseOperator):  # type: ignore[misc]  # Airflow is untyped h
                 config_id=self.config_id,
                 parameters=self.parameters,
                 mason_home=self.mason_home,
-                workflow=self.workflow,  # type: ignore[arg-type]
+                workflow=self.workflow,
                 upstream=sorted(self.upstream_task_ids),
                 downstream=downstream,
                 attempt=int(getattr(ti, "try_number", 1) or 1),

@@ -57,15 +57,24 @@ class Downstream:
     parameters: dict[str, Any]
 
 
-_sessions: dict[str, mason.Session] = {}
+_sessions: dict[tuple[str, tuple[str, str], tuple[str, str] | None], mason.Session] = {}
 
 
-def session(mason_home: str | None) -> mason.Session:
-    """The Mason session of ``mason_home`` (default: this process's MASON_HOME),
-    one per process: a DAG file's tasks share it when Airflow parses the file."""
-    key = mason_home or ""
+def session(
+    mason_home: str | None, operator: tuple[str, str], workflow: tuple[str, str] | None = None
+) -> mason.Session:
+    """The Mason session of ``mason_home`` (default: this process's MASON_HOME)
+    for a step running ``operator`` (``(namespace, command)``) of ``workflow``,
+    one per process and step kind: a DAG file's tasks share it when Airflow
+    parses the file, and a task's ``execute`` reuses its own. Its registry is
+    rebuilt from the registry index with just that operator and workflow
+    (:func:`mason.operators_session`), so a task imports no plugin and reads no
+    other definition; the whole registry when the index cannot answer."""
+    key = (mason_home or "", operator, workflow)
     if key not in _sessions:
-        _sessions[key] = mason.Session(Path(mason_home).expanduser() if mason_home else None)
+        home = Path(mason_home).expanduser() if mason_home else None
+        workflows = [workflow] if workflow else []
+        _sessions[key] = mason.operators_session([operator], home, workflows)
     return _sessions[key]
 
 
@@ -93,6 +102,7 @@ def validate(
     config_id: str | None,
     parameters: Mapping[str, Any],
     mason_home: str | None,
+    workflow: tuple[str, str] | None = None,
 ) -> None:
     """Parse-time check: raises :class:`MasonUsageError` (an Airflow DAG import
     error) for an unknown operator, configuration or a bad parameter. Steps whose
@@ -100,7 +110,8 @@ def validate(
     when it was deployed."""
     if held_back(parameters):
         return
-    session(mason_home).validate(namespace, command, dict(parameters), config_id)
+    here = session(mason_home, (namespace, command), workflow)
+    here.validate(namespace, command, dict(parameters), config_id)
 
 
 def run_step(
@@ -127,7 +138,7 @@ def run_step(
             decisions = pull(parent, NEXT_KEY)
             if isinstance(decisions, Mapping) and task_id in decisions:
                 raise StepSkipped(str(decisions[task_id]))
-        here = session(mason_home)
+        here = session(mason_home, (namespace, command), workflow)
         try:
             outputs = {}
             for value in parameters.values():

@@ -20,6 +20,7 @@ import pytest
 import mason
 from tests.aws import _s3_delta_moto
 from tests.aws import test_local_over_s3 as over_s3
+from tests.delta_log import backdated
 
 URI = "s3://mason-data/events/"
 
@@ -133,24 +134,12 @@ def test_history_and_rollback_as_a_restore_commit(session: mason.Session, events
 def _shift_log_back(s3: Any, days: float) -> None:
     """The log's commit and removal timestamps ``days`` earlier, as if the
     versions had been committed then (delta-rs has no clock to inject)."""
-    shift = int(days * 86400 * 1000)
     listed = s3.list_objects_v2(Bucket="mason-data", Prefix="events/_delta_log/")
     for item in listed["Contents"]:
         if not item["Key"].endswith(".json"):
             continue
         body = s3.get_object(Bucket="mason-data", Key=item["Key"])["Body"].read().decode()
-        lines = []
-        for line in body.splitlines():
-            action = json.loads(line)
-            for kind, field in (
-                ("commitInfo", "timestamp"),
-                ("remove", "deletionTimestamp"),
-                ("add", "modificationTime"),
-            ):
-                if kind in action and field in action[kind]:
-                    action[kind][field] -= shift
-            lines.append(json.dumps(action))
-        s3.put_object(Bucket="mason-data", Key=item["Key"], Body="\n".join(lines) + "\n")
+        s3.put_object(Bucket="mason-data", Key=item["Key"], Body=backdated(body, days))
 
 
 def _data_keys(s3: Any) -> set[str]:

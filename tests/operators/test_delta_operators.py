@@ -14,6 +14,7 @@ import pytest
 
 import mason
 from mason import models
+from tests.delta_log import backdated
 
 from .conftest import Dataset
 
@@ -311,22 +312,8 @@ def test_expire_vacuums_files_only_old_versions_need(run: Run, events: Path) -> 
 def _shift_log_back(path: Path, days: float) -> None:
     """Rewrite the log's commit and removal timestamps ``days`` earlier, as if
     the versions had been committed then (delta-rs has no clock to inject)."""
-    import json
-
-    shift = int(days * 86400 * 1000)
     for commit in sorted((path / "_delta_log").glob("*.json")):
-        lines = []
-        for line in commit.read_text().splitlines():
-            action = json.loads(line)
-            for kind, field in (
-                ("commitInfo", "timestamp"),
-                ("remove", "deletionTimestamp"),
-                ("add", "modificationTime"),
-            ):
-                if kind in action and field in action[kind]:
-                    action[kind][field] -= shift
-            lines.append(json.dumps(action))
-        commit.write_text("\n".join(lines) + "\n")
+        commit.write_text(backdated(commit.read_text(), days))
         age(commit, days)
 
 

@@ -651,7 +651,7 @@ def clean(
     """Delete files under the table's folder that nothing in the log mentions
     and that were last modified before ``older_than`` (at least an hour ago).
     The log itself, hidden files and deletion vectors are never touched."""
-    from mason.sdk.iceberg_maintenance import MAX_LISTED, _delete, orphan_cutoff
+    from mason.sdk.iceberg_maintenance import orphan_cutoff, remove_orphans
 
     name, location, reach = _name(entry), _location(entry), _files(files)
     cutoff = orphan_cutoff(older_than)
@@ -664,12 +664,6 @@ def clean(
             candidates[path] = size
     # a commit may have landed while the folder was walked: what it mentions stays too
     kept = referenced(location, reach)
-    orphans = sorted(p for p in candidates if _same(p) not in kept)
-    report = MaintenanceReport(table=name, operation="clean", dry_run=dry_run)
-    report.paths = orphans[:MAX_LISTED]
-    if dry_run:
-        report.files_removed = len(orphans)
-        report.bytes_removed = sum(candidates[p] for p in orphans)
-        return report
-    report.files_removed, report.bytes_removed = _delete(reach, orphans, progress, f"clean {name}")
-    return report
+    return remove_orphans(
+        reach, candidates, lambda path: _same(path) in kept, name, dry_run, progress
+    )

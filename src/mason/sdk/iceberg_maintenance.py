@@ -23,7 +23,7 @@ unreferenced, and only under the table's own location (files adopted with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -360,14 +360,28 @@ def clean(
             candidates[path] = size
     # a commit may have landed while the folder was walked: what it references stays too
     kept_now, _ = referenced()
-    orphans = sorted(p for p in candidates if p not in kept_now)
-    report = MaintenanceReport(table=qualified, operation="clean", dry_run=dry_run)
+    return remove_orphans(
+        files, candidates, lambda path: path in kept_now, qualified, dry_run, progress
+    )
+
+
+def remove_orphans(
+    files: TableFiles,
+    candidates: dict[str, int],
+    still_referenced: Callable[[str], bool],
+    table: str,
+    dry_run: bool,
+    progress: Progress = NO_PROGRESS,
+) -> MaintenanceReport:
+    """The end of every format's ``clean``: the ``candidates`` (path: size, old
+    enough and unreferenced when the folder was walked) that are still not
+    referenced once the walk is over, deleted unless ``dry_run``, reported."""
+    orphans = sorted(p for p in candidates if not still_referenced(p))
+    report = MaintenanceReport(table=table, operation="clean", dry_run=dry_run)
     report.paths = orphans[:MAX_LISTED]
     if dry_run:
         report.files_removed = len(orphans)
         report.bytes_removed = sum(candidates[p] for p in orphans)
         return report
-    report.files_removed, report.bytes_removed = _delete(
-        files, orphans, progress, f"clean {qualified}"
-    )
+    report.files_removed, report.bytes_removed = _delete(files, orphans, progress, f"clean {table}")
     return report

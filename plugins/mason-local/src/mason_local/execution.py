@@ -53,7 +53,7 @@ class LocalExecution(ExecutionEngine):
             progress=self.context.progress,
             logger=self.context.logger,
             remote_filesystem=self.context.remote_filesystem,
-            warn=self.context.warning,
+            warning=self.context.warning,
         )
         with interruptible(run.interrupt):  # DuckDB may not notice a signal itself
             outcome: JobOutcome = import_object(RUNNERS[job.kind])(job, run)

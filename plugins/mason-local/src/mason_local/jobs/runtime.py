@@ -39,15 +39,11 @@ class JobRun:
     #: how remote tables (``s3://``) are reached: with the configuration's client
     #: settings (EngineContext.remote_filesystem), never the environment's.
     remote_filesystem: RemoteFilesystemResolver | None = None
-    #: where the job reports what it skipped (damaged files): the operator's
-    #: warnings (EngineContext.warning); ``None``: the log.
-    warn: Callable[[str], None] | None = None
-
-    def warning(self, message: str) -> None:
-        if self.warn is not None:
-            self.warn(message)
-        else:
-            self.logger.warning(message)
+    #: where the job reports what it skipped (damaged files): the engine
+    #: context's ``warning`` (the operator's warnings, else the log)
+    warning: Callable[[str], None] = field(
+        default_factory=lambda: logging.getLogger("mason.local").warning
+    )
 
     #: every connection :meth:`duckdb` made, for :meth:`interrupt`.
     connections: list[duckdb.DuckDBPyConnection] = field(default_factory=list)
